@@ -1,0 +1,68 @@
+"""The ``smallcaps`` command: ``smallcaps data list|fetch`` and ``smallcaps report``.
+
+User mistakes (:class:`~smallcaps.errors.SmallcapsError`) print one line and exit with status 2,
+without a traceback; Ctrl-C exits with 130.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from smallcaps.errors import SmallcapsError
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="smallcaps",
+        description="Small caps vs large caps research kit: data and reports.",
+    )
+    sub = p.add_subparsers(dest="command", required=True, metavar="{data,report}")
+
+    d = sub.add_parser("data", help="list the series catalog or refresh the cache")
+    dsub = d.add_subparsers(dest="data_command", required=True, metavar="{list,fetch}")
+    dl = dsub.add_parser("list", help="show the catalog with cache status")
+    dl.add_argument("--data-dir", help="CSV folder (default: $SMALLCAPS_DATA_DIR or data/raw)")
+    df = dsub.add_parser("fetch", help="refresh the parquet cache from Yahoo / FRED")
+    df.add_argument("keys", nargs="*", help="catalog keys (default: all)")
+
+    r = sub.add_parser("report", help="render notebooks into dated HTML reports")
+    r.add_argument("notebooks", nargs="*", metavar="NOTEBOOK",
+                   help="notebook names, e.g. seasonality or 03_seasonality (default: all)")
+    r.add_argument("--asof", help="as-of date YYYY-MM-DD (default: latest date in the data)")
+    r.add_argument("--start", help="first date of history used (default: each notebook's own)")
+    r.add_argument("--source", default="auto", choices=["auto", "live", "csv", "sample"],
+                   help="data source (default: auto)")
+    r.add_argument("--data-dir", help="CSV folder for --source csv/auto")
+    r.add_argument("--out", default=None, help="output folder (default: reports/)")
+    r.add_argument("--jobs", type=int, default=None, help="notebooks run at once (default: cores)")
+    r.add_argument("--force", action="store_true", help="re-render even when up to date")
+    r.add_argument("--show-code", action="store_true", help="keep code cells in the HTML")
+    r.add_argument("-p", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
+                   help="set a notebook parameter (repeatable)")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``smallcaps`` command; returns the exit status."""
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "data":
+            from smallcaps.data import commands
+
+            if args.data_command == "list":
+                return commands.list_command(args)
+            return commands.fetch_command(args)
+        from smallcaps import reports
+
+        return reports.report_command(args)
+    except SmallcapsError as exc:
+        print(f"smallcaps: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("smallcaps: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
