@@ -234,6 +234,7 @@ def plot_ratio_grid(study, log_scale: bool = True, ncols: int = 3, axes=None):
         stale = f" (ends {a.data_end:%Y-%m-%d})" if a.stale else ""
         ax.set_title(f"{a.pair}: {s.iloc[-1]:.0f}{stale}", fontsize=10)
         ax.tick_params(axis="x", labelrotation=30, labelsize=8)
+        ax.set_xlim(study.window.start, study.asof)
         _ratios_value_axis(ax, log_scale)
         prov.update(a.provenance)
     for ax in axes[n:]:
