@@ -152,6 +152,7 @@ class Window:
     asof: pd.Timestamp
     start: pd.Timestamp
     rebase_date: pd.Timestamp
+    rebase_given: bool = False
 
 
 def resolve_window(prices: pd.DataFrame, pairs, asof="", start="", rebase_date="") -> Window:
@@ -191,6 +192,7 @@ def resolve_window(prices: pd.DataFrame, pairs, asof="", start="", rebase_date="
             "start or '' for five years"
         )
     r = _date(rebase_date, "rebase_date")
+    given = r is not None
     if r is None:
         r = s
     if r > eff:
@@ -198,7 +200,7 @@ def resolve_window(prices: pd.DataFrame, pairs, asof="", start="", rebase_date="
             f"rebase_date {r:%Y-%m-%d} is after the as-of date {eff:%Y-%m-%d}; valid: a date up to "
             "the as-of date, or '' for the window start"
         )
-    return Window(asof=eff, start=s, rebase_date=r)
+    return Window(asof=eff, start=s, rebase_date=r, rebase_given=given)
 
 
 def _require(prices: pd.DataFrame, keys: Sequence[str]) -> None:
@@ -577,7 +579,8 @@ def _name(key: str) -> str:
 
 
 def analyze_pair(prices: pd.DataFrame, pair: str, asof=None, start=None, rebase_date=None,
-                 mas: Sequence[int] = (50, 200), breakout_days: int = YEAR_DAYS) -> PairAnalysis:
+                 mas: Sequence[int] = (50, 200), breakout_days: int = YEAR_DAYS,
+                 *, rebase_strict: bool = True) -> PairAnalysis:
     """Compute every relative-strength figure of one pair as of ``asof``.
 
     Parameters
@@ -589,11 +592,14 @@ def analyze_pair(prices: pd.DataFrame, pair: str, asof=None, start=None, rebase_
         ``"A/B"``.
     asof, start, rebase_date : date-like, optional
         As-of date (default: the ratio's last date), chart window start (default: five years
-        before), rebase date (default: ``start``).
+        before), rebase date (default: ``start``, or the pair's first date if later).
     mas : sequence of int
         Moving-average windows in trading days; 50 and 200 are always computed as well.
     breakout_days : int
         Look-back of the breakout test in trading days (default 252).
+    rebase_strict : bool
+        When True (default) a ``rebase_date`` before the pair's first date is an error; when
+        False it moves to that first date (used for the default rebase date).
 
     Returns
     -------
@@ -611,8 +617,8 @@ def analyze_pair(prices: pd.DataFrame, pair: str, asof=None, start=None, rebase_
     if start_ts is None:
         start_ts = asof_ts - pd.DateOffset(years=DEFAULT_YEARS)
     reb = _date(rebase_date, "rebase_date")
-    if reb is None:
-        reb = start_ts
+    if reb is None or (reb < r.index[0] and not rebase_strict):
+        reb = max(start_ts, r.index[0])
     if reb < r.index[0]:
         raise ParameterError(
             f"rebase_date {reb:%Y-%m-%d} is before pair {num}/{den} begins "
@@ -776,10 +782,10 @@ class RatioStudy:
         return pd.DataFrame([a.summary() for a in self.pairs.values()])
 
     def rebased(self, at=None) -> pd.DataFrame:
-        """All ratios from the window start, each rebased to 100 at ``at`` (default: the
-        rebase date)."""
-        at = self.window.rebase_date if at is None else at
-        cols = {p: rebase(a.ratio.loc[self.window.start:], at=at) for p, a in self.pairs.items()}
+        """All ratios from the window start, each rebased to 100 at ``at`` (default: each pair's
+        rebase date, normally the window's)."""
+        cols = {p: rebase(a.ratio.loc[self.window.start:], at=a.rebase_date if at is None else at)
+                for p, a in self.pairs.items()}
         return pd.DataFrame(cols)
 
     def reading(self) -> str:
@@ -829,7 +835,8 @@ def analyze_pairs(prices: pd.DataFrame, pairs=DEFAULT_PAIRS, asof="", start="", 
     out = {}
     for p in names:
         out[p] = analyze_pair(frame, p, asof=win.asof, start=win.start,
-                              rebase_date=win.rebase_date, mas=mas, breakout_days=breakout_days)
+                              rebase_date=win.rebase_date, mas=mas, breakout_days=breakout_days,
+                              rebase_strict=win.rebase_given)
     return RatioStudy(window=win, pairs=out)
 
 
