@@ -704,6 +704,69 @@ class DivergenceStudy:
         return (f"**Verdict:** above the drift at {days(pos_h)}, below at {days(neg_h)}, none "
                 f"significant at {alpha:.0%}: no evidence either way.")
 
+    def describe_events(self) -> str:
+        """Markdown: how many events, when, how large, and how long the clusters lasted."""
+        ev = self.events
+        z = self.signal["z"].dropna()
+        if z.empty:
+            return "No z-score: the data are shorter than the warm-up period."
+        n_days = int(_qualifies(z, self.params["sigma"], self.params["direction"]).sum())
+        text = (f"{n_days} of {len(z)} trading days ({n_days / len(z):.2%}) had the "
+                f"{self.short_rule}; declustered, they form **{len(ev)} event"
+                f"{'s' if len(ev) != 1 else ''}**.")
+        if ev.empty:
+            return text
+        peak = ev["peak_z"].abs().idxmax()
+        years = (z.index[-1] - z.index[0]).days / 365.25
+        text += (f" First {ev.index[0]:%Y-%m-%d}, last {ev.index[-1]:%Y-%m-%d}; about "
+                 f"{len(ev) / years * 10:.1f} per decade. The most extreme cluster began "
+                 f"{peak:%Y-%m-%d} and peaked at z = {ev.loc[peak, 'peak_z']:+.2f}. A cluster "
+                 f"lasted {ev['cluster_days'].median():.0f} qualifying day(s) at the median "
+                 f"(longest {int(ev['cluster_days'].max())}).")
+        return text
+
+    def describe_paths(self, which: str = "small") -> str:
+        """Markdown: where the average post-event path ends against the baseline path."""
+        p = self.paths(which)
+        a = self.signal.attrs
+        unit = "%" if which == "small" else " pp"
+        what = a["small"] if which == "small" else f"{a['small']} minus {a['large']}"
+        end = p.index.max()
+        r = p.loc[end]
+        if not np.isfinite(r["event_mean"]):
+            return f"No event has run {end} trading days yet."
+        inside = r["band_low"] <= r["baseline"] <= r["band_high"]
+        return (f"After {end} trading days the average path of {what} after events stands at "
+                f"{_fmt_pct(r['event_mean'], unit)} (n = {int(r['n_events'])}) against "
+                f"{_fmt_pct(r['baseline'], unit)} for all days; the baseline is "
+                f"{'inside' if inside else 'outside'} the ±1.96 s.e. band "
+                f"({_fmt_pct(r['band_low'], unit)} to {_fmt_pct(r['band_high'], unit)}).")
+
+    def describe_sensitivity(self, table: pd.DataFrame, alpha: float = ALPHA) -> str:
+        """Markdown reading of :meth:`sensitivity`: does the sign of the event-minus-baseline
+        difference hold across thresholds, and is it significant anywhere?"""
+        parts = []
+        for h in self.horizons:
+            col = f"diff_{h}d_pp"
+            if col not in table:
+                continue
+            d = table[col].dropna()
+            if d.empty:
+                parts.append(f"{h} days: no complete window at any threshold")
+                continue
+            p = table.loc[d.index, f"p_{h}d"]
+            n_sig = int((p < alpha).sum())
+            sign = ("above the drift at every threshold" if (d > 0).all() else
+                    "below the drift at every threshold" if (d < 0).all() else
+                    "changes sign across thresholds")
+            parts.append(f"{h} days: {sign} ({_fmt_pct(d.min(), ' pp')} to "
+                         f"{_fmt_pct(d.max(), ' pp')}), significant at {alpha:.0%} for {n_sig} "
+                         f"of {len(d)} thresholds")
+        n = table["n_events"]
+        return (f"Event counts fall from {int(n.iloc[0])} at {_fmt_sigma(n.index[0])} to "
+                f"{int(n.iloc[-1])} at {_fmt_sigma(n.index[-1])}. Event mean minus baseline "
+                "for the small-cap index: " + "; ".join(parts) + ".")
+
     def describe_latest(self) -> str:
         """Markdown: the latest spread and z-score, and how far the last event's windows ran."""
         lt = self.latest()

@@ -1,0 +1,476 @@
+"""Tests for smallcaps.events: hand-computed cases, planted effects, no-look-ahead properties."""
+
+from __future__ import annotations
+
+import math
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from smallcaps import charts, events
+from smallcaps.errors import ParameterError, SmallcapsError
+
+
+def _s(values, start="2020-01-01", name=None):
+    return pd.Series(values, index=pd.bdate_range(start, periods=len(values)), name=name,
+                     dtype=float)
+
+
+def _z(values):
+    """A z-score series on a business-day calendar."""
+    return _s(values, name="z")
+
+
+def synthetic(n=3000, seed=1, jumps=None, drift_after=0.0, drift_days=63):
+    """Correlated random walks SMALL and LARGE (1% common daily vol, 0.6% idiosyncratic on
+    SMALL); ``jumps`` = {position: return} planted on SMALL, each followed by ``drift_after``
+    extra daily return on SMALL for ``drift_days`` days."""
+    rng = np.random.default_rng(seed)
+    common = rng.normal(0.0003, 0.01, n)
+    small_r = common + rng.normal(0.0, 0.006, n)
+    for pos, size in (jumps or {}).items():
+        small_r[pos] += size
+        small_r[pos + 1: pos + 1 + drift_days] += drift_after
+    idx = pd.bdate_range("2000-01-03", periods=n)
+    small = pd.Series(100 * np.cumprod(1 + small_r), idx, name="SMALL")
+    large = pd.Series(100 * np.cumprod(1 + common), idx, name="LARGE")
+    return small, large
+
+
+# ---------------------------------------------------------------------------------------------
+# spread and z-score
+# ---------------------------------------------------------------------------------------------
+
+def test_spread_zscore_hand_computed():
+    small = _s([100, 101, 103, 102, 104, 108], name="S")
+    large = _s([100, 100, 101, 101, 102, 102], name="L")
+    sig = events.spread_zscore(small, large, horizon_days=1, min_history=2)
+    spread = [np.nan, 1.0, 103 / 101 * 100 - 100 - (101 / 100 * 100 - 100),
+              102 / 103 * 100 - 100, 104 / 102 * 100 - 100 - (102 / 101 * 100 - 100),
+              108 / 104 * 100 - 100]
+    np.testing.assert_allclose(sig["spread_pct"].to_numpy(), spread, rtol=1e-12)
+    # z at position 3: sd of the two spreads before it (positions 1, 2); not demeaned
+    sd3 = np.std(spread[1:3], ddof=1)
+    assert sig["sd_pp"].iloc[3] == pytest.approx(sd3)
+    assert sig["z"].iloc[3] == pytest.approx(spread[3] / sd3)
+    sd5 = np.std(spread[1:5], ddof=1)
+    assert sig["z"].iloc[5] == pytest.approx(spread[5] / sd5)
+    # warm-up: fewer than min_history earlier spreads -> NaN
+    assert sig["z"].iloc[:3].isna().all()
+    assert sig.attrs["small"] == "S" and sig.attrs["large"] == "L"
+
+
+def test_spread_uses_common_dates_only():
+    small = _s([100, 101, 102, 103, 104, 105, 106, 107], name="S")
+    large = small.rename("L").copy()
+    large.iloc[3] = np.nan  # a holiday for the large index only
+    sig = events.spread_zscore(small, large, horizon_days=2, min_history=2)
+    assert small.index[3] not in sig.index
+    assert len(sig) == 7
+    # the 2-day window at the 4th common date spans the missing date: 104/102 on both sides
+    assert sig["spread_pct"].iloc[3] == pytest.approx(0.0)
+
+
+def test_rolling_and_full_methods():
+    rng = np.random.default_rng(3)
+    small = _s(100 * np.cumprod(1 + rng.normal(0, 0.01, 60)), name="S")
+    large = _s(100 * np.cumprod(1 + rng.normal(0, 0.01, 60)), name="L")
+    roll = events.spread_zscore(small, large, horizon_days=1, std_method="rolling",
+                                std_window=10, min_history=5)
+    sp = roll["spread_pct"].to_numpy()
+    t = 30
+    assert roll["sd_pp"].iloc[t] == pytest.approx(np.std(sp[t - 10:t], ddof=1))
+    # rolling needs a full window even when min_history is shorter: first z at position 11
+    assert roll["z"].iloc[:11].isna().all() and np.isfinite(roll["z"].iloc[11])
+    full = events.spread_zscore(small, large, horizon_days=1, std_method="full", min_history=5)
+    assert full["sd_pp"].dropna().nunique() == 1
+    assert full["sd_pp"].iloc[t] == pytest.approx(np.nanstd(sp, ddof=1))
+    # same warm-up as expanding, so the methods cover the same days
+    exp = events.spread_zscore(small, large, horizon_days=1, min_history=5)
+    assert full["z"].first_valid_index() == exp["z"].first_valid_index()
+
+
+@settings(max_examples=30, deadline=None)
+@given(seed=st.integers(0, 10_000), k=st.integers(30, 119),
+       bump=st.floats(-0.5, 2.0).filter(lambda b: abs(b) > 1e-3),
+       method=st.sampled_from(["expanding", "rolling"]))
+def test_no_lookahead_changing_a_later_value_leaves_earlier_z_unchanged(seed, k, bump, method):
+    rng = np.random.default_rng(seed)
+    small = _s(100 * np.cumprod(1 + rng.normal(0, 0.01, 120)), name="S")
+    large = _s(100 * np.cumprod(1 + rng.normal(0, 0.01, 120)), name="L")
+    base = events.spread_zscore(small, large, horizon_days=5, std_method=method,
+                                std_window=20, min_history=20)
+    changed_small = small.copy()
+    changed_small.iloc[k:] *= 1 + bump  # a later price (and everything after it) changes
+    changed = events.spread_zscore(changed_small, large, horizon_days=5, std_method=method,
+                                   std_window=20, min_history=20)
+    pd.testing.assert_series_equal(base["z"].iloc[:k], changed["z"].iloc[:k])
+    pd.testing.assert_series_equal(base["sd_pp"].iloc[:k], changed["sd_pp"].iloc[:k])
+    # ...and the change is visible from k on (the test can fail)
+    assert not np.allclose(base["spread_pct"].iloc[k], changed["spread_pct"].iloc[k])
+
+
+def test_full_method_is_in_sample():
+    rng = np.random.default_rng(0)
+    small = _s(100 * np.cumprod(1 + rng.normal(0, 0.01, 120)), name="S")
+    large = _s(100 * np.cumprod(1 + rng.normal(0, 0.01, 120)), name="L")
+    base = events.spread_zscore(small, large, std_method="full", min_history=20)
+    s2 = small.copy()
+    s2.iloc[110] *= 1.3
+    changed = events.spread_zscore(s2, large, std_method="full", min_history=20)
+    assert not np.allclose(base["z"].iloc[30:100], changed["z"].iloc[30:100])
+
+
+@pytest.mark.parametrize("kwargs, fragment", [
+    ({"std_method": "ewm"}, "std_method"),
+    ({"horizon_days": 0}, "horizon_days"),
+    ({"std_window": 1}, "std_window"),
+    ({"min_history": 5000}, "share"),
+])
+def test_spread_zscore_bad_input(kwargs, fragment):
+    small, large = synthetic(n=400)
+    with pytest.raises(ParameterError, match=fragment):
+        events.spread_zscore(small, large, **kwargs)
+
+
+# ---------------------------------------------------------------------------------------------
+# events and declustering
+# ---------------------------------------------------------------------------------------------
+
+def _with_hits(n, positions, value=4.0):
+    z = np.zeros(n)
+    z[list(positions)] = value
+    return _z(z)
+
+
+def test_decluster_gap_equal_to_window_is_same_cluster():
+    z = _with_hits(60, [10, 30])
+    ev = events.find_events(z, sigma=3, decluster_days=20)
+    assert list(ev.index) == [z.index[10]]
+    assert ev["cluster_days"].iloc[0] == 2
+    assert ev["cluster_end"].iloc[0] == z.index[30]
+
+
+def test_decluster_gap_one_more_than_window_starts_new_event():
+    z = _with_hits(60, [10, 31])
+    ev = events.find_events(z, sigma=3, decluster_days=20)
+    assert list(ev.index) == [z.index[10], z.index[31]]
+    assert list(ev["cluster_days"]) == [1, 1]
+
+
+def test_decluster_measures_from_last_qualifying_day_not_from_event():
+    # 10 -> 25 -> 40: each gap is 15 <= 20, so one cluster although 40 is 30 days after 10
+    z = _with_hits(80, [10, 25, 40, 61])
+    ev = events.find_events(z, sigma=3, decluster_days=20)
+    assert list(ev.index) == [z.index[10], z.index[61]]
+    assert ev["cluster_days"].iloc[0] == 3
+    assert ev["cluster_end"].iloc[0] == z.index[40]
+
+
+def test_consecutive_run_is_one_event_on_its_first_day_with_peak():
+    vals = np.zeros(40)
+    vals[5:9] = [3.2, 4.5, 5.1, 3.4]
+    ev = events.find_events(_z(vals), sigma=3, decluster_days=20)
+    assert len(ev) == 1
+    assert ev.index[0] == _z(vals).index[5]
+    assert ev["z"].iloc[0] == pytest.approx(3.2)
+    assert ev["peak_z"].iloc[0] == pytest.approx(5.1)
+    # decluster_days=0: every qualifying day is its own event
+    assert len(events.find_events(_z(vals), sigma=3, decluster_days=0)) == 4
+
+
+def test_threshold_is_strict_and_directional_and_nan_never_qualifies():
+    z = _z([3.0, 3.01, np.nan, -3.5, 0.0, -2.9])
+    up = events.find_events(z, sigma=3, direction="up", decluster_days=0)
+    down = events.find_events(z, sigma=3, direction="down", decluster_days=0)
+    both = events.find_events(z, sigma=3, direction="both", decluster_days=0)
+    assert list(up.index) == [z.index[1]]
+    assert list(down.index) == [z.index[3]]
+    assert list(down["sign"]) == [-1]
+    assert list(both.index) == [z.index[1], z.index[3]]
+    # 'both' declusters up and down days together
+    assert len(events.find_events(z, sigma=3, direction="both", decluster_days=5)) == 1
+
+
+def test_no_events_gives_empty_frame():
+    ev = events.find_events(_z(np.zeros(30)), sigma=3)
+    assert ev.empty and list(ev.columns) == ["z", "sign", "cluster_days", "cluster_end", "peak_z"]
+
+
+@pytest.mark.parametrize("kwargs, fragment", [
+    ({"sigma": 0}, "sigma"), ({"sigma": "x"}, "sigma"), ({"direction": "sideways"}, "direction"),
+    ({"decluster_days": -1}, "decluster_days"), ({"decluster_days": 2.5}, "decluster_days"),
+])
+def test_find_events_bad_input(kwargs, fragment):
+    with pytest.raises(SmallcapsError, match=fragment):
+        events.find_events(_z(np.zeros(10)), **kwargs)
+
+
+def test_planted_jump_is_found_on_its_date():
+    pos = 1500
+    small, large = synthetic(n=2500, seed=7, jumps={pos: 0.12})
+    sig = events.spread_zscore(small, large)
+    study = events.divergence_study(sig, sigma=3.0, forward_days=[21], n_boot=200)
+    jump_date = small.index[pos]
+    assert jump_date in study.events.index
+    assert study.events["peak_z"].abs().idxmax() == jump_date
+    assert study.events.loc[jump_date, "z"] > 5
+    # the jump stays in the 5-day window for 5 days: one cluster, dated on the jump
+    assert study.events.loc[jump_date, "cluster_days"] >= 4
+    assert sig.loc[jump_date, "spread_pct"] == pytest.approx(12, abs=3)
+
+
+def test_planted_down_jump_found_with_direction_down_only():
+    pos = 1200
+    small, large = synthetic(n=2000, seed=11, jumps={pos: -0.12})
+    sig = events.spread_zscore(small, large)
+    down = events.divergence_study(sig, direction="down", forward_days=[21], n_boot=100)
+    up = events.divergence_study(sig, direction="up", forward_days=[21], n_boot=100)
+    assert small.index[pos] in down.events.index
+    assert small.index[pos] not in up.events.index
+
+
+# ---------------------------------------------------------------------------------------------
+# forward returns
+# ---------------------------------------------------------------------------------------------
+
+def test_forward_returns_hand_computed_and_truncated_at_asof():
+    p = _s([100, 110, 121, 133.1, 100], name="P")
+    fr = events.forward_returns(p, p.index[:3], forward_days=[1, 2])
+    assert fr.loc[p.index[0], 1] == pytest.approx(10.0)
+    assert fr.loc[p.index[0], 2] == pytest.approx(21.0)
+    assert fr.loc[p.index[2], 2] == pytest.approx(100 / 121 * 100 - 100)
+    # as of the 4th date, the 2-day window from the 3rd date is not complete
+    cut = events.forward_returns(p, p.index[:3], forward_days=[1, 2], asof=p.index[3])
+    assert math.isnan(cut.loc[p.index[2], 2])
+    assert cut.loc[p.index[2], 1] == pytest.approx(10.0)
+    assert cut.loc[p.index[1], 2] == pytest.approx(21.0)
+
+
+def test_forward_returns_bad_dates_and_horizons():
+    p = _s([100, 101, 102], name="P")
+    with pytest.raises(ParameterError, match="not a trading date"):
+        events.forward_returns(p, [pd.Timestamp("1999-01-01")], [1])
+    with pytest.raises(ParameterError, match="as-of date"):
+        events.forward_returns(p, [p.index[2]], [1], asof=p.index[1])
+    with pytest.raises(ParameterError, match="forward_days"):
+        events.forward_returns(p, [p.index[0]], [])
+    with pytest.raises(ParameterError, match="forward_days"):
+        events.forward_returns(p, [p.index[0]], [0])
+
+
+def test_study_windows_only_counted_when_complete():
+    # events 10 and 5 days before the end: the 21-day windows are incomplete
+    small, large = synthetic(n=1500, seed=5, jumps={700: 0.12, 1489: 0.12})
+    study = events.divergence_study(events.spread_zscore(small, large), forward_days=[5, 21],
+                                    n_boot=100)
+    late = small.index[1489]
+    assert late in study.events.index
+    row = study.to_frame().loc[late]
+    assert np.isfinite(row["small_5d_pct"]) and math.isnan(row["small_21d_pct"])
+    t = study.summary()
+    assert t.loc[21, "n_events"] == t.loc[5, "n_events"] - 1
+    # baseline counts: days with a z-score whose window is complete
+    n_z = int(study.signal["z"].notna().sum())
+    assert t.loc[21, "base_n"] == n_z - 21
+    assert t.loc[5, "base_n"] == n_z - 5
+    # and the forward return is the direct price ratio
+    early = small.index[700]
+    expect = (small.iloc[721] / small.iloc[700] - 1) * 100
+    assert study.to_frame().loc[early, "small_21d_pct"] == pytest.approx(expect)
+    le = study.latest_event()
+    assert le["date"] == late and le["days_since"] == 10
+    assert le["windows"]["5"] == {"days_elapsed": 5, "complete": True,
+                                  "return_pct": pytest.approx(
+                                      (small.iloc[1494] / small.iloc[1489] - 1) * 100)}
+    assert le["windows"]["21"]["days_elapsed"] == 10
+    assert le["windows"]["21"]["complete"] is False
+
+
+# ---------------------------------------------------------------------------------------------
+# bootstrap test
+# ---------------------------------------------------------------------------------------------
+
+def test_block_bootstrap_is_deterministic_and_detects_a_planted_difference():
+    rng = np.random.default_rng(0)
+    x = rng.normal(0, 1, 2000)
+    flags = np.zeros(2000, dtype=bool)
+    flags[::100] = True
+    x[flags] += 3.0
+    a = events.block_bootstrap_diff(x, flags, block=21, n_boot=500, seed=1)
+    b = events.block_bootstrap_diff(x, flags, block=21, n_boot=500, seed=1)
+    assert a == b
+    assert a["diff"] == pytest.approx(x[flags].mean() - x.mean())
+    assert a["ci_low"] > 0 and a["p_value"] < 0.01
+    # no effect: the interval covers zero
+    y = rng.normal(0, 1, 2000)
+    c = events.block_bootstrap_diff(y, flags, block=21, n_boot=500, seed=1)
+    assert c["ci_low"] < 0 < c["ci_high"] and c["p_value"] > 0.05
+
+
+def test_block_bootstrap_keeps_its_size_when_event_windows_overlap():
+    # Null world: no effect.  Events come in bursts of four, 5 days apart, so their 63-day
+    # forward sums overlap heavily.  Treating days as independent (block=1) rejects far too
+    # often; blocks of the window length keep the false-positive rate near 5%.
+    sims = 60
+    rejections = {1: 0, 63: 0}
+    for s in range(sims):
+        rng = np.random.default_rng(100 + s)
+        x = pd.Series(rng.normal(0, 1, 3062)).rolling(63).sum().dropna().to_numpy()
+        flags = np.zeros(x.size, dtype=bool)
+        for k in (0, 5, 10, 15):
+            flags[np.arange(100, x.size - 100, 250) + k] = True
+        for block in rejections:
+            out = events.block_bootstrap_diff(x, flags, block=block, n_boot=200, seed=s)
+            rejections[block] += out["p_value"] < 0.05
+    assert rejections[63] / sims <= 0.12
+    assert rejections[1] / sims >= 0.15
+
+
+def test_block_bootstrap_degenerate():
+    out = events.block_bootstrap_diff([1.0, 2.0], [False, False], block=1)
+    assert math.isnan(out["diff"]) and out["n_boot"] == 0
+
+
+# ---------------------------------------------------------------------------------------------
+# the study, its summary and its reading (both signs)
+# ---------------------------------------------------------------------------------------------
+
+JUMPS = {p: 0.12 for p in range(400, 3800, 170)}
+
+
+@pytest.fixture(scope="module")
+def strong_study():
+    small, large = synthetic(n=4000, seed=21, jumps=JUMPS, drift_after=0.004)
+    return events.divergence_study(events.spread_zscore(small, large),
+                                   forward_days=[21, 63], n_boot=500)
+
+
+@pytest.fixture(scope="module")
+def weak_study():
+    small, large = synthetic(n=4000, seed=21, jumps=JUMPS, drift_after=-0.004)
+    return events.divergence_study(events.spread_zscore(small, large),
+                                   forward_days=[21, 63], n_boot=500)
+
+
+def test_summary_recovers_planted_post_event_drift(strong_study):
+    t = strong_study.summary()
+    assert len(strong_study.events) >= len(JUMPS) - 1
+    # 63 days of +0.4% a day on top of the market: about +29% vs a baseline far below
+    assert t.loc[63, "mean_pct"] > 20
+    assert t.loc[63, "diff_pp"] > 10
+    assert t.loc[63, "ci_low_pp"] > 0 and t.loc[63, "p_value"] < 0.05
+    sp = strong_study.summary("spread")
+    assert sp.loc[63, "mean_pct"] > 15
+    assert sp.loc[63, "diff_pp"] > 10
+    stats = strong_study.stats()
+    assert set(stats) == {"21", "63"}
+    assert set(stats["63"]) == {"mean_pct", "median_pct", "hit_rate", "n"}
+    assert stats["63"]["n"] == t.loc[63, "n_events"]
+    assert 0 <= stats["63"]["hit_rate"] <= 1
+
+
+def test_reading_positive(strong_study):
+    text = strong_study.reading()
+    assert f"**{len(strong_study.events)} events**" in text
+    assert "above the drift" in text and "significant at 5%" in text
+    assert "beat its unconditional drift significantly" in text
+    assert "support the claim" in text
+    assert "worse" not in text
+
+
+def test_reading_negative(weak_study):
+    t = weak_study.summary()
+    assert t.loc[63, "diff_pp"] < -10 and t.loc[63, "p_value"] < 0.05
+    text = weak_study.reading()
+    assert "below the drift" in text
+    assert "significantly *worse*" in text and "contradict" in text
+    assert "support the claim" not in text
+
+
+def test_reading_not_significant_and_in_sample_warning():
+    small, large = synthetic(n=3000, seed=4, jumps={1000: 0.12, 2000: 0.12})
+    study = events.divergence_study(events.spread_zscore(small, large, std_method="full"),
+                                    forward_days=[21], n_boot=200)
+    text = study.reading()
+    assert "IN-SAMPLE" in text and "look-ahead" in text
+    n = int(study.summary().loc[21, "n_events"])
+    if n < events.MIN_EVENTS_TO_TEST:
+        assert "too few events" in text
+    no_events = events.divergence_study(events.spread_zscore(small, large), sigma=50,
+                                        forward_days=[21], n_boot=50)
+    assert no_events.events.empty
+    assert "No event" in no_events.reading()
+    assert no_events.latest_event() is None
+    assert "no event" in no_events.describe_latest()
+
+
+def test_paths_start_at_zero_and_match_summary(strong_study):
+    p = strong_study.paths(max_days=63)
+    assert p.loc[0, "event_mean"] == 0 and p.loc[0, "baseline"] == 0
+    t = strong_study.summary()
+    assert p.loc[63, "event_mean"] == pytest.approx(t.loc[63, "mean_pct"])
+    assert p.loc[63, "baseline"] == pytest.approx(t.loc[63, "base_mean_pct"])
+    assert p.loc[63, "band_low"] < p.loc[63, "event_mean"] < p.loc[63, "band_high"]
+    ps = strong_study.paths("spread", max_days=21)
+    assert ps.loc[21, "event_mean"] == pytest.approx(
+        strong_study.summary("spread").loc[21, "mean_pct"])
+    assert "outside" in strong_study.describe_paths()
+
+
+def test_sensitivity_counts_fall_with_threshold(strong_study):
+    tab = strong_study.sensitivity([2.0, 3.0, 4.0])
+    assert list(tab.index) == [2.0, 3.0, 4.0]
+    assert tab["n_events"].is_monotonic_decreasing
+    assert tab.loc[3.0, "n_events"] == len(strong_study.events)
+    assert tab.loc[3.0, "diff_63d_pp"] == pytest.approx(strong_study.summary().loc[63, "diff_pp"])
+    text = strong_study.describe_sensitivity(tab)
+    assert "above the drift at every threshold" in text
+
+
+def test_latest_and_event_list(strong_study):
+    lt = strong_study.latest()
+    sig = strong_study.signal
+    assert lt["date"] == sig.index[-1]
+    assert lt["spread_pct"] == pytest.approx(sig["spread_pct"].iloc[-1])
+    assert lt["z"] == pytest.approx(sig["spread_pct"].iloc[-1] / sig["sd_pp"].iloc[-1])
+    lst = strong_study.event_list()
+    assert len(lst) == len(strong_study.events)
+    assert set(lst[0]) == {"date", "spread_pct", "z"}
+    assert lst[0]["date"] == strong_study.events.index[0]
+    assert "As of" in strong_study.describe_latest()
+    assert "events" in strong_study.describe_events()
+
+
+def test_divergence_study_bad_input():
+    with pytest.raises(ParameterError, match="spread_zscore"):
+        events.divergence_study(pd.DataFrame({"x": [1.0]}))
+    small, large = synthetic(n=400)
+    sig = events.spread_zscore(small, large)
+    with pytest.raises(ParameterError, match="forward_days"):
+        events.divergence_study(sig, forward_days=[-5])
+    with pytest.raises(ParameterError, match="direction"):
+        events.divergence_study(sig, direction="sideways")
+
+
+# ---------------------------------------------------------------------------------------------
+# charts
+# ---------------------------------------------------------------------------------------------
+
+def test_charts_have_titles_labels_and_source(strong_study):
+    ax = charts.plot_divergence_zscore(strong_study)
+    assert charts.date_span(strong_study.signal["z"].dropna().index) in ax.get_title()
+    assert "z-score" in ax.get_ylabel()
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert any(f"n={len(strong_study.events)}" in s for s in labels)
+    assert any(t.get_text().startswith("Source:") for t in ax.texts)
+    plt.close(ax.figure)
+    for which, unit in (("small", "(%)"), ("spread", "(pp)")):
+        ax = charts.plot_event_paths(strong_study, which)
+        assert unit in ax.get_ylabel()
+        assert "trading days" in ax.get_xlabel()
+        assert any(t.get_text().startswith("Source:") for t in ax.texts)
+        plt.close(ax.figure)
