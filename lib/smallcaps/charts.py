@@ -660,12 +660,7 @@ def _tech_addplots(result, panels: bool):
             aps.append(mpf.make_addplot(marks, type="scatter", marker=marker, markersize=18,
                                         color="#555555", alpha=0.7))
     m = result.macd
-    hist = m["hist"]
     aps += [
-        mpf.make_addplot(hist.where(hist >= 0), type="bar", panel=1, color=COLORS["up"],
-                         alpha=0.5, width=0.8, secondary_y=False),
-        mpf.make_addplot(hist.where(hist < 0), type="bar", panel=1, color=COLORS["down"],
-                         alpha=0.5, width=0.8, secondary_y=False),
         mpf.make_addplot(m["macd"], panel=1, color="#1f77b4", width=1.0, secondary_y=False,
                          ylabel=f"MACD\n({result.units})", label="MACD"),
         mpf.make_addplot(m["signal"], panel=1, color="#ff7f0e", width=1.0, secondary_y=False,
@@ -762,6 +757,9 @@ def plot_trend(result, ax=None, n_levels: int = 3):
         )
         ax = axes[0]
         bottom = axes[-2] if len(axes) % 2 == 0 else axes[-1]
+        hist = result.macd["hist"].to_numpy()  # histogram as one line collection (fast)
+        axes[2].vlines(range(len(hist)), 0, hist, lw=1.6, alpha=0.5,
+                       colors=[COLORS["up"] if h >= 0 else COLORS["down"] for h in hist])
         ax.legend(loc="upper left", fontsize=8)
     else:
         mpf.plot(bars, type="candle", style=style, ax=ax,

@@ -1,0 +1,436 @@
+"""Tests for smallcaps.rates (notebook 01): planted effects, alignment, regimes, no look-ahead,
+errors, generated prose for both signs, and real-data values."""
+
+from __future__ import annotations
+
+import math
+import shutil
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from smallcaps import charts, data, rates
+from smallcaps.errors import ParameterError, SmallcapsError
+
+
+def weekly_frame(n=1000, slope=-3.0, seed=0, start="2000-01-07", noise=1.5, ar=0.0, lead=0):
+    """Friday-only closes with a planted relationship:
+    rel return (pp) = slope * dy(t - lead) / 100 + e,  e ~ AR(1) with coefficient ``ar``."""
+    rng = np.random.default_rng(seed)
+    dates = pd.date_range(start, periods=n + 1, freq="W-FRI")
+    dy = rng.normal(0, 12, n)  # bp
+    e = rng.normal(0, noise, n)
+    if ar:
+        for i in range(1, n):
+            e[i] += ar * e[i - 1]
+    driver = np.roll(dy, lead)
+    if lead:
+        driver[:lead] = 0.0
+    large_r = rng.normal(0.1, 2.0, n)
+    small_r = large_r + slope * driver / 100.0 + e
+    y = np.concatenate([[5.0], 5.0 + np.cumsum(dy) / 100.0])
+    small = 100 * np.concatenate([[1.0], np.cumprod(1 + small_r / 100)])
+    large = 100 * np.concatenate([[1.0], np.cumprod(1 + large_r / 100)])
+    return pd.DataFrame({"RUT": small, "SPX": large, "DGS10": y}, index=dates)
+
+
+# ---- alignment --------------------------------------------------------------------------------
+
+def holiday_frame():
+    """Daily data around two awkward Fridays.
+
+    * 2024-03-29 (Good Friday): stocks shut, FRED has a yield fixing.
+    * 2024-04-12: a bond-market holiday (yield NaN) on which stocks trade.
+    """
+    idx = pd.bdate_range("2024-03-18", "2024-04-19")
+    rut = pd.Series(np.arange(len(idx), dtype=float) + 100.0, index=idx)
+    spx = pd.Series(np.arange(len(idx), dtype=float) * 2 + 400.0, index=idx)
+    y = pd.Series(np.round(4.0 + 0.01 * np.arange(len(idx)), 2), index=idx)
+    rut[pd.Timestamp("2024-03-29")] = np.nan
+    spx[pd.Timestamp("2024-03-29")] = np.nan
+    y[pd.Timestamp("2024-04-12")] = np.nan
+    return pd.DataFrame({"RUT": rut, "SPX": spx, "DGS10": y})
+
+
+def test_weekly_alignment_uses_friday_closes_and_handles_holiday_fridays():
+    df = holiday_frame()
+    a = rates.align_periods(df, "RUT", "SPX", "DGS10", "W-FRI")
+    assert list(a.index) == list(pd.to_datetime(
+        ["2024-03-22", "2024-03-28", "2024-04-05", "2024-04-12", "2024-04-19"]))
+    # Good Friday: equity close from Thursday; the Friday yield fixing is NOT paired with it
+    assert a.loc["2024-03-28", "yield_date"] == pd.Timestamp("2024-03-28")
+    assert a.loc["2024-03-28", "yield_pct"] == df.loc["2024-03-28", "DGS10"]
+    # bond holiday Friday: equity from Friday, yield is Thursday's (its last valid value)
+    assert a.loc["2024-04-12", "small"] == df.loc["2024-04-12", "RUT"]
+    assert a.loc["2024-04-12", "yield_date"] == pd.Timestamp("2024-04-11")
+    assert a.loc["2024-04-12", "yield_pct"] == df.loc["2024-04-11", "DGS10"]
+    # hand-computed changes for the week to 2024-04-05
+    r_s = (df.loc["2024-04-05", "RUT"] / df.loc["2024-03-28", "RUT"] - 1) * 100
+    r_l = (df.loc["2024-04-05", "SPX"] / df.loc["2024-03-28", "SPX"] - 1) * 100
+    assert a.loc["2024-04-05", "rel_return_pct"] == pytest.approx(r_s - r_l)
+    dy = (df.loc["2024-04-05", "DGS10"] - df.loc["2024-03-28", "DGS10"]) * 100
+    assert a.loc["2024-04-05", "yield_change_bp"] == pytest.approx(dy)
+    assert math.isnan(a["rel_return_pct"].iloc[0])
+
+
+def test_daily_alignment_drops_bond_holidays_on_both_sides():
+    df = holiday_frame()
+    a = rates.align_periods(df, freq="D")
+    assert pd.Timestamp("2024-04-12") not in a.index  # no yield
+    assert pd.Timestamp("2024-03-29") not in a.index  # no equities
+    # the change after the bond holiday spans two trading days on both sides
+    r_s = (df.loc["2024-04-15", "RUT"] / df.loc["2024-04-11", "RUT"] - 1) * 100
+    r_l = (df.loc["2024-04-15", "SPX"] / df.loc["2024-04-11", "SPX"] - 1) * 100
+    assert a.loc["2024-04-15", "rel_return_pct"] == pytest.approx(r_s - r_l)
+    assert a.loc["2024-04-15", "yield_change_bp"] == pytest.approx(
+        (df.loc["2024-04-15", "DGS10"] - df.loc["2024-04-11", "DGS10"]) * 100)
+
+
+def test_monthly_alignment_takes_last_trading_day():
+    idx = pd.bdate_range("2024-01-01", "2024-04-30")
+    df = pd.DataFrame({"RUT": np.linspace(100, 120, len(idx)),
+                       "SPX": np.linspace(400, 420, len(idx)),
+                       "DGS10": np.linspace(4, 5, len(idx))}, index=idx)
+    a = rates.align_periods(df, freq="M")
+    assert list(a.index) == list(pd.to_datetime(
+        ["2024-01-31", "2024-02-29", "2024-03-29", "2024-04-30"]))
+
+
+# ---- regression -------------------------------------------------------------------------------
+
+def test_hac_lag_rule():
+    assert rates.hac_maxlags(100) == 4
+    assert rates.hac_maxlags(1886) == math.floor(4 * (18.86) ** (2 / 9))
+    assert rates.hac_maxlags(1886) == 7
+    assert rates.hac_maxlags(5) >= 1
+
+
+@pytest.mark.parametrize("slope", [-3.0, 2.0])
+def test_planted_slope_recovered_within_its_band(slope):
+    res = rates.analyze(weekly_frame(slope=slope, seed=1))
+    f = res.fit
+    assert f.ci_low < slope < f.ci_high
+    assert f.slope == pytest.approx(slope, abs=0.6)
+    assert f.n == 1000 and f.maxlags == rates.hac_maxlags(1000)
+    assert np.sign(f.t_hac) == np.sign(slope) and abs(f.t_hac) > 5
+    # slope in pp per +100 bp: the same number straight from numpy
+    a = res.sample
+    b = np.polyfit(a["yield_change_bp"] / 100, a["rel_return_pct"], 1)[0]
+    assert f.slope == pytest.approx(b, rel=1e-9)
+    assert f.r_squared == pytest.approx(f.corr ** 2, rel=1e-9)
+
+
+def test_hac_band_covers_the_planted_slope_about_95_percent_of_the_time():
+    covered = 0
+    for seed in range(40):
+        d = weekly_frame(n=400, slope=-2.0, seed=seed, ar=0.3)
+        a = rates.align_periods(d)
+        f = rates.fit_sensitivity(a["rel_return_pct"], a["yield_change_bp"])
+        covered += f.ci_low < -2.0 < f.ci_high
+    assert 0.85 <= covered / 40 <= 1.0
+
+
+def test_hac_t_differs_from_plain_t_on_autocorrelated_errors():
+    rng = np.random.default_rng(7)
+    n = 1500
+    x = np.zeros(n)
+    e = np.zeros(n)
+    for i in range(1, n):
+        x[i] = 0.8 * x[i - 1] + rng.normal(0, 10)
+        e[i] = 0.8 * e[i - 1] + rng.normal(0, 1)
+    idx = pd.date_range("2000-01-07", periods=n, freq="W-FRI")
+    y = pd.Series(0.5 * x / 100 + e, index=idx)
+    f = rates.fit_sensitivity(y, pd.Series(x, index=idx))
+    assert abs(f.t_plain) / abs(f.t_hac) > 1.4  # plain OLS overstates significance
+    # i.i.d. errors: HAC and plain agree closely
+    e2 = rng.normal(0, 1, n)
+    x2 = rng.normal(0, 10, n)
+    g = rates.fit_sensitivity(pd.Series(0.5 * x2 / 100 + e2, index=idx), pd.Series(x2, index=idx))
+    assert 0.8 < abs(g.t_plain) / abs(g.t_hac) < 1.25
+
+
+def test_by_period_and_horizon_show_where_the_sign_differs():
+    first = weekly_frame(n=520, slope=-4.0, seed=3, start="2000-01-07")
+    second = weekly_frame(n=520, slope=4.0, seed=4, start="2010-01-08")
+    # chain the second decade onto the first (continuous levels)
+    scale = first.iloc[-1] / second.iloc[0]
+    second = second.iloc[1:] * scale.where(first.columns != "DGS10", 1.0)
+    second["DGS10"] = second["DGS10"] - 5.0 + first["DGS10"].iloc[-1]
+    df = pd.concat([first, second])
+    res = rates.analyze(df)
+    t = res.by_period
+    assert list(t.index) == ["2000s", "2010s"]
+    assert t.loc["2000s", "slope_pct_per_100bp"] < -2.5
+    assert t.loc["2010s", "slope_pct_per_100bp"] > 2.5
+    assert t.loc["2000s", "verdict"] == "supports claim"
+    assert t.loc["2010s", "verdict"] == "contradicts claim"
+    text = res.reading("periods")
+    assert "the sign differs" in text
+    neg, pos = text.split("positive (against the claim) in")
+    assert "2000s" in neg and "2010s" in pos
+    custom = rates.sensitivity_by_period(res.aligned, edges=["2000-01-01", "2005-01-01"])
+    assert list(custom.index) == ["2000-01-01..", "2005-01-01.."]
+    assert custom["n"].sum() == res.fit.n
+    h = res.by_horizon
+    assert list(h["periods"]) == [1, 4, 13, 26, 52]
+    assert h.loc["1 week", "slope_pct_per_100bp"] == pytest.approx(res.fit.slope)
+    assert (h["hac_lags"].iloc[1:] >= h["periods"].iloc[1:]).all()
+
+
+@pytest.mark.parametrize("slope,words", [
+    (-3.0, "supports the claim"), (3.0, "contradicts the claim"), (0.0, "No reliable link")])
+def test_reading_follows_the_numbers_for_both_signs(slope, words):
+    res = rates.analyze(weekly_frame(slope=slope, seed=11))
+    text = res.reading("fit")
+    assert words in text
+    assert f"{res.fit.slope:+.2f} pp" in text
+    full = res.reading()
+    for part in ("Full sample", "By sub-period", "By horizon", "Rolling", "Regimes", "Lead/lag",
+                 "Latest"):
+        assert part in full
+
+
+# ---- rolling, regimes, lead/lag ---------------------------------------------------------------
+
+def test_rolling_matches_a_direct_window_fit():
+    res = rates.analyze(weekly_frame(seed=5), window=52)
+    r = res.rolling
+    assert r["corr"].iloc[:51].isna().all() and r["corr"].iloc[51:].notna().all()
+    last = res.sample.iloc[-52:]
+    f = rates.fit_sensitivity(last["rel_return_pct"], last["yield_change_bp"])
+    assert r["beta"].iloc[-1] == pytest.approx(f.slope, rel=1e-9)
+    assert r["corr"].iloc[-1] == pytest.approx(f.corr, rel=1e-9)
+    rr = r.dropna()
+    assert len(rr) == len(r) - 51
+    assert (rr["beta_low"] < rr["beta"]).all() and (rr["beta"] < rr["beta_high"]).all()
+    assert res.latest["corr_rolling_latest"] == pytest.approx(r["corr"].iloc[-1])
+    rc = r["corr"].dropna()
+    assert res.latest["corr_percentile"] == pytest.approx((rc <= rc.iloc[-1]).mean() * 100)
+
+
+def test_regime_labels_hand_computed():
+    idx = pd.date_range("2020-01-03", periods=8, freq="W-FRI")
+    y = [4.00, 4.10, 4.20, 4.30, 4.00, 3.90, 3.95, 3.95]
+    df = pd.DataFrame({"RUT": np.linspace(100, 110, 8), "SPX": np.linspace(100, 104, 8),
+                       "DGS10": y}, index=idx)
+    a = rates.align_periods(df)
+    lab = rates.regime_labels(a, regime_periods=2, regime_bp=15)
+    # 2-week changes from row 2: +20, +20, -20, -40, -5, +5 bp
+    assert list(lab) == ["rising", "rising", "falling", "falling", "neutral", "neutral"]
+    assert lab.index[0] == idx[2]
+    # exactly regime_bp is neutral (strictly more than is required)
+    lab20 = rates.regime_labels(a, regime_periods=2, regime_bp=20)
+    assert list(lab20[:3]) == ["neutral", "neutral", "neutral"]
+    t = rates.regime_table(a, regime_periods=2, regime_bp=15)
+    exp = a.loc[lab.index[lab == "falling"], "rel_return_pct"]
+    assert t.loc["falling", "mean_rel_return_pct"] == pytest.approx(exp.mean())
+    assert t.loc["falling", "hit_rate"] == pytest.approx((exp > 0).mean())
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 10_000), k=st.integers(1, 30), bp=st.floats(0, 80))
+def test_regimes_partition_the_sample(seed, k, bp):
+    a = rates.align_periods(weekly_frame(n=200, seed=seed))
+    lab = rates.regime_labels(a, k, bp)
+    sample = a.dropna(subset=["rel_return_pct"])
+    assert lab.index.is_unique
+    assert set(lab) <= {"falling", "neutral", "rising"}
+    assert len(lab) == len(sample) - (k - 1)  # every period with a full look-back, once
+    assert lab.index.equals(sample.index[k - 1:])
+    t = rates.regime_table(a, k, bp)
+    assert int(t["n"].sum()) == len(lab)
+    total = sum(t.loc[r, "mean_rel_return_pct"] * t.loc[r, "n"] for r in t.index if t.loc[r, "n"])
+    assert total == pytest.approx(sample["rel_return_pct"].iloc[k - 1:].sum())
+
+
+def test_cross_correlation_and_granger_find_a_planted_lead():
+    res = rates.analyze(weekly_frame(n=1200, slope=-6.0, seed=2, lead=2, noise=1.0))
+    x = res.xcorr
+    assert list(x.index) == list(range(-8, 9))
+    assert x.idxmin() == 2 and x[2] < -0.3  # yield change leads by 2 weeks, negative sign
+    assert abs(x[0]) < 0.1
+    g = res.granger
+    assert g.loc["yield_to_relative", "p_value"] < 1e-6
+    assert g.loc["relative_to_yield", "p_value"] > 0.01
+    assert (g["lags"] == 4).all()
+    assert "**do** help predict the relative return" in res.reading("leadlag")
+
+
+def test_latest_reading_hand_computed():
+    idx = pd.bdate_range("2024-10-01", "2024-11-08")
+    df = pd.DataFrame({"RUT": np.linspace(2000, 2200, len(idx)),
+                       "SPX": np.linspace(5600, 5800, len(idx)),
+                       "DGS10": np.round(np.linspace(3.8, 4.3, len(idx)), 2)}, index=idx)
+    df.loc["2024-11-08", "DGS10"] = np.nan  # yield not yet published for the last day
+    lt = rates.latest_reading(df)
+    assert lt["date"] == pd.Timestamp("2024-11-08")
+    assert lt["yield_date"] == pd.Timestamp("2024-11-07")
+    assert lt["yield_last"] == df.loc["2024-11-07", "DGS10"]
+    assert lt["yield_change_1w_bp"] == pytest.approx(
+        (df.loc["2024-11-07", "DGS10"] - df.loc["2024-11-01", "DGS10"]) * 100)
+    assert lt["yield_change_4w_bp"] == pytest.approx(
+        (df.loc["2024-11-07", "DGS10"] - df.loc["2024-10-11", "DGS10"]) * 100)
+    rs = (df.loc["2024-11-08", "RUT"] / df.loc["2024-11-01", "RUT"] - 1) * 100
+    rl = (df.loc["2024-11-08", "SPX"] / df.loc["2024-11-01", "SPX"] - 1) * 100
+    assert lt["relative_return_1w_pct"] == pytest.approx(rs - rl)
+
+
+# ---- no look-ahead ----------------------------------------------------------------------------
+
+def _same(a: dict, b: dict):
+    assert a.keys() == b.keys()
+    for k in a:
+        if isinstance(a[k], dict):
+            _same(a[k], b[k])
+        else:
+            assert a[k] == pytest.approx(b[k], nan_ok=True), k
+
+
+def test_no_value_after_the_last_equity_date_is_used():
+    df = weekly_frame(n=300, seed=9)
+    end = df.index[250]
+    base = df.copy()
+    base.loc[base.index > end, ["RUT", "SPX"]] = np.nan  # equities stop at `end`
+    wild = base.copy()
+    wild.loc[wild.index > end, "DGS10"] = 99.0  # yields after it change wildly
+    cut = base.loc[:end]
+    r1, r2 = rates.analyze(wild), rates.analyze(cut)
+    _same(r1.figures(), r2.figures())
+    assert r1.aligned.index[-1] == end
+    assert r1.latest["yield_date"] == end
+
+
+def test_statistics_at_a_date_only_use_data_up_to_it():
+    df = weekly_frame(n=400, seed=12)
+    full = rates.analyze(df, window=26)
+    t = df.index[300]
+    part = rates.analyze(df.loc[:t], window=26)
+    pd.testing.assert_frame_equal(full.rolling.loc[:t], part.rolling, check_freq=False)
+    pd.testing.assert_series_equal(full.regime_labels.loc[:t], part.regime_labels,
+                                   check_freq=False)
+    pd.testing.assert_frame_equal(full.aligned.loc[:t], part.aligned, check_freq=False)
+
+
+def test_changing_csv_rows_after_asof_changes_nothing(shared_market, tmp_path):
+    changed = tmp_path / "changed"
+    changed.mkdir()
+    for key in ("RUT.csv", "GSPC.csv", "DGS10.csv"):
+        src = (shared_market / key).read_text().splitlines(keepends=True)
+        out = []
+        for line in src:
+            d = line[:10]
+            if d[:2] in ("19", "20") and d > "2024-11-08":
+                cells = line.rstrip("\r\n").split(",")
+                cells = [cells[0]] + [c if c == "" else str(float(c) * 1.5) for c in cells[1:]]
+                line = ",".join(cells) + line[len(line.rstrip("\r\n")):]
+            out.append(line)
+        (changed / key).write_text("".join(out))
+    figs = []
+    for folder in (shared_market, changed):
+        df = data.load(["RUT", "SPX", "DGS10"], start="1990-01-01", end="2024-11-08",
+                       source="csv", data_dir=folder)
+        figs.append(rates.analyze(df).figures())
+    _same(*figs)
+    shutil.rmtree(changed)
+
+
+# ---- errors -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("kwargs,match", [
+    ({"yield_series": "RUT"}, "yield_series 'RUT' is a price series"),
+    ({"small": "DGS10", "yield_series": "DGS10"}, "small 'DGS10' is a yield series"),
+    ({"window": 5000}, "window 5000 is longer than the sample"),
+    ({"window": 2}, "window must be"),
+    ({"freq": "Q"}, "freq 'Q' is not supported; valid: W-FRI"),
+    ({"yield_series": "DGS2"}, "yield_series 'DGS2' is not a column"),
+    ({"regime_periods": 0}, "regime_periods must be"),
+    ({"regime_periods": 5000}, "regime_periods 5000 is not shorter than the sample"),
+    ({"regime_bp": -5}, "regime_bp must be"),
+])
+def test_clear_errors(kwargs, match):
+    with pytest.raises(ParameterError, match=match) as info:
+        rates.analyze(weekly_frame(n=300), **kwargs)
+    assert isinstance(info.value, SmallcapsError)
+    assert "\n" not in str(info.value)
+
+
+def test_too_short_sample_is_a_clear_error():
+    with pytest.raises(ParameterError, match="only 5 weekly changes"):
+        rates.analyze(weekly_frame(n=5), window=3)
+
+
+def test_reading_part_is_checked():
+    res = rates.analyze(weekly_frame(n=300))
+    with pytest.raises(ParameterError, match="part 'nope' is unknown"):
+        res.reading("nope")
+
+
+# ---- results object and charts ----------------------------------------------------------------
+
+def test_summary_figures_and_frame():
+    res = rates.analyze(weekly_frame(n=300, seed=4), window=26, regime_periods=4, regime_bp=10)
+    figs = res.figures()
+    assert set(figs) == {
+        "yield_last", "yield_change_1w_bp", "yield_change_4w_bp", "relative_return_1w_pct",
+        "corr_full", "corr_rolling_latest", "beta_per_100bp_pct", "beta_tstat_hac", "r_squared",
+        "regimes", "granger_pvalue_yield_to_relative", "granger_pvalue_relative_to_yield"}
+    assert set(figs["regimes"]) == {"falling", "neutral", "rising"}
+    for v in figs["regimes"].values():
+        assert set(v) == {"mean_rel_return_pct", "hit_rate", "n", "t"}
+    assert figs["beta_per_100bp_pct"] == res.fit.slope
+    assert figs["yield_last"] == pytest.approx(res.aligned["yield_pct"].iloc[-1])
+    s = res.summary()
+    assert "slope per +100 bp" in s.index and "units" in s.columns
+    frame = res.to_frame()
+    assert {"rel_return_pct", "yield_change_bp", "corr", "beta", "regime"} <= set(frame.columns)
+    assert len(frame) == len(res.aligned)
+
+
+def test_charts_have_dated_titles_units_and_sources():
+    charts.use_style()
+    res = rates.analyze(weekly_frame(n=300, seed=4), window=26)
+    span = charts.date_span(res.sample.index)
+    for fn in (charts.plot_ratio_vs_yield, charts.plot_rolling_correlation,
+               charts.plot_rolling_beta, charts.plot_regimes, charts.plot_cross_correlation,
+               charts.plot_slopes):
+        ax = fn(res)
+        title = ax.get_title()
+        assert span[-10:] in title, (fn.__name__, title)
+        assert ax.get_ylabel() and ax.get_xlabel()
+        notes = [t.get_text() for t in ax.texts if t.get_text().startswith("Source:")]
+        assert notes, fn.__name__
+        plt.close("all")
+    ax = charts.plot_ratio_vs_yield(res)
+    assert ax.right_ax.yaxis_inverted()
+    assert "%" in ax.right_ax.get_ylabel()
+    plt.close("all")
+    ax = charts.plot_slopes(res, by="horizon")
+    assert len(ax.get_xticklabels()) == len(res.by_horizon)
+    plt.close("all")
+    with pytest.raises(ParameterError):
+        charts.plot_slopes(res, by="nope")
+
+
+# ---- real data --------------------------------------------------------------------------------
+
+def test_real_data_weekly_dgs10(shared_market):
+    df = data.load(["RUT", "SPX", "DGS10"], start="1990-01-01", end="2024-11-08",
+                   source="csv", data_dir=shared_market)
+    res = rates.analyze(df)
+    lt = res.latest
+    # PROVENANCE.md: DGS10 4.30 on 2024-11-08, 4.37 on 2024-11-01
+    assert lt["date"] == pd.Timestamp("2024-11-08")
+    assert lt["yield_last"] == 4.30
+    assert lt["yield_change_1w_bp"] == pytest.approx(-7.0)
+    a = res.aligned
+    assert a.loc["2024-11-08", "yield_change_bp"] == pytest.approx(-7.0)
+    # Veterans Day 2022-11-11: bond market shut, stocks open -> Thursday's yield
+    assert a.loc["2022-11-11", "yield_date"] == pd.Timestamp("2022-11-10")
+    assert (a.index >= a["yield_date"]).all()
+    # Weekly, 1990-2024: the slope is positive and significant (the data contradicts the claim)
+    assert res.fit.n > 1800 and res.fit.maxlags == 7
+    assert res.fit.slope > 0 and res.fit.t_hac > 1.96
+    assert "contradicts the claim" in res.reading("fit")
