@@ -19,3 +19,7 @@ class DataError(SmallcapsError):
 
 class ParameterError(SmallcapsError):
     """A notebook or analysis parameter is out of its valid range."""
+
+
+class NetworkError(DataError):
+    """A data provider could not be reached (timeout, no connection, empty answer)."""

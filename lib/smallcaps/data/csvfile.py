@@ -98,8 +98,8 @@ def parse_csv_text(text: str, name: str, symbol: str | None = None) -> pd.DataFr
                 cols.append(_ALIASES[c])
             else:
                 raise DataError(
-                    f"{name}: line {header_line}, column {j + 1}: unknown price field {header[j]!r}; "
-                    "expected Open, High, Low, Close, Adj Close or Volume"
+                    f"{name}: line {header_line}, column {j + 1}: unknown price field "
+                    f"{header[j]!r}; expected Open, High, Low, Close, Adj Close or Volume"
                 )
         body = [(ln, r) for ln, r in numbered[1:] if _norm(r[0]) not in ("ticker", "date", "")]
     elif head and head[0] in _DATE_NAMES:
@@ -111,7 +111,9 @@ def parse_csv_text(text: str, name: str, symbol: str | None = None) -> pd.DataFr
         ):
             fmt = "fred"
             if len(rest) != 1:
-                raise DataError(f"{name}: line {header_line}: FRED export must have one value column")
+                raise DataError(
+                    f"{name}: line {header_line}: FRED export must have one value column"
+                )
             if symbol and rest[0] != symbol.lower():
                 raise DataError(
                     f"{name}: line {header_line}: FRED column {header[1]!r}, expected {symbol!r}"
@@ -126,8 +128,8 @@ def parse_csv_text(text: str, name: str, symbol: str | None = None) -> pd.DataFr
             for j, c in enumerate(rest, start=1):
                 if c not in _ALIASES:
                     raise DataError(
-                        f"{name}: line {header_line}, column {j + 1}: unknown column {header[j]!r}; "
-                        "expected Open, High, Low, Close, Adj Close, Volume"
+                        f"{name}: line {header_line}, column {j + 1}: unknown column "
+                        f"{header[j]!r}; expected Open, High, Low, Close, Adj Close, Volume"
                     )
                 cols.append(_ALIASES[c])
             if "close" not in cols and "adj_close" not in cols:

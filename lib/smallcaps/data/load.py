@@ -58,8 +58,9 @@ def _from_csv(series: Series, data_dir: Path) -> tuple[pd.DataFrame, dict] | Non
     if path is None:
         return None
     frame = read_csv(path, symbol=series.symbol if series.provider == "fred" else None)
+    mtime = pd.Timestamp(path.stat().st_mtime, unit="s")
     info = {"source": "csv", "path": str(path), "format": frame.attrs.get("format"),
-            "fetched_at": pd.Timestamp(path.stat().st_mtime, unit="s").isoformat(timespec="seconds")}
+            "fetched_at": mtime.isoformat(timespec="seconds")}
     return frame, info
 
 
@@ -78,6 +79,12 @@ def _from_live(series: Series, start: pd.Timestamp | None, *, required: bool):
 
 
 def _one(series: Series, source: str, data_dir: Path, start) -> tuple[pd.DataFrame, dict]:
+    frame, info = _one_source(series, source, data_dir, start)
+    info = {**info, "provisional_date": _provisional_date(frame)}
+    return frame, info
+
+
+def _one_source(series: Series, source: str, data_dir: Path, start):
     if source == "csv":
         got = _from_csv(series, data_dir)
         if got is None:
@@ -118,6 +125,17 @@ def _check_args(source: str, field: str, start, end):
     return s, e
 
 
+def _provisional_date(frame: pd.DataFrame) -> pd.Timestamp | None:
+    """The last date when the last row looks like an intraday snapshot: Volume 0 while (almost)
+    every earlier row has volume.  Its values are kept; provenance flags it."""
+    if "volume" not in frame.columns or len(frame) < 3:
+        return None
+    vol = frame["volume"]
+    if vol.iloc[-1] == 0 and (vol.iloc[:-1] > 0).mean() > 0.9:
+        return frame.index[-1]
+    return None
+
+
 def _prov(series: Series, frame: pd.DataFrame, info: dict) -> dict:
     out = {
         "key": series.key,
@@ -132,9 +150,12 @@ def _prov(series: Series, frame: pd.DataFrame, info: dict) -> dict:
         "rows": int(len(frame)),
         "fetched_at": info.get("fetched_at"),
     }
-    for k in ("path", "format"):
+    for k in ("path", "format", "cache_file", "stale"):
         if info.get(k):
             out[k] = info[k]
+    flagged = info.get("provisional_date")
+    if flagged is not None and len(frame) and frame.index[-1] == flagged:
+        out["provisional_last_row"] = True
     return out
 
 
