@@ -1,0 +1,91 @@
+"""Data fingerprint: a short hash that changes when the data a report would read changes.
+
+The report runner keys its incremental skip on it: a notebook is re-rendered when the CSV files,
+the cached downloads or the catalog behind its data change.  Computing it reads only the files
+(no parsing, no network), so an up-to-date re-run stays fast.
+
+What goes in, per ``source``:
+
+* ``csv``: the content of the CSV file of every catalog series found in the data folder (and the
+  name of the folder), plus the user catalog file.
+* ``sample``: the source of the synthetic sample generator (``data/sample.py``): the sample is a
+  deterministic function of it.
+* ``live``: every file in the download cache folder.
+* ``auto``: all of the above (a series may come from any of them).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+from smallcaps._report_files import file_digest, tree_digest
+from smallcaps.data.catalog import PROJECT_ROOT, catalog, user_catalog_path
+from smallcaps.data.load import SOURCES, find_csv, resolve_data_dir
+from smallcaps.errors import DataError
+
+
+def cache_dir() -> Path:
+    """The download cache folder (``$SMALLCAPS_CACHE_DIR``, else ``data/cache``)."""
+    try:  # the cache module owns the answer when it exists
+        from smallcaps.data import cache as _cache
+
+        getter = getattr(_cache, "cache_dir", None)
+        if callable(getter):
+            return Path(getter())
+    except ImportError:
+        pass
+    env = os.environ.get("SMALLCAPS_CACHE_DIR")
+    return Path(env).expanduser() if env else PROJECT_ROOT / "data" / "cache"
+
+
+def data_fingerprint(source: str = "auto", data_dir: str | Path | None = None) -> str:
+    """A 16-hex-digit fingerprint of the data behind ``source`` (see the module docstring).
+
+    Parameters
+    ----------
+    source : str
+        ``auto``, ``live``, ``csv`` or ``sample``.
+    data_dir : str or Path, optional
+        The CSV folder (default as in :func:`smallcaps.data.load`).
+
+    Returns
+    -------
+    str
+        Changes whenever a file the data layer would read for ``source`` changes.
+    """
+    if source not in SOURCES:
+        raise DataError(f"unknown source {source!r}; valid: {', '.join(SOURCES)}")
+    h = hashlib.sha256(f"source={source}\n".encode())
+    cat = user_catalog_path()
+    if cat.is_file():
+        h.update(b"catalog:" + file_digest(cat).encode() + b"\n")
+    if source in ("csv", "auto"):
+        ddir = resolve_data_dir(data_dir)
+        h.update(f"data_dir={ddir.resolve()}\n".encode())
+        for key, series in sorted(catalog().items()):
+            path = find_csv(series, ddir)
+            if path is not None:
+                h.update(f"{key}:{path.name}:{file_digest(path)}\n".encode())
+    if source in ("live", "auto"):
+        h.update(b"cache:" + tree_digest(cache_dir()).encode() + b"\n")
+    if source in ("sample", "auto"):
+        sample = Path(__file__).with_name("sample.py")
+        if sample.is_file():
+            h.update(b"sample:" + file_digest(sample).encode() + b"\n")
+    return h.hexdigest()[:16]
+
+
+def watched_paths(source: str = "auto", data_dir: str | Path | None = None) -> list[Path]:
+    """Files and folders whose change may change :func:`data_fingerprint` (for stat checks).
+
+    The report runner keeps the fingerprint and the default as-of date while the size and
+    modification time of these paths (folders: all files in them) stay the same.
+    """
+    paths = [user_catalog_path(), Path(__file__).with_name("sample.py")]
+    if source in ("csv", "auto"):
+        paths.append(resolve_data_dir(data_dir))
+    if source in ("live", "auto"):
+        paths.append(cache_dir())
+    return paths
