@@ -1,0 +1,140 @@
+"""CSV parsers on small fixtures in every real provider format (tests/fixtures/csv)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from smallcaps.data.csvfile import parse_csv_text, read_csv
+from smallcaps.errors import DataError
+
+FIX = Path(__file__).parent / "fixtures" / "csv"
+
+
+def test_yahoo_export_keeps_close_and_adj_close():
+    f = read_csv(FIX / "yahoo_export.csv")
+    assert f.attrs["format"] == "yahoo"
+    assert list(f.columns) == ["open", "high", "low", "close", "adj_close", "volume"]
+    assert f.loc["2024-10-31", "close"] == pytest.approx(217.759995)
+    assert f.loc["2024-10-31", "adj_close"] == pytest.approx(215.42)
+    assert isinstance(f.index, pd.DatetimeIndex) and f.index.name == "date"
+
+
+def test_yfinance_four_line_header_price_column_is_adj_close():
+    f = read_csv(FIX / "yfinance_4line.csv")
+    assert f.attrs["format"] == "yfinance-multi"
+    assert len(f) == 3
+    assert f.index[0] == pd.Timestamp("2000-05-26")  # the ' 00:00:00' suffix is dropped
+    assert f.loc["2000-05-26", "adj_close"] == pytest.approx(32.83599090576172)
+    assert f.loc["2000-05-26", "close"] == pytest.approx(45.71875)
+    assert f.loc["2000-05-31", "volume"] == 46100
+
+
+def test_yfinance_three_line_header():
+    f = read_csv(FIX / "yfinance_3line.csv")
+    assert f.attrs["format"] == "yfinance-multi"
+    assert f.loc["2024-10-31", "close"] == pytest.approx(5705.45, abs=0.01)
+    assert set(f.columns) == {"open", "high", "low", "close", "adj_close", "volume"}
+
+
+def test_fred_blanks_are_missing():
+    f = read_csv(FIX / "fred_blank.csv", symbol="DGS10")
+    assert f.attrs["format"] == "fred"
+    assert list(f.columns) == ["close"]
+    assert np.isnan(f.loc["2024-12-25", "close"]) and np.isnan(f.loc["2025-01-01", "close"])
+    assert f["close"].notna().sum() == 3
+
+
+def test_fred_dot_and_DATE_header():
+    f = read_csv(FIX / "fred_dot_DATE.csv", symbol="DGS10")
+    assert f.attrs["format"] == "fred"
+    assert f.loc["2024-11-08", "close"] == 4.30
+    assert np.isnan(f.loc["2024-11-11", "close"])
+
+
+def test_fred_wrong_series_is_named():
+    with pytest.raises(DataError, match=r"fred_blank.csv: line 1: FRED column 'DGS10', "
+                                        r"expected 'DGS2'"):
+        read_csv(FIX / "fred_blank.csv", symbol="DGS2")
+
+
+def test_plain_date_close():
+    f = read_csv(FIX / "plain.csv")
+    assert f.attrs["format"] == "plain"
+    assert f["close"].tolist() == [2209.22, 2270.59, 2392.92]
+
+
+def test_crlf_and_yfinance_auto_adjusted_column_order():
+    f = read_csv(FIX / "crlf_rut.csv")
+    assert list(f.columns) == ["open", "high", "low", "close", "volume"]
+    assert f.loc["2024-10-31", "close"] == pytest.approx(2196.65, abs=0.005)
+    assert f.loc["2024-11-01", "open"] == pytest.approx(2203.85, abs=0.005)
+
+
+def test_unsorted_blank_lines_null_and_duplicates():
+    f = read_csv(FIX / "messy.csv")
+    assert list(f.index.strftime("%Y-%m-%d")) == ["2024-11-01", "2024-11-04", "2024-11-05",
+                                                  "2024-11-06"]
+    assert f.loc["2024-11-01"].isna().all()  # 'null' row kept as missing
+    assert np.isnan(f.loc["2024-11-06", "volume"])
+    assert f.loc["2024-11-05", "close"] == 12
+
+
+def test_conflicting_duplicates_warn_and_keep_last():
+    with pytest.warns(UserWarning, match="1 dates appear more than once.*2024-11-04"):
+        f = read_csv(FIX / "duplicate_conflict.csv")
+    assert f.loc["2024-11-04", "close"] == 11
+    assert f.index.is_unique
+
+
+def test_bad_number_names_file_line_and_expectation():
+    with pytest.raises(DataError) as err:
+        read_csv(FIX / "bad_number.csv")
+    msg = str(err.value)
+    assert "bad_number.csv: line 3: '1O.7' in column close is not a number" in msg
+    assert "\n" not in msg
+
+
+@pytest.mark.parametrize("text, match", [
+    ("", "empty file"),
+    ("Foo,Bar\n1,2\n", "line 1: unrecognised header"),
+    ("Date,Close\n2024-13-01,5\n", "line 2: date '2024-13-01' is not a date"),
+    ("Date,Close\n2024-11-01,5,6\n", "line 2: 3 fields, expected 2"),
+    ("Date,Open,Wibble\n2024-11-01,5,6\n", "column 3: unknown column 'Wibble'"),
+    ("Date,Open,High\n2024-11-01,5,6\n", "no Close column"),
+])
+def test_malformed_files_are_clear_errors(text, match):
+    with pytest.raises(DataError, match=match):
+        parse_csv_text(text, "x.csv")
+
+
+def test_missing_file():
+    with pytest.raises(DataError, match="nope.csv: file not found"):
+        read_csv(FIX / "nope.csv")
+
+
+rows = st.lists(
+    st.tuples(st.dates(min_value=pd.Timestamp("1990-01-01").date(),
+                       max_value=pd.Timestamp("2030-12-31").date()),
+              st.floats(min_value=0.01, max_value=1e5, allow_nan=False).map(lambda x: round(x, 4))),
+    min_size=1, max_size=40, unique_by=lambda r: r[0],
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows=rows, seed=st.randoms(use_true_random=False), crlf=st.booleans())
+def test_shuffled_rows_parse_to_the_same_sorted_frame(rows, seed, crlf):
+    nl = "\r\n" if crlf else "\n"
+    ordered = sorted(rows)
+    shuffled = list(rows)
+    seed.shuffle(shuffled)
+    text_a = nl.join(["Date,Close"] + [f"{d:%Y-%m-%d},{v}" for d, v in ordered]) + nl
+    text_b = nl.join(["Date,Close", ""] + [f"{d:%Y-%m-%d},{v}" for d, v in shuffled])
+    a, b = parse_csv_text(text_a, "a"), parse_csv_text(text_b, "b")
+    pd.testing.assert_frame_equal(a, b)
+    assert a.index.is_monotonic_increasing and a.index.is_unique
+    assert a["close"].tolist() == [v for _, v in ordered]
