@@ -385,7 +385,8 @@ def test_ranking_flags_stale_series_and_orders_leaders():
     text = rk.reading()
     assert "**RUT** led" in text and "**NDX** lagged" in text
     assert "the Russell 2000 beat the S&P 500" in text
-    assert "IWM (ends" in text and "not the dividend-adjusted close" in text
+    assert f"IWM (data ends {idx[149]:%Y-%m-%d}" in text
+    assert "not the dividend-adjusted close" in text
 
 
 def test_ranking_reading_when_small_caps_trail():

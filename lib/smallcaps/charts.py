@@ -303,7 +303,7 @@ def plot_ratio(analysis, log_scale: bool = True, mas=None, ax=None):
     ax.set_title(f"{a.pair} ratio, {date_span(r.index)}{_ratios_stale_note(a)}")
     ax.set_ylabel(f"{num} / {den} (ratio of closes{', log scale' if log_scale else ''})")
     ax.set_xlabel("date")
-    ax.legend(loc="best", ncols=2)
+    ax.legend(loc="best", ncols=2, frameon=True, framealpha=0.85, edgecolor="none")
     add_source(ax, source_text(a.provenance))
     return ax
 

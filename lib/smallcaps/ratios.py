@@ -747,6 +747,33 @@ def describe_pair(a: PairAnalysis) -> str:
     return " ".join(parts)
 
 
+def is_fund(key: str) -> bool:
+    """True for a fund (ETF) in the catalog: a price series quoted in USD."""
+    try:
+        s = data.get_series(key)
+    except SmallcapsError:
+        return False
+    return s.kind == "price" and s.units == "USD"
+
+
+def describe_overlay(a: PairAnalysis) -> str:
+    """Markdown reading of a two-line overlay of a pair's legs since its rebase date."""
+    legs = a.legs.loc[a.rebase_date:]
+    base = a.legs.loc[:a.rebase_date].iloc[-1]
+    ch = (legs.iloc[-1] / base - 1.0) * 100.0
+    num, den = a.numerator, a.denominator
+    gap = ch[num] - ch[den]
+    verb = "outperformed" if gap > 0 else "underperformed" if gap < 0 else "matched"
+    txt = (f"From {a.rebase_date:%Y-%m-%d} to {a.data_end:%Y-%m-%d}, {num} moved "
+           f"{_fmt_pct(ch[num])} and {den} {_fmt_pct(ch[den])} (closes, not dividend-adjusted): "
+           f"{num} {verb} {den} by {abs(gap):.1f} percentage points, a ratio change of "
+           f"{_fmt_pct(a.changes['since'])}.")
+    if a.stale:
+        txt += (f" **The data for this pair ends {a.data_end:%Y-%m-%d}**, before the as-of date "
+                f"{a.asof:%Y-%m-%d}.")
+    return txt
+
+
 # ----------------------------------------------------------------------------------------------
 # Several pairs
 # ----------------------------------------------------------------------------------------------
@@ -787,6 +814,40 @@ class RatioStudy:
         cols = {p: rebase(a.ratio.loc[self.window.start:], at=a.rebase_date if at is None else at)
                 for p, a in self.pairs.items()}
         return pd.DataFrame(cols)
+
+    def window_note(self) -> str:
+        """Markdown: the dates this report uses, and any pair whose data ends early."""
+        w = self.window
+        txt = (f"As of **{w.asof:%Y-%m-%d}**. Charts start {w.start:%Y-%m-%d}; rebased lines "
+               f"equal 100 on {w.rebase_date:%Y-%m-%d}. Statistics use each ratio's full history "
+               "up to the as-of date (a 200-day average needs earlier closes).")
+        moved = [f"{p} (from {a.rebase_date:%Y-%m-%d}, its first date)"
+                 for p, a in self.pairs.items() if a.rebase_date != w.rebase_date]
+        if moved:
+            txt += " Rebased later because their data begins after the rebase date: " + \
+                ", ".join(moved) + "."
+        if self.stale:
+            txt += " **Stale data:** " + "; ".join(
+                f"{p} ends {d:%Y-%m-%d}, {(w.asof - d).days} days before the as-of date, so its "
+                f"figures are as of {d:%Y-%m-%d}" for p, d in self.stale.items()) + "."
+        return txt
+
+    def fund_pairs(self) -> list[str]:
+        """Pairs whose two legs are both funds (ETFs: catalog units USD), drawn as two lines."""
+        return [p for p in self.pairs if all(is_fund(k) for k in p.split("/"))]
+
+    def describe_rebased(self) -> str:
+        """Markdown: the ratios ranked by their change since their rebase date."""
+        ch = {p: a.changes["since"] for p, a in self.pairs.items()}
+        order = sorted((p for p in ch if np.isfinite(ch[p])), key=lambda p: -ch[p])
+        if not order:
+            return "No ratio has a value at the rebase date."
+        items = [f"{p} {_fmt_pct(ch[p])}" + (f" (to {self.pairs[p].data_end:%Y-%m-%d})"
+                                              if self.pairs[p].stale else "") for p in order]
+        rising = [p for p in order if ch[p] > 0]
+        return (f"Change of each ratio since {self.window.rebase_date:%Y-%m-%d}, strongest first: "
+                + ", ".join(items) + f". {len(rising)} of {len(order)} ratios are above 100 "
+                "(their numerator outperformed).")
 
     def reading(self) -> str:
         """Markdown: a headline count, then one paragraph per pair."""
@@ -895,9 +956,12 @@ class Ranking:
                     txt.append(f"{label} the Russell 2000 {verb} the S&P 500 by "
                                f"{abs(gap):.2f} percentage points.")
         if self.stale:
-            txt.append("Not ranked because their data ends before the as-of date: " + ", ".join(
-                f"{k} (ends {d:%Y-%m-%d}; its returns are shown as of that date)"
-                for k, d in self.stale.items()) + ".")
+            by_date: dict = {}
+            for k, d in self.stale.items():
+                by_date.setdefault(d, []).append(k)
+            txt.append("Not ranked because their data ends before the as-of date: " + "; ".join(
+                f"{', '.join(ks)} (data ends {d:%Y-%m-%d}; returns shown as of that date)"
+                for d, ks in by_date.items()) + ".")
         txt.append("Returns are price returns on closes; ETF returns use the close, not the "
                    "dividend-adjusted close, so they compare with the price indexes.")
         return " ".join(txt)

@@ -1,0 +1,141 @@
+"""Notebook 02 end to end on the real data, checked against an independent computation from the
+raw CSV files (parsed here with the csv module, not with the kit's reader)."""
+
+from __future__ import annotations
+
+import csv
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import run_notebook
+
+FIELDS = ("last", "change_1m_pct", "change_3m_pct", "change_ytd_pct", "above_ma50", "above_ma200",
+          "ma50_slope", "ma200_slope", "percentile_1y", "trend_3m", "trend_12m",
+          "last_breakout_date", "trend_start_date")
+FILES = {"RUT": "RUT.csv", "SPX": "GSPC.csv", "NDX": "NDX.csv", "DJI": "DJI.csv",
+         "IWM": "IWM.csv", "SPY": "SPY.csv", "QQQ": "QQQ.csv"}
+
+
+def raw_closes(path) -> pd.Series:
+    """The Close column of a raw CSV (Yahoo, or yfinance with its 4-line header)."""
+    with open(path, newline="") as fh:
+        rows = list(csv.reader(fh))
+    header = next(r for r in rows if r and r[0] in ("Date", "Price"))
+    ci = header.index("Close")
+    out = {r[0][:10]: float(r[ci]) for r in rows if r and r[0][:4].isdigit() and r[ci]}
+    return pd.Series(out, dtype=float).rename(index=pd.Timestamp).sort_index()
+
+
+def raw_ratio(market, num, den, asof) -> pd.Series:
+    a, b = raw_closes(market / FILES[num]), raw_closes(market / FILES[den])
+    both = pd.concat([a, b], axis=1, join="inner").loc[:asof]
+    return both.iloc[:, 0] / both.iloc[:, 1]
+
+
+def pct_since(s: pd.Series, ref_date) -> float:
+    return (s.iloc[-1] / s.loc[:ref_date].iloc[-1] - 1) * 100
+
+
+@pytest.fixture(scope="module")
+def market():
+    from conftest import SHARED_MARKET
+
+    if not (SHARED_MARKET / "RUT.csv").is_file():
+        pytest.skip(f"real market data not found at {SHARED_MARKET}")
+    return SHARED_MARKET
+
+
+@pytest.fixture(scope="module")
+def latest(market, tmp_path_factory):
+    mp = pytest.MonkeyPatch()
+    mp.setenv("SMALLCAPS_OFFLINE", "1")
+    mp.setenv("SMALLCAPS_CATALOG", str(tmp_path_factory.mktemp("cat") / "none.yml"))
+    try:
+        yield run_notebook("02_ratio_charts", tmp_path_factory.mktemp("nb02"), source="csv",
+                           data_dir=str(market))
+    finally:
+        mp.undo()
+
+
+def test_records_have_issue_fields(latest):
+    assert set(latest["ratios"]) == {"RUT/SPX", "RUT/NDX", "DJI/NDX", "NDX/SPX", "IWM/QQQ"}
+    for pair, rec in latest["ratios"].items():
+        for f in FIELDS:
+            assert f in rec, (pair, f)
+        assert rec["ma50_slope"] in ("rising", "falling")
+        assert rec["ma200_slope"] in ("rising", "falling")
+        assert rec["trend_3m"] in ("up", "down", "flat")
+        assert rec["trend_12m"] in ("up", "down", "flat")
+        assert 0 <= rec["percentile_1y"] <= 100
+    assert latest["provenance"]["RUT"]["synthetic"] is False
+
+
+def test_rut_spx_matches_raw_csv(latest, market):
+    rec = latest["ratios"]["RUT/SPX"]
+    asof = pd.Timestamp("2026-02-23")  # last date both RUT and SPX have a close
+    assert rec["data_end"] == "2026-02-23" and rec["stale"] is False
+    r = raw_ratio(market, "RUT", "SPX", asof)
+    assert rec["last"] == pytest.approx(r.iloc[-1], rel=1e-12)
+    assert rec["change_1m_pct"] == pytest.approx(pct_since(r, "2026-01-23"), rel=1e-9)
+    assert rec["change_3m_pct"] == pytest.approx(pct_since(r, "2025-11-23"), rel=1e-9)
+    assert rec["change_ytd_pct"] == pytest.approx(pct_since(r, "2025-12-31"), rel=1e-9)
+    ma50, ma200 = r.iloc[-50:].mean(), r.iloc[-200:].mean()
+    assert rec["above_ma50"] == bool(r.iloc[-1] > ma50)
+    assert rec["above_ma200"] == bool(r.iloc[-1] > ma200)
+    ma200_20 = r.iloc[-220:-20].mean()
+    assert rec["ma200_slope"] == ("rising" if ma200 > ma200_20 else "falling")
+    w = r.iloc[-252:].to_numpy()
+    pct = ((w[:-1] < w[-1]).sum() + 0.5 * (w[:-1] == w[-1]).sum()) / 251 * 100
+    assert rec["percentile_1y"] == pytest.approx(pct)
+    # 12-month log trend, fitted independently with statsmodels OLS
+    import statsmodels.api as sm
+
+    y = r.loc[r.index > asof - pd.DateOffset(months=12)]
+    t = (y.index - y.index[0]).days / (365.25 / 12)
+    fit = sm.OLS(np.log(y.to_numpy()), sm.add_constant(np.asarray(t, dtype=float))).fit()
+    assert rec["trend_12m_slope_pct_per_month"] == pytest.approx(np.expm1(fit.params[1]) * 100)
+    assert rec["trend_12m_r2"] == pytest.approx(fit.rsquared)
+    # last 252-day high / low and last 200-day crossing, by brute force
+    vals = r.to_numpy()
+    last_event = max(i for i in range(252, len(vals))
+                     if vals[i] > vals[i - 252:i].max() or vals[i] < vals[i - 252:i].min())
+    assert rec["last_breakout_date"] == f"{r.index[last_event]:%Y-%m-%d}"
+    ma = r.rolling(200).mean()
+    side = np.sign(r - ma).dropna()
+    flips = side.index[(side != side.shift()).to_numpy()][1:]
+    assert rec["trend_start_date"] == f"{flips[-1]:%Y-%m-%d}"
+
+
+def test_iwm_qqq_is_flagged_stale(latest, market):
+    rec = latest["ratios"]["IWM/QQQ"]
+    assert rec["stale"] is True and rec["data_end"] == "2025-09-26"
+    r = raw_ratio(market, "IWM", "QQQ", "2025-09-26")
+    assert rec["last"] == pytest.approx(r.iloc[-1], rel=1e-12)
+    assert rec["change_1m_pct"] == pytest.approx(pct_since(r, "2025-08-26"), rel=1e-9)
+    assert rec["change_ytd_pct"] == pytest.approx(pct_since(r, "2024-12-31"), rel=1e-9)
+
+
+def test_leaders_exclude_stale_etfs(latest, market):
+    asof = pd.Timestamp("2026-02-23")
+    one_m = {k: pct_since(raw_closes(market / FILES[k]).loc[:asof], "2026-01-23")
+             for k in ("RUT", "SPX", "NDX", "DJI")}
+    assert latest["leaders"] == sorted(one_m, key=lambda k: -one_m[k])
+    assert latest["stale_series"] == {"IWM": "2025-09-26", "SPY": "2025-09-26",
+                                      "QQQ": "2025-09-26"}
+
+
+def test_past_asof_has_no_stale_pair(market, tmp_path):
+    rec = run_notebook("02_ratio_charts", tmp_path, source="csv", data_dir=str(market),
+                       asof="2024-11-29", pairs=["RUT/SPX", "IWM/QQQ"], ranking=["RUT", "IWM"])
+    iwm_qqq = rec["ratios"]["IWM/QQQ"]
+    assert iwm_qqq["stale"] is False and iwm_qqq["data_end"] == "2024-11-29"
+    r = raw_ratio(market, "IWM", "QQQ", "2024-11-29")
+    assert iwm_qqq["change_1m_pct"] == pytest.approx(pct_since(r, "2024-10-29"), rel=1e-9)
+    # RUT/SPX on 2024-11-29 from PROVENANCE.md's reference closes
+    assert rec["ratios"]["RUT/SPX"]["last"] == pytest.approx(2434.73 / 6032.38, rel=1e-5)
+    assert rec["stale_series"] == {}
+    rut = raw_closes(market / "RUT.csv").loc[:"2024-11-29"]
+    iwm = raw_closes(market / "IWM.csv").loc[:"2024-11-29"]
+    best = "RUT" if pct_since(rut, "2024-10-29") > pct_since(iwm, "2024-10-29") else "IWM"
+    assert rec["leaders"][0] == best and set(rec["leaders"]) == {"RUT", "IWM"}
