@@ -232,8 +232,14 @@ def swing_points(ohlc: pd.DataFrame, pivot_window: int = 10) -> pd.DataFrame:
         vals = bars[col].to_numpy(dtype=float)
         for p in _pivots(vals, w, kind == "high"):
             rows.append((bars.index[p], kind, float(vals[p]), int(p), bars.index[p + w]))
-    out = pd.DataFrame(rows, columns=["date", "kind", "price", "pos", "confirmed"])
-    out["kind"] = out["kind"].astype(object)
+    cols = list(zip(*rows, strict=True)) if rows else [[]] * 5
+    out = pd.DataFrame({
+        "date": pd.DatetimeIndex(cols[0], dtype=bars.index.dtype),
+        "kind": pd.Series(cols[1], dtype=object),
+        "price": pd.Series(cols[2], dtype=float),
+        "pos": pd.Series(cols[3], dtype=int),
+        "confirmed": pd.DatetimeIndex(cols[4], dtype=bars.index.dtype),
+    })
     return out.sort_values(["pos", "kind"]).reset_index(drop=True)
 
 
