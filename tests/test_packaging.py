@@ -1,0 +1,90 @@
+"""Packaging: pyproject.toml and environment.yml declare the same packages; undeclared imports
+of our dependencies (mplfinance -> six) are declared by us."""
+
+from __future__ import annotations
+
+import importlib.metadata as md
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+
+def norm(requirement: str) -> str:
+    """Distribution name of a requirement, PEP 503-normalised (``PyYAML>=6`` -> ``pyyaml``)."""
+    name = re.split(r"[\s<>=!~\[;]", requirement.strip(), maxsplit=1)[0]
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def pyproject() -> dict:
+    return tomllib.loads((ROOT / "pyproject.toml").read_text())
+
+
+def test_norm():
+    assert norm("PyYAML>=6.0") == "pyyaml"
+    assert norm("ruamel.yaml") == "ruamel-yaml"
+    assert norm("mplfinance >= 0.12.10b0") == "mplfinance"
+    assert norm("pytest") == "pytest"
+
+
+def test_environment_yml_matches_pyproject():
+    proj = pyproject()["project"]
+    runtime = {norm(r) for r in proj["dependencies"]}
+    dev = {norm(r) for r in proj["optional-dependencies"]["dev"]}
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    assert env["channels"] == ["conda-forge"]
+    conda, pip = set(), []
+    for dep in env["dependencies"]:
+        if isinstance(dep, dict):
+            pip += dep["pip"]
+        else:
+            conda.add(norm(dep))  # every package here has the same name on conda-forge
+    assert "python=3.11" in env["dependencies"]
+    conda -= {"python", "pip"}
+    assert conda - (runtime | dev) == set(), "in environment.yml only"
+    assert (runtime | dev) - conda == set(), "in pyproject.toml only"
+    assert pip == ["-e ."]
+
+
+def test_required_packages_declared():
+    runtime = {norm(r) for r in pyproject()["project"]["dependencies"]}
+    for name in ("pandas", "numpy", "matplotlib", "mplfinance", "statsmodels", "papermill",
+                 "nbconvert", "ipykernel", "jupyterlab", "yfinance", "requests", "pyarrow",
+                 "six", "pyyaml", "tqdm"):
+        assert name in runtime, name
+    dev = {norm(r) for r in pyproject()["project"]["optional-dependencies"]["dev"]}
+    assert {"pytest", "hypothesis", "ruff", "responses"} <= dev
+
+
+def test_mplfinance_imports_six_without_declaring_it():
+    """Why ``six`` is in our dependencies: mplfinance's source imports it, its metadata does
+    not require it (checked on the installed version)."""
+    try:
+        dist = md.distribution("mplfinance")
+    except md.PackageNotFoundError:
+        pytest.skip("mplfinance not installed")
+    requires = {norm(r) for r in (dist.requires or [])}
+    sources = [f for f in dist.files or [] if str(f).endswith(".py")]
+    imports_six = any(re.search(r"^\s*(from six|import six)", Path(dist.locate_file(f))
+                                .read_text(errors="replace"), re.M) for f in sources)
+    if not imports_six:
+        pytest.skip("this mplfinance no longer imports six")
+    assert "six" not in requires  # still undeclared upstream, so we declare it
+    assert "six" in {norm(r) for r in pyproject()["project"]["dependencies"]}
+
+
+def test_package_data_and_entry_point():
+    proj = pyproject()
+    assert proj["project"]["scripts"]["smallcaps"] == "smallcaps.cli:main"
+    assert (ROOT / "lib" / "smallcaps" / "data" / "catalog.yml").is_file()
+    assert "data/*.yml" in proj["tool"]["setuptools"]["package-data"]["smallcaps"]
+    assert (ROOT / "README.md").is_file()  # pyproject's readme: install fails without it
+
+
+def test_gitignore_keeps_lib_and_ignores_data():
+    lines = (ROOT / ".gitignore").read_text().splitlines()
+    assert not any(ln.strip().rstrip("/") in ("lib", "/lib") for ln in lines)
+    assert "data/raw/*" in lines and "data/cache/*" in lines
