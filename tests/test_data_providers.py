@@ -258,3 +258,16 @@ def test_cache_dir_honours_env(tmp_path, monkeypatch):
     monkeypatch.setenv("SMALLCAPS_CACHE_DIR", str(tmp_path / "elsewhere"))
     assert cache.cache_dir() == tmp_path / "elsewhere"
     assert not os.path.exists(tmp_path / "elsewhere")  # nothing created by asking
+
+
+def test_live_load_carries_provider_provenance(online, monkeypatch):
+    raw = yf_frame(["2024-10-31", "2024-11-01", "2024-11-04"], [217.76, 219.47, 218.0])
+    monkeypatch.setattr("yfinance.download", lambda symbol, **kw: raw)
+    f = data.load("IWM", field="adj_close", start="2024-11-01", source="live")
+    prov = f.attrs["provenance"]["IWM"]
+    assert prov["source"] == "yahoo" and prov["symbol"] == "IWM" and not prov["synthetic"]
+    assert prov["first"] == "2024-11-01" and prov["last"] == "2024-11-04" and prov["rows"] == 2
+    assert prov["fetched_at"] and prov["cache_file"].endswith("IWM.parquet")
+    assert f["IWM"].iloc[0] == pytest.approx(219.47 * 0.99)
+    o = data.load_ohlc("IWM", source="live")  # now from the fresh cache
+    assert o.attrs["provenance"]["IWM"]["source"] == "cache" and len(o) == 3
