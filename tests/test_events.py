@@ -191,8 +191,19 @@ def test_threshold_is_strict_and_directional_and_nan_never_qualifies():
     assert list(down.index) == [z.index[3]]
     assert list(down["sign"]) == [-1]
     assert list(both.index) == [z.index[1], z.index[3]]
-    # 'both' declusters up and down days together
-    assert len(events.find_events(z, sigma=3, direction="both", decluster_days=5)) == 1
+    # 'both' declusters up and down days separately: the union of 'up' and 'down' events
+    assert len(events.find_events(z, sigma=3, direction="both", decluster_days=5)) == 2
+
+
+def test_both_is_union_of_up_and_down():
+    rng = np.random.default_rng(9)
+    z = _z(rng.normal(0, 1.5, 600))
+    kw = {"sigma": 2.5, "decluster_days": 20}
+    up = events.find_events(z, direction="up", **kw)
+    down = events.find_events(z, direction="down", **kw)
+    both = events.find_events(z, direction="both", **kw)
+    assert len(up) > 1 and len(down) > 1
+    pd.testing.assert_frame_equal(both, pd.concat([up, down]).sort_index())
 
 
 def test_no_events_gives_empty_frame():
@@ -378,7 +389,7 @@ def test_reading_positive(strong_study):
     assert f"**{len(strong_study.events)} events**" in text
     assert "above the drift" in text and "significant at 5%" in text
     assert "beat its unconditional drift significantly" in text
-    assert "support the claim" in text
+    assert "support the claim that small caps stay strong after they surge past" in text
     assert "worse" not in text
 
 

@@ -553,9 +553,8 @@ def plot_divergence_zscore(study, ax=None):
     ax.plot(z.index, z.to_numpy(), lw=0.5, color=COLORS["neutral"], label="z-score (daily)")
     levels = {"up": [sigma], "down": [-sigma], "both": [sigma, -sigma]}[direction]
     for i, lv in enumerate(levels):
-        ax.axhline(lv, color=COLORS["down"], ls="--", lw=1,
-                   label=f"threshold ±{sigma:g}σ" if len(levels) > 1 else
-                   f"threshold {lv:+g}σ" if i == 0 else None)
+        text = f"threshold ±{sigma:g}σ" if len(levels) > 1 else f"threshold {lv:+g}σ"
+        ax.axhline(lv, color=COLORS["down"], ls="--", lw=1, label=text if i == 0 else None)
     ax.axhline(0, color="black", lw=0.6)
     ev = study.events
     if not ev.empty:

@@ -22,7 +22,8 @@ The method, step by step (every number below is what the functions return):
    about one year) earlier spreads, so the three methods cover the same days; ``"rolling"``
    also needs a full window.
 3. **Events.** A qualifying day has ``z > sigma`` (``direction="up"``), ``z < -sigma``
-   (``"down"``) or ``|z| > sigma`` (``"both"``; up and down days are declustered together).
+   (``"down"``) or ``|z| > sigma`` (``"both"``: up and down days are declustered separately,
+   so its events are the union of the ``"up"`` and ``"down"`` events).
    Qualifying days are grouped into clusters: a qualifying day that comes at most
    ``decluster_days`` trading days after the *previous qualifying day* belongs to the same
    cluster (so a cluster ends only after more than ``decluster_days`` trading days without a
@@ -202,7 +203,8 @@ def find_events(z: pd.Series, sigma: float = 3.0, direction: str = "up",
     sigma : float
         Threshold in standard deviations (> 0).
     direction : {"up", "down", "both"}
-        ``z > sigma``, ``z < -sigma`` or ``|z| > sigma``.
+        ``z > sigma``, ``z < -sigma`` or either; with ``"both"`` the up and down days are
+        declustered separately, so the events are exactly those of ``"up"`` and of ``"down"``.
     decluster_days : int
         A qualifying day at most this many trading days after the previous qualifying day joins
         its cluster; 0 makes every qualifying day an event.
@@ -219,6 +221,9 @@ def find_events(z: pd.Series, sigma: float = 3.0, direction: str = "up",
     direction = _check_choice("direction", direction, DIRECTIONS)
     decluster_days = _check_int("decluster_days", decluster_days, 0)
     z = pd.Series(z, dtype=float)
+    if direction == "both":
+        parts = [find_events(z, sigma, d, decluster_days) for d in ("up", "down")]
+        return pd.concat([p for p in parts if not p.empty] or parts[:1]).sort_index()
     hit = _qualifies(z, sigma, direction).to_numpy()
     pos = np.flatnonzero(hit)
     cols = ["z", "sign", "cluster_days", "cluster_end", "peak_z"]
@@ -381,6 +386,11 @@ def _fmt_pct(x: float, unit: str = "%", digits: int = 1) -> str:
     if round(x, digits) == 0:
         return f"{0:.{digits}f}{unit}"
     return f"{x:+.{digits}f}{unit}"
+
+
+def _fmt_p(p: float) -> str:
+    """p-value with 3 decimals near the 5% line, 2 elsewhere."""
+    return f"{p:.3f}" if p < 0.1 else f"{p:.2f}"
 
 
 def _fmt_sigma(s: float) -> str:
@@ -653,7 +663,7 @@ class DivergenceStudy:
                 if significant:
                     (sig_pos if above else sig_neg).append(h)
                 verdict = (f"{'significant' if significant else 'not significant'} at "
-                           f"{alpha:.0%} (p = {r['p_value']:.2f}, 95% CI "
+                           f"{alpha:.0%} (p = {_fmt_p(r['p_value'])}, 95% CI "
                            f"{_fmt_pct(r['ci_low_pp'], ' pp')} to "
                            f"{_fmt_pct(r['ci_high_pp'], ' pp')})")
             else:
@@ -673,6 +683,10 @@ class DivergenceStudy:
 
     def _verdict(self, sig_pos, sig_neg, pos_h, neg_h, tested, alpha) -> str:
         small = self.signal.attrs["small"]
+        claim = {"up": "small caps stay strong after they surge past large caps",
+                 "down": "small caps rebound after they fall behind large caps",
+                 "both": "small caps beat their drift after extreme divergences"}[
+                     self.params["direction"]]
 
         def days(hs):
             return ", ".join(f"{h}" for h in hs) + " days"
@@ -681,28 +695,27 @@ class DivergenceStudy:
             return (f"**Verdict:** too few events to test whether {small} beats its "
                     "unconditional drift after these divergences.")
         if sig_pos and not sig_neg:
+            where = " at those horizons" if len(sig_pos) < len(tested) else ""
             return (f"**Verdict:** after these divergences {small} beat its unconditional drift "
-                    f"significantly at {days(sig_pos)}; the data support the claim that small "
-                    "caps stayed strong" + (" at those horizons." if len(sig_pos) < len(tested)
-                                            else "."))
+                    f"significantly at {days(sig_pos)}; the data support the claim that "
+                    f"{claim}{where}.")
         if sig_neg and not sig_pos:
             return (f"**Verdict:** after these divergences {small} did significantly *worse* "
                     f"than its unconditional drift at {days(sig_neg)}; the data contradict the "
-                    "claim that small caps stay strong.")
+                    f"claim that {claim}.")
         if sig_pos and sig_neg:
             return (f"**Verdict:** mixed: significantly above the drift at {days(sig_pos)}, "
                     f"significantly below at {days(sig_neg)}.")
         if not neg_h:
             return (f"**Verdict:** {small} did better than its drift after events at every "
                     f"horizon, but no difference is significant at {alpha:.0%}: the gap is "
-                    "within what chance produces, so the data do not confirm that small caps "
-                    "stay strong after such divergences.")
+                    f"within what chance produces, so the data do not confirm that {claim}.")
         if not pos_h:
             return (f"**Verdict:** {small} did worse than its drift after events at every "
                     f"horizon, though not significantly at {alpha:.0%}; the data do not support "
-                    "the claim that small caps stay strong.")
+                    f"the claim that {claim}.")
         return (f"**Verdict:** above the drift at {days(pos_h)}, below at {days(neg_h)}, none "
-                f"significant at {alpha:.0%}: no evidence either way.")
+                f"significant at {alpha:.0%}: no evidence either way on the claim that {claim}.")
 
     def describe_events(self) -> str:
         """Markdown: how many events, when, how large, and how long the clusters lasted."""
