@@ -440,8 +440,11 @@ def test_study_reading_counts_both_ways():
     prices = frame(RUT=up["RUT"], SPX=up["SPX"], NDX=down["RUT"])
     study = ratios.analyze_pairs(prices, ["RUT/SPX", "NDX/SPX"])
     text = study.reading()
-    assert "1 of 2 current ratios are above a rising 200-day average (RUT/SPX)" in text
-    assert "1 are below a falling one (NDX/SPX)" in text
+    assert "1 of 2 current ratios is above a rising 200-day average (RUT/SPX)" in text
+    assert "1 is below a falling one (NDX/SPX)" in text
+    assert "Mixed" not in text
+    assert "1 of 2 ratios is above 100" in study.describe_rebased()
+    assert study.describe_rebased().index("RUT/SPX") < study.describe_rebased().index("NDX/SPX")
     table = study.summary()
     assert list(table.index) == ["RUT/SPX", "NDX/SPX"]
     assert table.loc["RUT/SPX", "200d MA"] == "rising"
@@ -542,3 +545,41 @@ def test_real_iwm_qqq_is_stale_at_rut_end(shared_market):
     a = study.pairs["IWM/QQQ"]
     assert a.last == pytest.approx(iwm["2025-09-26"] / qqq["2025-09-26"], rel=1e-12)
     assert "data ends 2025-09-26" in a.reading()
+
+
+def test_overlay_reading_both_signs_and_fund_pairs():
+    idx = bdays("2021-01-04", 400)
+    prices = frame(IWM=exp_path(idx, 1.0), QQQ=exp_path(idx, 2.0), RUT=exp_path(idx, 1.0),
+                   SPX=exp_path(idx, 0.5))
+    study = ratios.analyze_pairs(prices, ["RUT/SPX", "IWM/QQQ"], rebase_date="2021-06-01")
+    assert study.fund_pairs() == ["IWM/QQQ"]
+    assert ratios.is_fund("SPY") and not ratios.is_fund("RUT") and not ratios.is_fund("DGS10")
+    a = study.pairs["IWM/QQQ"]
+    base = prices.loc[:"2021-06-01"].iloc[-1]
+    iwm = (prices["IWM"].iloc[-1] / base["IWM"] - 1) * 100
+    qqq = (prices["QQQ"].iloc[-1] / base["QQQ"] - 1) * 100
+    text = ratios.describe_overlay(a)
+    assert f"IWM moved {iwm:+.1f}% and QQQ {qqq:+.1f}%" in text
+    assert f"IWM underperformed QQQ by {qqq - iwm:.1f} percentage points" in text
+    flipped = ratios.analyze_pairs(prices, ["QQQ/IWM"], rebase_date="2021-06-01")
+    assert "QQQ outperformed IWM" in ratios.describe_overlay(flipped.pairs["QQQ/IWM"])
+    note = study.window_note()
+    assert f"As of **{idx[-1]:%Y-%m-%d}**" in note
+    assert "rebased lines equal 100 on 2021-06-01" in note
+    assert "Stale" not in note
+
+
+def test_window_note_names_stale_pairs_and_late_rebase():
+    prices = _two_pair_prices()
+    prices["IWM"], prices["QQQ"] = prices["RUT"], prices["SPX"]
+    prices.loc[:prices.index[100], ["IWM", "QQQ"]] = np.nan
+    prices.loc[prices.index[850]:, ["IWM", "QQQ"]] = np.nan
+    study = ratios.analyze_pairs(prices, ["RUT/SPX", "IWM/QQQ"])
+    note = study.window_note()
+    end = prices.index[849]
+    assert f"IWM/QQQ ends {end:%Y-%m-%d}" in note
+    assert f"IWM/QQQ (from {prices.index[101]:%Y-%m-%d}, its first date)" in note
+    assert study.pairs["IWM/QQQ"].rebase_date == prices.index[101]
+    reb = study.rebased()
+    assert reb["IWM/QQQ"].dropna().iloc[0] == pytest.approx(100.0)
+    assert reb["RUT/SPX"].iloc[0] == pytest.approx(100.0)

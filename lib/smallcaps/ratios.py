@@ -669,6 +669,10 @@ def _fmt_pct(x: float, nd: int = 1) -> str:
     return "n/a" if x is None or not np.isfinite(x) else f"{x:+.{nd}f}%"
 
 
+def _be(n: int) -> str:
+    return "is" if n == 1 else "are"
+
+
 def _ordinal(x: float) -> str:
     n = int(round(x))
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
@@ -846,8 +850,8 @@ class RatioStudy:
                                               if self.pairs[p].stale else "") for p in order]
         rising = [p for p in order if ch[p] > 0]
         return (f"Change of each ratio since {self.window.rebase_date:%Y-%m-%d}, strongest first: "
-                + ", ".join(items) + f". {len(rising)} of {len(order)} ratios are above 100 "
-                "(their numerator outperformed).")
+                + ", ".join(items) + f". {len(rising)} of {len(order)} ratios {_be(len(rising))} "
+                "above 100 (their numerator outperformed).")
 
     def reading(self) -> str:
         """Markdown: a headline count, then one paragraph per pair."""
@@ -857,10 +861,14 @@ class RatioStudy:
         down = [p for p, a in current.items()
                 if a.above_ma(TREND_MA) is False and a.ma_slope(TREND_MA)[0] == "falling"]
         lines = [
-            f"As of {self.asof:%Y-%m-%d}, {len(up)} of {len(current)} current ratios are above a "
-            f"rising 200-day average ({', '.join(up) or 'none'}) and {len(down)} are below a "
-            f"falling one ({', '.join(down) or 'none'})."
+            f"As of {self.asof:%Y-%m-%d}, {len(up)} of {len(current)} current ratios "
+            f"{_be(len(up))} above a rising 200-day average ({', '.join(up) or 'none'}) and "
+            f"{len(down)} {_be(len(down))} below a falling one ({', '.join(down) or 'none'})."
         ]
+        mixed = [p for p in current if p not in up and p not in down]
+        if mixed:
+            lines[0] += (f" Mixed (the ratio and the slope of its 200-day average disagree, or "
+                         f"there is no average yet): {', '.join(mixed)}.")
         if self.stale:
             lines[0] += " Not counted, because their data ends early: " + ", ".join(
                 f"{p} (ends {d:%Y-%m-%d})" for p, d in self.stale.items()) + "."
