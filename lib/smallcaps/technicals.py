@@ -601,6 +601,7 @@ class TrendResult:
                 "neckline": float(p.neckline), "target": float(p.target),
                 "confirmed": bool(p.confirmed),
                 "confirmed_date": _date(p.confirmed_date),
+                "target_reached": bool(p.target_reached),
             })
         return out
 
@@ -625,6 +626,16 @@ class TrendResult:
             rows.append((f"relative strength vs {self.benchmark}, window / last 3 months",
                          f"{_pct(self.rs_change)} / {_pct(self.rs_change_recent)}"))
         return pd.DataFrame(rows, columns=["figure", "value"]).set_index("figure")
+
+    def levels_table(self, n: int = 8) -> pd.DataFrame:
+        """The ``n`` top-ranked levels, rounded, with their distance from the close in %."""
+        t = self.levels.drop(columns="members").head(n).copy()
+        t["vs close %"] = (t["level"] / self.close - 1) * 100
+        for c in ("first", "last"):
+            t[c] = pd.to_datetime(t[c]).dt.strftime("%Y-%m-%d")
+        num = ["level", "low", "high", "vs close %"]
+        t[num] = t[num].astype(float).round(2)
+        return t.set_index("rank")
 
     def reading(self) -> str:
         """A Markdown paragraph reading the numbers (generated, never hard-coded)."""
@@ -903,9 +914,10 @@ def patterns_table(results: Mapping[str, TrendResult]) -> pd.DataFrame:
                               f"({p['right_shoulder']['date']})",
             "neckline": round(p["neckline"], 2), "target": round(p["target"], 2),
             "confirmed": p["confirmed_date"] or "no",
+            "target reached": "yes" if p["target_reached"] else "no",
         })
     cols = ["series", "pattern", "left shoulder", "head", "right shoulder", "neckline", "target",
-            "confirmed"]
+            "confirmed", "target reached"]
     return pd.DataFrame(rows, columns=cols)
 
 
@@ -929,7 +941,8 @@ def dashboard(results: Mapping[str, TrendResult]) -> pd.DataFrame:
         row["ATH"] = r.all_time_high
         row["ATH date"] = _date(r.all_time_high_date)
         row["from ATH %"] = r.pct_from_ath
-        row["RS 3m %"] = r.rs_change_recent if r.benchmark != k else np.nan
+        rs_col = f"RS vs {r.benchmark} 3m %" if r.benchmark else "RS 3m %"
+        row[rs_col] = r.rs_change_recent if r.benchmark != k else np.nan
         row["patterns"] = len(r.patterns)
         rows[k] = row
     out = pd.DataFrame.from_dict(rows, orient="index")
@@ -987,7 +1000,7 @@ def describe_dashboard(results: Mapping[str, TrendResult]) -> str:
         f"- structure uptrend: {which(lambda r: r.structure == 'uptrend')}; "
         f"downtrend: {which(lambda r: r.structure == 'downtrend')}; "
         f"range: {which(lambda r: r.structure == 'range')};",
-        f"- breakout above multi-touch resistance still holding: "
+        "- close above a multi-touch resistance it broke out of: "
         f"{which(lambda r: r.breakout_date is not None)};",
         f"- closest to its all-time high: {closest} ({_pct(results[closest].pct_from_ath)}); "
         f"furthest: {furthest} ({_pct(results[furthest].pct_from_ath)}).",
