@@ -215,6 +215,10 @@ def test_planted_breakouts_are_dated_correctly():
     rec = a.to_record()
     assert rec["last_breakout_date"] == lo_day and rec["days_since_breakout"] == 99
     # a 50-day look-back finds the same two plus nothing before the 50th close
+    fr = a.to_frame()
+    assert list(fr.columns) == ["ratio", "ma_50", "ma_200", "breakout"]
+    assert fr.loc[hi_day, "breakout"] == 1 and fr.loc[lo_day, "breakout"] == -1
+    assert int(fr["breakout"].abs().sum()) == len(a.events)
     ev50 = ratios.breakouts(s, 50)
     assert ev50.index.min() >= idx[50]
     assert {hi_day, lo_day} <= set(ev50.index)

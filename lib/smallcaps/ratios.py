@@ -499,6 +499,15 @@ class PairAnalysis:
         return date, kind, since
 
     # --- outputs ------------------------------------------------------------------------------
+    def to_frame(self) -> pd.DataFrame:
+        """Daily series: ``ratio``, ``ma_<w>`` per average, ``breakout`` (+1 new high, -1 new
+        low, 0 otherwise), over the ratio's full history up to ``data_end``."""
+        out = pd.DataFrame({"ratio": self.ratio})
+        for w in sorted(self.mas):
+            out[f"ma_{w}"] = self.mas[w]
+        out["breakout"] = self.events.reindex(out.index, fill_value=0).astype(int)
+        return out
+
     def to_record(self) -> dict:
         """The recorded figure for this pair (fields named in the issue, plus staleness)."""
         date, kind, since = self.last_breakout
