@@ -193,6 +193,20 @@ def test_reading_follows_the_numbers_for_both_signs(slope, words):
         assert part in full
 
 
+@pytest.mark.parametrize("slope,words", [
+    (-10.0, "**consistent with the claim**"), (10.0, "**against the claim**")])
+def test_regime_reading_for_both_signs(slope, words):
+    res = rates.analyze(weekly_frame(slope=slope, seed=21, noise=1.0))
+    t = res.regimes
+    if slope < 0:
+        assert t.loc["falling", "mean_rel_return_pct"] > t.loc["rising", "mean_rel_return_pct"]
+    else:
+        assert t.loc["falling", "mean_rel_return_pct"] < t.loc["rising", "mean_rel_return_pct"]
+    text = res.reading("regimes")
+    assert words in text
+    assert f"n = {int(t.loc['falling', 'n'])}" in text
+
+
 # ---- rolling, regimes, lead/lag ---------------------------------------------------------------
 
 def test_rolling_matches_a_direct_window_fit():

@@ -57,6 +57,7 @@ from smallcaps.returns import (
 
 FREQS = {"W-FRI": "W-FRI", "W": "W-FRI", "M": "M", "ME": "M", "D": "D"}
 PERIOD_NAME = {"W-FRI": "week", "M": "month", "D": "day"}
+PERIOD_ADJ = {"W-FRI": "weekly", "M": "monthly", "D": "daily"}
 HORIZONS = {"W-FRI": (1, 4, 13, 26, 52), "M": (1, 3, 6, 12), "D": (1, 5, 21, 63, 252)}
 GRANGER_LAGS = {"W-FRI": 4, "M": 3, "D": 5}
 T_CRIT = 1.96
@@ -356,7 +357,7 @@ def _check_window(window, n: int, freq: str) -> None:
         raise ParameterError(f"window must be a whole number of periods >= 3, got {window!r}")
     if window > n:
         raise ParameterError(
-            f"window {window} is longer than the sample ({n} {PERIOD_NAME.get(freq, 'period')}ly "
+            f"window {window} is longer than the sample ({n} {PERIOD_ADJ.get(freq, 'period')} "
             f"changes); use a window of at most {n} or an earlier start"
         )
 
@@ -555,6 +556,10 @@ class RatesResult:
         return PERIOD_NAME.get(self.freq, "period")
 
     @property
+    def adjective(self) -> str:
+        return PERIOD_ADJ.get(self.freq, "per-period")
+
+    @property
     def sample(self) -> pd.DataFrame:
         return self.aligned.dropna(subset=["rel_return_pct", "yield_change_bp"])
 
@@ -592,7 +597,7 @@ class RatesResult:
         rows = [
             ("sample", f"{self.sample.index[0]:%Y-%m-%d} to {self.sample.index[-1]:%Y-%m-%d}",
              ""),
-            (f"{self.period}ly periods (n)", f.n, "count"),
+            (f"{self.adjective} periods (n)", f.n, "count"),
             ("slope per +100 bp", f.slope, "pp relative return"),
             ("95% HAC band", f"{f.ci_low:+.2f} .. {f.ci_high:+.2f}", "pp per +100 bp"),
             ("t-stat (Newey-West HAC)", f.t_hac, f"{f.maxlags} lags"),
@@ -619,6 +624,47 @@ class RatesResult:
         out["regime"] = self.regime_labels.reindex(out.index)
         return out
 
+    def table(self, name: str) -> pd.DataFrame:
+        """A display-ready table (rounded, named columns with units).
+
+        Parameters
+        ----------
+        name : str
+            ``"periods"`` (by sub-period), ``"horizons"``, ``"regimes"`` or ``"granger"``.
+        """
+        fit_cols = {"n": "n", "slope_pct_per_100bp": "slope, pp per +100 bp",
+                    "ci_low": "95% band low", "ci_high": "95% band high", "t_hac": "t (HAC)",
+                    "t_plain": "t (plain)", "r_squared": "R²", "corr": "corr",
+                    "hac_lags": "HAC lags", "verdict": "verdict"}
+        per = self.period
+        if name == "periods":
+            t = self.by_period.copy()
+            t["start"] = [f"{d:%Y-%m-%d}" for d in t["start"]]
+            t["end"] = [f"{d:%Y-%m-%d}" for d in t["end"]]
+            cols = {"start": "from", "end": "to", **fit_cols}
+        elif name == "horizons":
+            t = self.by_horizon.copy()
+            cols = {"periods": f"{per}s", **fit_cols}
+        elif name == "regimes":
+            t = self.regimes.copy()
+            t["hit_rate"] = t["hit_rate"] * 100
+            cols = {"n": "n", "mean_rel_return_pct": f"mean, pp per {per}",
+                    "median_rel_return_pct": f"median, pp per {per}",
+                    "hit_rate": "small ahead, % of periods", "t": "t",
+                    "next_mean_pct": f"next {per} mean, pp", "next_t": f"next {per} t"}
+        elif name == "granger":
+            t = self.granger.copy()
+            t.index = [f"{self._n('yield')[0]} change -> relative return",
+                       f"relative return -> {self._n('yield')[0]} change"]
+            cols = {"lags": f"lags ({per}s)", "F": "F", "p_value": "p-value"}
+        else:
+            raise ParameterError(
+                f"table {name!r} is unknown; valid: periods, horizons, regimes, granger")
+        t = t[list(cols)].rename(columns=cols)
+        num = t.select_dtypes("number").columns
+        t[num] = t[num].round(3)
+        return t
+
     # ---- prose -------------------------------------------------------------------------
     def reading(self, part: str = "all") -> str:
         """Markdown that reads the result from its numbers.
@@ -626,10 +672,11 @@ class RatesResult:
         Parameters
         ----------
         part : str
-            ``"fit"``, ``"periods"``, ``"horizons"``, ``"rolling"``, ``"regimes"``,
-            ``"leadlag"``, ``"latest"`` or ``"all"``.
+            ``"sample"``, ``"levels"``, ``"fit"``, ``"periods"``, ``"horizons"``,
+            ``"rolling"``, ``"regimes"``, ``"leadlag"``, ``"latest"`` or ``"all"``.
         """
-        parts = {"fit": self._read_fit, "periods": self._read_periods,
+        parts = {"sample": self._read_sample, "levels": self._read_levels,
+                 "fit": self._read_fit, "periods": self._read_periods,
                  "horizons": self._read_horizons, "rolling": self._read_rolling,
                  "regimes": self._read_regimes, "leadlag": self._read_leadlag,
                  "latest": self._read_latest}
@@ -642,12 +689,53 @@ class RatesResult:
     def _pair(self) -> str:
         return f"{self._n('small')[0]} vs {self._n('large')[0]}"
 
+    def _read_sample(self) -> str:
+        a, s = self.aligned, self.sample
+        y = self._n("yield")[0]
+        shifted = int((a["yield_date"] != a.index).sum())
+        lt = self.latest
+        text = (f"**Sample.** {len(s)} {self.adjective} changes from {s.index[0]:%Y-%m-%d} to "
+                f"{s.index[-1]:%Y-%m-%d} (the last date on which both "
+                f"{self._n('small')[0]} and {self._n('large')[0]} have a close). "
+                f"Each {self.period} pairs the equity close with the last {y} value on or "
+                f"before it in the same {self.period}")
+        text += (f"; in {shifted} {self.period}s that value is from an earlier day (bond-market "
+                 "holidays)." if shifted else "; no bond-market holiday needed a fallback.")
+        if (lt["date"] - lt["yield_date"]).days > 7:
+            text += (f" **The {y} data ends on {lt['yield_date']:%Y-%m-%d}**, before the equity "
+                     "data: the latest periods have no yield and are left out.")
+        return text
+
+    def _read_levels(self) -> str:
+        a = self.aligned
+        sm_, lg = self._n("small")[0], self._n("large")[0]
+        y = self._n("yield")[0]
+
+        def move(frame):
+            ratio = (frame["small"].iloc[-1] / frame["large"].iloc[-1]) / (
+                frame["small"].iloc[0] / frame["large"].iloc[0]) * 100 - 100
+            dy = (frame["yield_pct"].iloc[-1] - frame["yield_pct"].iloc[0]) * 100
+            return ratio, dy
+
+        def words(ratio, dy):
+            claim = (ratio > 0) == (dy < 0)
+            return "as the claim would have it" if claim else "the opposite of the claim"
+
+        r_all, y_all = move(a)
+        last = a.loc[a.index >= a.index[-1] - pd.DateOffset(years=1)]
+        r_1y, y_1y = move(last)
+        return (f"**Levels.** From {a.index[0]:%Y-%m-%d} to {a.index[-1]:%Y-%m-%d} the {sm_}/{lg} "
+                f"ratio changed {r_all:+.1f}% while {y} moved {y_all:+.0f} bp "
+                f"({words(r_all, y_all)}); over the last year, {r_1y:+.1f}% against "
+                f"{y_1y:+.0f} bp ({words(r_1y, y_1y)}). Levels drift for many reasons; the "
+                f"{self.adjective} changes below are the test.")
+
     def _read_fit(self) -> str:
         f = self.fit
         s = self.sample
         y = self._n("yield")
         head = (f"**Full sample, {s.index[0]:%Y-%m-%d} to {s.index[-1]:%Y-%m-%d} ({f.n} "
-                f"{self.period}ly periods).** A +100 bp move in the {y[1]} ({y[0]}) went with a "
+                f"{self.adjective} periods).** A +100 bp move in the {y[1]} ({y[0]}) went with a "
                 f"{f.slope:+.2f} pp {self._pair()} relative return per {self.period} (95% HAC band "
                 f"{f.ci_low:+.2f} to {f.ci_high:+.2f}; Newey-West t = {f.t_hac:+.2f} with "
                 f"{f.maxlags} lags, plain t = {f.t_plain:+.2f}; R² = {f.r_squared:.3f}, "
@@ -666,7 +754,7 @@ class RatesResult:
             verdict = (f"**No reliable link**: the slope is {sign} but not significantly "
                        f"different from zero (|t| < {T_CRIT}), so the data does not back the "
                        "claim at this frequency.")
-        size = (f" Yield changes explain {f.r_squared:.1%} of the variance of {self.period}ly "
+        size = (f" Yield changes explain {f.r_squared:.1%} of the variance of {self.adjective} "
                 "relative returns" + (", a small share: other drivers dominate."
                                       if f.r_squared < 0.05 else "."))
         return f"{head} {verdict}{size}"
@@ -710,16 +798,17 @@ class RatesResult:
         r = self.rolling.dropna(subset=["corr"])
         lt = self.latest
         neg_share = float((r["corr"] < 0).mean())
-        sig = r[(r["beta_high"] < 0) | (r["beta_low"] > 0)]
+        below = float((r["beta_high"] < 0).mean())
+        above = float((r["beta_low"] > 0).mean())
         return (f"**Rolling {self.window}-{self.period} window.** The correlation is now "
                 f"{lt['corr_rolling_latest']:+.2f}, at the "
                 f"{_ordinal(lt['corr_percentile'])} percentile of its own history "
                 f"({r.index[0]:%Y} onwards); it has been negative (the claimed sign) "
                 f"{neg_share:.0%} of the time and positive {1 - neg_share:.0%}. The rolling "
                 f"beta is now {r['beta'].iloc[-1]:+.2f} pp per +100 bp (band "
-                f"{r['beta_low'].iloc[-1]:+.2f} to {r['beta_high'].iloc[-1]:+.2f}); its band "
-                f"excluded zero in {len(sig) / len(r):.0%} of windows "
-                f"({float((sig['beta'] < 0).mean()) if len(sig) else 0:.0%} of those negative).")
+                f"{r['beta_low'].iloc[-1]:+.2f} to {r['beta_high'].iloc[-1]:+.2f}); its 95% band "
+                f"lay wholly below zero (significantly the claimed sign) in {below:.0%} of "
+                f"windows and wholly above zero in {above:.0%}.")
 
     def _read_regimes(self) -> str:
         t = self.regimes
@@ -742,18 +831,20 @@ class RatesResult:
         if fa["n"] < 2 or ri["n"] < 2:
             return head + " Too few falling or rising periods to compare."
         diff = fa["mean_rel_return_pct"] - ri["mean_rel_return_pct"]
-        se = math.sqrt((fa["mean_rel_return_pct"] / fa["t"]) ** 2
-                       + (ri["mean_rel_return_pct"] / ri["t"]) ** 2) if fa["t"] and ri["t"] else 0
-        tdiff = diff / se if se else float("nan")
+        se = math.sqrt(fa["se_pct"] ** 2 + ri["se_pct"] ** 2)
+        tdiff = diff / se if se > 0 else float("nan")
         if np.isfinite(tdiff) and abs(tdiff) >= T_CRIT:
-            v = ("consistent with the claim" if diff > 0 else
+            v = ("**consistent with the claim**" if diff > 0 else
                  "**against the claim**: small caps did better while yields were rising")
             word = "significant"
         else:
-            v = ("the claimed direction" if diff > 0 else "against the claim")
+            v = ("the claimed sign, but no evidence" if diff > 0 else
+                 "the sign is against the claim")
             word = "not significant"
+        nxt = "; ".join(f"{n} {t.loc[n, 'next_mean_pct']:+.3f} pp (t = {t.loc[n, 'next_t']:+.2f})"
+                        for n in REGIMES if t.loc[n, "n"] > 1)
         return (f"{head} Falling minus rising: {diff:+.3f} pp per {per} (t ≈ {tdiff:+.2f}, "
-                f"{word}; {v}).")
+                f"{word}; {v}). In the {per} *after* a labelled {per}: {nxt}.")
 
     def _read_leadlag(self) -> str:
         x = self.xcorr
@@ -774,7 +865,8 @@ class RatesResult:
         return (f"**Lead/lag.** Same-{self.period} correlation {x.loc[0]:+.2f}. The largest "
                 f"lagged correlation is {lagged[k]:+.2f} at lag {k:+d} ({lead} by {abs(k)} "
                 f"{self.period}{'s' if abs(k) > 1 else ''}); "
-                + (f"lags outside the ±{band:.2f} noise band: {outside}."
+                + (f"lags outside the ±{band:.2f} noise band: {outside} (of {len(lagged)} "
+                   f"lags, about {0.05 * len(lagged):.0f} would fall outside by chance)."
                    if outside else f"no lag lies outside the ±{band:.2f} noise band.")
                 + f" Granger tests with {L} lags: {gr(py, 'yield changes', 'the relative return')};"
                 f" {gr(pr, 'relative returns', 'yield changes')}.")
@@ -831,7 +923,7 @@ def analyze(prices: pd.DataFrame, small: str = "RUT", large: str = "SPX",
     sample = aligned.dropna(subset=["rel_return_pct", "yield_change_bp"])
     if len(sample) < MIN_PERIODS:
         raise ParameterError(
-            f"only {len(sample)} {PERIOD_NAME[f]}ly changes between "
+            f"only {len(sample)} {PERIOD_ADJ[f]} changes between "
             f"{aligned.index[0]:%Y-%m-%d} and {aligned.index[-1]:%Y-%m-%d}; need at least "
             f"{MIN_PERIODS}: use an earlier start or a shorter freq"
         )
@@ -839,7 +931,7 @@ def analyze(prices: pd.DataFrame, small: str = "RUT", large: str = "SPX",
     if isinstance(regime_periods, (int, np.integer)) and regime_periods >= len(sample):
         raise ParameterError(
             f"regime_periods {regime_periods} is not shorter than the sample ({len(sample)} "
-            f"{PERIOD_NAME[f]}ly changes)"
+            f"{PERIOD_ADJ[f]} changes)"
         )
     fit = fit_sensitivity(sample["rel_return_pct"], sample["yield_change_bp"])
     rolling = rolling_sensitivity(aligned, window)
