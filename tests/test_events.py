@@ -442,6 +442,43 @@ def test_sensitivity_counts_fall_with_threshold(strong_study):
     assert "above the drift at every threshold" in text
 
 
+def test_rerun_and_compare_methods(strong_study):
+    same = strong_study.rerun()
+    pd.testing.assert_frame_equal(same.table, strong_study.table)
+    full = strong_study.rerun(std_method="full")
+    assert full.signal.attrs["std_method"] == "full"
+    assert full.params["std_method"] == "full" and full.params["sigma"] == 3.0
+    assert full.signal.attrs["provenance"] == strong_study.signal.attrs["provenance"]
+    direct = events.divergence_study(
+        events.spread_zscore(strong_study.signal["small"].rename("SMALL"),
+                             strong_study.signal["large"].rename("LARGE"), std_method="full"),
+        forward_days=[21, 63], n_boot=500)
+    pd.testing.assert_frame_equal(full.table, direct.table)
+    with pytest.raises(ParameterError, match="cannot change"):
+        strong_study.rerun(window=3)
+    tab = strong_study.compare_methods()
+    assert list(tab.index) == ["expanding", "rolling", "full"]
+    assert tab.loc["expanding", "n_events"] == len(strong_study.events)
+    assert tab.loc["full", "n_events"] == len(full.events)
+    text = strong_study.describe_methods(tab)
+    assert "full-sample (in-sample, look-ahead)" in text
+    assert f"{len(strong_study.events)} events" in text
+
+
+def test_describe_methods_counts_difference():
+    small, large = synthetic(n=2500, seed=4, jumps={900: 0.12, 1800: 0.12})
+    st_ = events.divergence_study(events.spread_zscore(small, large), forward_days=[21],
+                                  n_boot=50)
+    tab = pd.DataFrame({"n_events": [5, 7], "diff_21d_pp": [1.0, -2.0], "p_21d": [0.5, 0.01]},
+                       index=pd.Index(["expanding", "full"], name="std_method"))
+    text = st_.describe_methods(tab)
+    assert "2 more events" in text
+    assert "+1.0 pp vs the drift at 21 days, not significant" in text
+    assert "-2.0 pp vs the drift at 21 days, significant (p = 0.010)" in text
+    tab.loc["full", "n_events"] = 4
+    assert "1 fewer event than" in st_.describe_methods(tab)
+
+
 def test_latest_and_event_list(strong_study):
     lt = strong_study.latest()
     sig = strong_study.signal

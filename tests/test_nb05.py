@@ -9,7 +9,7 @@ import pytest
 from conftest import run_notebook
 
 KEYS = {"events", "forward", "baseline", "latest", "latest_event", "provenance", "test",
-        "forward_spread", "baseline_spread", "sensitivity", "method"}
+        "forward_spread", "baseline_spread", "sensitivity", "method", "methods"}
 HORIZONS = ["21", "63", "126", "252"]
 
 
@@ -96,6 +96,8 @@ def test_nb05_events_verified_independently(full_run, shared_market):
     # the sensitivity table at 3 sigma is the main study
     assert rec["sensitivity"]["3.0"]["n_events"] == 23
     assert rec["sensitivity"]["2.0"]["n_events"] > rec["sensitivity"]["3.5"]["n_events"]
+    assert rec["methods"]["expanding"]["n_events"] == 23
+    assert set(rec["methods"]) == {"expanding", "rolling", "full"}
 
 
 def test_nb05_asof_uses_no_later_data(full_run, shared_market, tmp_path):

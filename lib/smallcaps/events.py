@@ -59,6 +59,8 @@ DEFAULT_FORWARD_DAYS = (21, 63, 126, 252)
 DEFAULT_SIGMAS = (2.0, 2.5, 3.0, 3.5)
 ALPHA = 0.05
 MIN_EVENTS_TO_TEST = 5
+_SIGNAL_KEYS = ("horizon_days", "std_method", "std_window", "min_history")
+_STUDY_KEYS = ("sigma", "direction", "decluster_days", "forward_days", "n_boot", "seed")
 
 
 # ----------------------------------------------------------------------------------------------
@@ -567,7 +569,44 @@ class DivergenceStudy:
                          "baseline": base.mean() if base.size else np.nan})
         return pd.DataFrame(rows).set_index("day")
 
-    # -- sensitivity -------------------------------------------------------------------------
+    # -- variants ----------------------------------------------------------------------------
+    def rerun(self, **changes) -> DivergenceStudy:
+        """The same study with some settings changed.
+
+        Parameters
+        ----------
+        **changes
+            Any of ``sigma``, ``direction``, ``decluster_days``, ``forward_days``, ``n_boot``,
+            ``seed`` (study settings) and ``horizon_days``, ``std_method``, ``std_window``,
+            ``min_history`` (signal settings: the spread and z-score are recomputed from the
+            same closes).
+
+        Returns
+        -------
+        DivergenceStudy
+        """
+        unknown = set(changes) - set(_SIGNAL_KEYS) - set(_STUDY_KEYS)
+        if unknown:
+            raise ParameterError(f"cannot change {sorted(unknown)}; valid: "
+                                 f"{', '.join(_STUDY_KEYS + _SIGNAL_KEYS)}")
+        sig = self.signal
+        a = sig.attrs
+        if any(k in changes and changes[k] != a[k] for k in _SIGNAL_KEYS):
+            sig = spread_zscore(sig["small"].rename(a["small"]), sig["large"].rename(a["large"]),
+                                **{k: changes.get(k, a[k]) for k in _SIGNAL_KEYS})
+            sig.attrs["provenance"] = a.get("provenance", {})
+        return divergence_study(sig, **{k: changes.get(k, self.params[k]) for k in _STUDY_KEYS})
+
+    def _headline(self, which: str) -> dict:
+        t = self.summary(which)
+        row = {"n_events": len(self.events)}
+        for h in t.index:
+            row[f"n_{h}d"] = int(t.loc[h, "n_events"])
+            row[f"mean_{h}d_pct"] = t.loc[h, "mean_pct"]
+            row[f"diff_{h}d_pp"] = t.loc[h, "diff_pp"]
+            row[f"p_{h}d"] = t.loc[h, "p_value"]
+        return row
+
     def sensitivity(self, sigmas: Sequence[float] = DEFAULT_SIGMAS,
                     which: str = "small") -> pd.DataFrame:
         """The same study at other thresholds (everything else unchanged).
@@ -575,26 +614,26 @@ class DivergenceStudy:
         Returns
         -------
         DataFrame
-            Index ``sigma``; per horizon ``h``: ``n_<h>d`` (events with a complete window),
-            ``mean_<h>d_pct`` (event mean), ``diff_<h>d_pp`` (minus baseline) and ``p_<h>d``
-            (bootstrap p-value), plus ``n_events`` (all events at that threshold).
+            Index ``sigma``; ``n_events`` (all events at that threshold) and per horizon ``h``:
+            ``n_<h>d`` (events with a complete window), ``mean_<h>d_pct`` (event mean, % or pp),
+            ``diff_<h>d_pp`` (event mean minus baseline) and ``p_<h>d`` (bootstrap p-value).
         """
-        p = self.params
-        rows = []
-        for s in sigmas:
-            st = divergence_study(self.signal, sigma=s, direction=p["direction"],
-                                  decluster_days=p["decluster_days"],
-                                  forward_days=p["forward_days"], n_boot=p["n_boot"],
-                                  seed=p["seed"])
-            t = st.summary(which)
-            row = {"sigma": float(s), "n_events": len(st.events)}
-            for h in t.index:
-                row[f"n_{h}d"] = int(t.loc[h, "n_events"])
-                row[f"mean_{h}d_pct"] = t.loc[h, "mean_pct"]
-                row[f"diff_{h}d_pp"] = t.loc[h, "diff_pp"]
-                row[f"p_{h}d"] = t.loc[h, "p_value"]
-            rows.append(row)
+        rows = [{"sigma": float(s), **self.rerun(sigma=float(s))._headline(which)}
+                for s in sigmas]
         return pd.DataFrame(rows).set_index("sigma")
+
+    def compare_methods(self, methods: Sequence[str] = STD_METHODS,
+                        which: str = "small") -> pd.DataFrame:
+        """The same study with each way of estimating the standard deviation.
+
+        Shows how much the choice matters, in particular how the in-sample ``"full"`` version
+        (the one a study that standardises with the whole sample reports) differs from the
+        no-look-ahead ones.  Columns as in :meth:`sensitivity`; index ``std_method``.
+        """
+        for m in methods:
+            _check_choice("std_method", m, STD_METHODS)
+        rows = [{"std_method": m, **self.rerun(std_method=m)._headline(which)} for m in methods]
+        return pd.DataFrame(rows).set_index("std_method")
 
     # -- prose -------------------------------------------------------------------------------
     @property
@@ -779,6 +818,36 @@ class DivergenceStudy:
         return (f"Event counts fall from {int(n.iloc[0])} at {_fmt_sigma(n.index[0])} to "
                 f"{int(n.iloc[-1])} at {_fmt_sigma(n.index[-1])}. Event mean minus baseline "
                 "for the small-cap index: " + "; ".join(parts) + ".")
+
+    def describe_methods(self, table: pd.DataFrame, alpha: float = ALPHA) -> str:
+        """Markdown reading of :meth:`compare_methods` at the longest horizon."""
+        h = max(self.horizons)
+        names = {"expanding": "expanding (no look-ahead)", "rolling": "rolling (no look-ahead)",
+                 "full": "full-sample (in-sample, look-ahead)"}
+        parts = []
+        for m, r in table.iterrows():
+            diff, p = r.get(f"diff_{h}d_pp", np.nan), r.get(f"p_{h}d", np.nan)
+            if np.isfinite(diff):
+                sig = (f"{'significant' if p < alpha else 'not significant'} "
+                       f"(p = {_fmt_p(p)})" if np.isfinite(p) else "not tested")
+                parts.append(f"{names.get(m, m)}: {int(r['n_events'])} events, "
+                             f"{_fmt_pct(diff, ' pp')} vs the drift at {h} days, {sig}")
+            else:
+                parts.append(f"{names.get(m, m)}: {int(r['n_events'])} events, no complete "
+                             f"{h}-day window")
+        text = "By standard-deviation method: " + "; ".join(parts) + "."
+        if {"full", "expanding"} <= set(table.index):
+            nf, ne = int(table.loc["full", "n_events"]), int(table.loc["expanding", "n_events"])
+            if nf != ne:
+                k = abs(nf - ne)
+                text += (f" Standardising with the whole sample gives {k} "
+                         f"{'more' if nf > ne else 'fewer'} event{'s' if k != 1 else ''} "
+                         "than using only earlier "
+                         "data: a study that does so selects events with information from after "
+                         "them.")
+            else:
+                text += " Both give the same number of events."
+        return text
 
     def describe_latest(self) -> str:
         """Markdown: the latest spread and z-score, and how far the last event's windows ran."""
