@@ -417,6 +417,12 @@ def test_reading_not_significant_and_in_sample_warning():
     assert "No event" in no_events.reading()
     assert no_events.latest_event() is None
     assert "no event" in no_events.describe_latest()
+    assert no_events.to_frame().empty and no_events.event_list() == []
+    assert "No event" in no_events.describe_paths()
+    assert no_events.paths(max_days=3)["n_events"].eq(0).all()
+    assert "0 at 50σ" in no_events.describe_sensitivity(no_events.sensitivity([50.0]))
+    for ax in (charts.plot_divergence_zscore(no_events), charts.plot_event_paths(no_events)):
+        plt.close(ax.figure)
 
 
 def test_paths_start_at_zero_and_match_summary(strong_study):
@@ -440,6 +446,7 @@ def test_sensitivity_counts_fall_with_threshold(strong_study):
     assert tab.loc[3.0, "diff_63d_pp"] == pytest.approx(strong_study.summary().loc[63, "diff_pp"])
     text = strong_study.describe_sensitivity(tab)
     assert "above the drift at every threshold" in text
+    assert f"{int(tab.loc[2.0, 'n_events'])} at 2σ" in text
 
 
 def test_rerun_and_compare_methods(strong_study):

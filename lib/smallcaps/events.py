@@ -785,6 +785,8 @@ class DivergenceStudy:
         what = a["small"] if which == "small" else f"{a['small']} minus {a['large']}"
         end = p.index.max()
         r = p.loc[end]
+        if self.events.empty:
+            return "No event, so no path after events to compare with the baseline."
         if not np.isfinite(r["event_mean"]):
             return f"No event has run {end} trading days yet."
         inside = r["band_low"] <= r["baseline"] <= r["band_high"]
@@ -815,9 +817,9 @@ class DivergenceStudy:
                          f"{_fmt_pct(d.max(), ' pp')}), significant at {alpha:.0%} for {n_sig} "
                          f"of {len(d)} thresholds")
         n = table["n_events"]
-        return (f"Event counts fall from {int(n.iloc[0])} at {_fmt_sigma(n.index[0])} to "
-                f"{int(n.iloc[-1])} at {_fmt_sigma(n.index[-1])}. Event mean minus baseline "
-                "for the small-cap index: " + "; ".join(parts) + ".")
+        counts = ", ".join(f"{int(v)} at {_fmt_sigma(k)}" for k, v in n.items())
+        return (f"Events by threshold: {counts}. Event mean minus baseline for the small-cap "
+                "index: " + "; ".join(parts) + ".")
 
     def describe_methods(self, table: pd.DataFrame, alpha: float = ALPHA) -> str:
         """Markdown reading of :meth:`compare_methods` at the longest horizon."""
