@@ -69,6 +69,9 @@ def test_records_have_issue_fields(latest):
         assert rec["trend_12m"] in ("up", "down", "flat")
         assert 0 <= rec["percentile_1y"] <= 100
     assert latest["provenance"]["RUT"]["synthetic"] is False
+    # nothing after the as-of date is even loaded (SPX and NDX run to 2026-07-13 in the files)
+    assert latest["provenance"]["SPX"]["last"] == "2026-02-23"
+    assert latest["provenance"]["NDX"]["last"] == "2026-02-23"
 
 
 def test_rut_spx_matches_raw_csv(latest, market):

@@ -587,3 +587,12 @@ def test_window_note_names_stale_pairs_and_late_rebase():
     reb = study.rebased()
     assert reb["IWM/QQQ"].dropna().iloc[0] == pytest.approx(100.0)
     assert reb["RUT/SPX"].iloc[0] == pytest.approx(100.0)
+
+
+def test_load_asof_defaults_to_first_pair_common_date(shared_market):
+    assert ratios.load_asof(["RUT/SPX"], "", source="csv", data_dir=shared_market) == "2026-02-23"
+    assert ratios.load_asof(["IWM/QQQ", "RUT/SPX"], "", source="csv",
+                            data_dir=shared_market) == "2025-09-26"
+    assert ratios.load_asof(["RUT/SPX"], "2024-11-29") == "2024-11-29"
+    with pytest.raises(ParameterError, match="asof 'soon' is not a date"):
+        ratios.load_asof(["RUT/SPX"], "soon")

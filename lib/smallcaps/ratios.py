@@ -203,6 +203,19 @@ def resolve_window(prices: pd.DataFrame, pairs, asof="", start="", rebase_date="
     return Window(asof=eff, start=s, rebase_date=r, rebase_given=given)
 
 
+def load_asof(pairs, asof: str = "", source: str = "auto", data_dir=None) -> str:
+    """The as-of date to load up to: ``asof`` itself, or (``""``) the last date on which both
+    series of the first pair have a close, as ``"YYYY-MM-DD"``.
+
+    Loading with ``end`` set to this date keeps later rows (and their provenance) out of the
+    report entirely.
+    """
+    if _date(asof, "asof") is not None:
+        return f"{_date(asof, 'asof'):%Y-%m-%d}"
+    first = parse_pairs(pairs)[0].split("/")
+    return f"{data.latest_date(first, source=source, data_dir=data_dir):%Y-%m-%d}"
+
+
 def _require(prices: pd.DataFrame, keys: Sequence[str]) -> None:
     missing = [k for k in keys if k not in prices.columns]
     if missing:
