@@ -222,6 +222,9 @@ class NotebookResult:
         Seconds spent executing and rendering (of the earlier run when skipped).
     parameters : dict
         The parameters the notebook ran with (defaults overridden by the injected ones).
+    reason : str
+        Why it was rendered: ``new``, ``forced``, ``notebook changed``, ``parameters changed``,
+        ``data changed``, ``library changed``... ("" when skipped).
     error : dict or None
         For a failure: ``cell`` (1-based position in the notebook), ``exec_count``, ``ename``,
         ``evalue``, ``last_line`` (last line of the error), ``source`` (the cell's code).
@@ -238,6 +241,7 @@ class NotebookResult:
     parameters: dict = _field(default_factory=dict)
     error: dict | None = None
     title: str = ""
+    reason: str = ""
 
     @property
     def ok(self) -> bool:
@@ -619,15 +623,29 @@ def _inspect(path: _Path, cache: _Cache) -> dict:
                 if msg.startswith("Unable to parse line"):
                     self.lines.append(msg.removeprefix("Unable to parse ").rstrip("."))
 
-        log = logging.getLogger("papermill")
-        catch, propagate = _Catch(), log.propagate
-        log.addHandler(catch)
-        log.propagate = False
-        try:
-            found = pm.inspect_notebook(str(path))
-        finally:
-            log.removeHandler(catch)
-            log.propagate = propagate
+        def inspect(nb_path: str):
+            log = logging.getLogger("papermill")
+            catch, propagate = _Catch(), log.propagate
+            log.addHandler(catch)
+            log.propagate = False
+            try:
+                return pm.inspect_notebook(nb_path), catch
+            finally:
+                log.removeHandler(catch)
+                log.propagate = propagate
+
+        found, catch = inspect(str(path))
+        if catch.lines:
+            # papermill skips a line holding two '=' (e.g. "x = 1  # empty = all"); read the
+            # cell again with the '=' in comments masked (its injection is not affected)
+            import tempfile
+
+            masked = _mask_comment_equals(doc)
+            if masked is not None:
+                with tempfile.TemporaryDirectory() as tmp:
+                    tmp_nb = _Path(tmp) / path.name
+                    tmp_nb.write_text(json.dumps(masked), encoding="utf-8")
+                    found, catch = inspect(str(tmp_nb))
         params = {k: {"inferred_type_name": v.get("inferred_type_name"),
                       "default": v.get("default"), "help": v.get("help", "")}
                   for k, v in found.items()}
@@ -637,6 +655,33 @@ def _inspect(path: _Path, cache: _Cache) -> dict:
         cache.dirty = True
     return {"path": path, "name": path.stem, "sha": sha, "params": hit["params"],
             "title": hit["title"], "unparsed": hit.get("unparsed", [])}
+
+
+def _mask_comment_equals(doc: dict) -> dict | None:
+    """A copy of a notebook whose parameters cell has no '=' inside comments (None if none)."""
+    import copy
+    import io
+    import tokenize
+
+    doc = copy.deepcopy(doc)
+    for cell in doc.get("cells", []):
+        if "parameters" not in cell.get("metadata", {}).get("tags", []):
+            continue
+        src = cell.get("source", "")
+        src = "".join(src) if isinstance(src, list) else src
+        lines = src.splitlines(keepends=True)
+        try:
+            tokens = list(tokenize.generate_tokens(io.StringIO(src).readline))
+        except (tokenize.TokenError, SyntaxError):
+            return None
+        for tok in reversed(tokens):
+            if tok.type == tokenize.COMMENT and "=" in tok.string:
+                row, col = tok.start
+                line = lines[row - 1]
+                lines[row - 1] = line[:col] + line[col:].replace("=", ":")
+        cell["source"] = "".join(lines)
+        return doc
+    return None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -908,6 +953,29 @@ def _task_key(spec: dict, inject: dict, fp: str, lib: str, show_code: bool) -> s
     return _sha256_bytes(blob.encode())[:24]
 
 
+def _why(old: dict | None, spec: dict, inject: dict, fp: str, lib: str, show_code: bool,
+         force: bool) -> str:
+    """Why a notebook is rendered again (for the status line)."""
+    if force:
+        return "forced"
+    if not old:
+        return "new"
+    if old.get("status") != "ok":
+        return "last render failed"
+    inputs = old.get("inputs") or {}
+    if inputs.get("notebook_sha256") != spec["sha"]:
+        return "notebook changed"
+    if old.get("injected") != inject:
+        return "parameters changed"
+    if inputs.get("data_fingerprint") != fp:
+        return "data changed"
+    if inputs.get("lib_hash") != lib:
+        return "library changed"
+    if bool(inputs.get("show_code")) != bool(show_code):
+        return "--show-code changed"
+    return "output missing"
+
+
 def _read_json(path: _Path) -> dict | None:
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
@@ -947,7 +1015,8 @@ def _status_line(r: NotebookResult) -> str:
     if r.status == "skipped":
         return f"  up to date  {r.name}"
     if r.status == "ok":
-        return f"  ok          {r.name}  {r.duration:5.1f} s  {_display_path(r.html)}"
+        why = f"  ({r.reason})" if r.reason else ""
+        return f"  ok          {r.name}  {r.duration:5.1f} s  {_display_path(r.html)}{why}"
     return f"  FAILED      {r.name}  {r.error_line()}"
 
 
@@ -1054,8 +1123,10 @@ def run(
             "asof": asof, "inject": inject, "effective": _effective_parameters(spec, inject),
             "show_code": bool(show_code), "key": key,
             "inputs": {"notebook_sha256": spec["sha"], "data_fingerprint": fp, "lib_hash": lib,
-                       "source": source, "data_dir": data_dir_str},
+                       "source": source, "data_dir": data_dir_str,
+                       "show_code": bool(show_code)},
             "previous_s": float((old or {}).get("duration_s") or 1e9),
+            "reason": _why(old, spec, inject, fp, lib, show_code, force),
         })
 
     _execute_batch(todo, results, specs, jobs, say_line, progress)
@@ -1112,6 +1183,7 @@ def _pool_map(todo, results, workers, say_line, bar) -> None:
                     error={"cell": None, "exec_count": None, "ename": "WorkerDied",
                            "evalue": "", "last_line": "the worker process died (out of memory?)"},
                     title=task["title"])
+            r.reason = task["reason"]
             results[task["name"]] = r
             say_line(_status_line(r))
             bar.update(1)
