@@ -24,7 +24,7 @@ def raw(folder, key, asof) -> pd.DataFrame:
 
 def check_patterns(patterns, asof):
     for p in patterns:
-        assert PATTERN_KEYS <= set(p)
+        assert set(p) == PATTERN_KEYS
         assert p["type"] in {"head_and_shoulders", "inverse_head_and_shoulders"}
         dates = [p[k]["date"] for k in ("left_shoulder", "head", "right_shoulder")]
         assert dates == sorted(dates) and dates[-1] <= asof
@@ -42,8 +42,10 @@ def check_patterns(patterns, asof):
 def test_nb06_real_data_latest(shared_market, tmp_path):
     rec = run_notebook("06_trend_and_levels", tmp_path, source="csv",
                        data_dir=str(shared_market))
-    asof = rec["asof"]
+    asof = rec["provenance"]["RUT"]["last"]
     assert asof == "2026-02-23"  # last date every index (and SPX) has
+    assert {p["last"] for p in rec["provenance"].values()} == {asof}
+    assert set(rec) == {"provenance", "trend", "patterns"}
     trend = rec["trend"]
     assert set(trend) == set(FILES)
     for key, t in trend.items():
@@ -83,7 +85,7 @@ def test_nb06_real_data_latest(shared_market, tmp_path):
 def test_nb06_real_data_end_2024_no_look_ahead(shared_market, tmp_path):
     rec = run_notebook("06_trend_and_levels", tmp_path, source="csv",
                        data_dir=str(shared_market), asof="2024-12-31", series=["RUT", "SPX"])
-    assert rec["asof"] == "2024-12-31"
+    assert rec["provenance"]["RUT"]["last"] == "2024-12-31"
     rut = rec["trend"]["RUT"]
     # PROVENANCE.md: new intraday high 2466.49 on 2024-11-25 (above the 2021 peak 2458.86)
     assert rut["all_time_high"] == pytest.approx(2466.49, abs=0.005)

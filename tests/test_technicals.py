@@ -275,6 +275,8 @@ def test_inverse_head_and_shoulders_flat_neckline_and_target():
     assert rec["head"] == {"date": f"{bars.index[30]:%Y-%m-%d}", "price": 80.0}
     assert rec["neckline"] == pytest.approx(100.0) and rec["target"] == pytest.approx(120.0)
     assert rec["confirmed"] is True
+    assert set(rec) == {"series", "type", "left_shoulder", "head", "right_shoulder", "neckline",
+                        "target", "confirmed"}
 
 
 def test_inverse_head_and_shoulders_sloped_neckline():

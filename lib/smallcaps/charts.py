@@ -665,12 +665,17 @@ def _tech_addplots(result, panels: bool):
         mpf.make_addplot(m["signal"], panel=1, color="#ff7f0e", width=1.0, secondary_y=False,
                          label="signal"),
     ]
-    if result.rs is not None:
+    if _tech_has_rs(result):
         rs = result.rs.reindex(bars.index).ffill()
         aps.append(mpf.make_addplot(rs, panel=2, color=COLORS["small"], width=1.1,
                                     secondary_y=False,
                                     ylabel=f"RS vs {result.benchmark}\n(start = 100)"))
     return aps
+
+
+def _tech_has_rs(result) -> bool:
+    """An RS panel only against another series (the benchmark against itself is flat)."""
+    return result.rs is not None and result.benchmark != result.key
 
 
 def _tech_levels(ax, result, n_levels: int):
@@ -745,7 +750,7 @@ def plot_trend(result, ax=None, n_levels: int = 3):
     title = (f"{result.name} ({result.key}): trend, levels and momentum, "
              f"{date_span(bars.index)}")
     if ax is None:
-        has_rs = result.rs is not None
+        has_rs = _tech_has_rs(result)
         fig, axes = mpf.plot(
             bars, type="candle", style=style, addplot=_tech_addplots(result, panels=True),
             volume=False, returnfig=True, figsize=(12, 8 if has_rs else 7),

@@ -563,7 +563,7 @@ class TrendResult:
     benchmark: str | None
     rs_change: float                # % change of the RS line over the window
     rs_change_recent: float         # % change over the last 63 trading days
-    provisional: bool               # last bar looks like a frozen intraday snapshot
+    provisional: bool               # last bar flagged (data layer) or looks like a frozen snapshot
     params: dict = field(default_factory=dict)
     provenance: dict = field(default_factory=dict)
 
@@ -600,8 +600,6 @@ class TrendResult:
                    for name in ("left_shoulder", "head", "right_shoulder")},
                 "neckline": float(p.neckline), "target": float(p.target),
                 "confirmed": bool(p.confirmed),
-                "confirmed_date": _date(p.confirmed_date),
-                "target_reached": bool(p.target_reached),
             })
         return out
 
@@ -821,7 +819,7 @@ def analyze(
         breakouts=breaks, breakout_date=b_date, breakout_level=b_level, all_time_high=ath,
         all_time_high_date=ath_date, pct_from_ath=from_ath, patterns=patterns, rs=rs,
         benchmark=bkey, rs_change=rs_chg, rs_change_recent=rs_recent,
-        provisional=provisional_last_bar(bars),
+        provisional=bool(info.get("provisional_last_row")) or provisional_last_bar(bars),
         params={"lookback_days": lookback, "mas": windows, "macd": list(macd_spans),
                 "pivot_window": w, "level_tolerance_pct": float(level_tolerance_pct)},
         provenance=prov,
@@ -904,18 +902,19 @@ def patterns_record(results: Mapping[str, TrendResult]) -> list[dict]:
 def patterns_table(results: Mapping[str, TrendResult]) -> pd.DataFrame:
     """All patterns in one readable table (prices rounded to 0.01)."""
     rows = []
-    for p in patterns_record(results):
-        rows.append({
-            "series": p["series"],
-            "pattern": ("inverted H&S" if p["type"].startswith("inverse") else "H&S top"),
-            "left shoulder": f"{p['left_shoulder']['price']:,.2f} ({p['left_shoulder']['date']})",
-            "head": f"{p['head']['price']:,.2f} ({p['head']['date']})",
-            "right shoulder": f"{p['right_shoulder']['price']:,.2f} "
-                              f"({p['right_shoulder']['date']})",
-            "neckline": round(p["neckline"], 2), "target": round(p["target"], 2),
-            "confirmed": p["confirmed_date"] or "no",
-            "target reached": "yes" if p["target_reached"] else "no",
-        })
+    for key, r in results.items():
+        for p in r.patterns.itertuples():
+            rows.append({
+                "series": key,
+                "pattern": "inverted H&S" if p.type.startswith("inverse") else "H&S top",
+                **{label: f"{getattr(p, f'{name}_price'):,.2f} "
+                          f"({_date(getattr(p, f'{name}_date'))})"
+                   for label, name in (("left shoulder", "left_shoulder"), ("head", "head"),
+                                       ("right shoulder", "right_shoulder"))},
+                "neckline": round(p.neckline, 2), "target": round(p.target, 2),
+                "confirmed": _date(p.confirmed_date) or "no",
+                "target reached": "yes" if p.target_reached else "no",
+            })
     cols = ["series", "pattern", "left shoulder", "head", "right shoulder", "neckline", "target",
             "confirmed", "target reached"]
     return pd.DataFrame(rows, columns=cols)
@@ -935,9 +934,9 @@ def dashboard(results: Mapping[str, TrendResult]) -> pd.DataFrame:
         row["MACD"] = r.macd_signal
         row["MACD cross"] = _date(r.macd_cross_date)
         row["structure"] = r.structure
-        row["support"] = r.support[0] if r.support else np.nan
-        row["resistance"] = r.resistance[0] if r.resistance else np.nan
-        row["breakout"] = _date(r.breakout_date) or "—"
+        row["nearest support"] = r.support[0] if r.support else np.nan
+        row["nearest resistance"] = r.resistance[0] if r.resistance else np.nan
+        row["breakout (close above)"] = _date(r.breakout_date) or "—"
         row["ATH"] = r.all_time_high
         row["ATH date"] = _date(r.all_time_high_date)
         row["from ATH %"] = r.pct_from_ath
@@ -967,12 +966,16 @@ def style_dashboard(table: pd.DataFrame, caption: str | None = None):
         return ""
 
     pct_cols = [c for c in table.columns if c.endswith("%")]
-    price_cols = [c for c in ("close", "support", "resistance", "ATH") if c in table.columns]
+    price_cols = [c for c in ("close", "nearest support", "nearest resistance", "ATH")
+                  if c in table.columns]
     fmt = {c: "{:+.1f}" for c in pct_cols}
     fmt.update({c: "{:,.2f}" for c in price_cols})
-    styler = (table.style.format(fmt, na_rep="—")
+    styler = (table.rename_axis(None).style.format(fmt, na_rep="—")
               .map(colour, subset=[c for c in ("aligned", "MACD", "structure") if c in table])
-              .map(sign, subset=pct_cols))
+              .map(sign, subset=pct_cols)
+              .set_table_styles([{"selector": "td", "props": "white-space: nowrap; "
+                                  "padding: 2px 8px; text-align: right"},
+                                 {"selector": "th", "props": "padding: 2px 8px"}]))
     if caption:
         styler = styler.set_caption(html.escape(caption))
     return styler
