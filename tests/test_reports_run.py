@@ -1,0 +1,129 @@
+"""Report runner with real kernels on the fixture notebooks: the ``smallcaps report`` command,
+recorded figures, a failing notebook among good ones, the HTML pages and the indexes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures" / "notebooks"
+SMALLCAPS = Path(sys.executable).with_name("smallcaps")
+ASOF = "2024-01-31"
+
+
+def isolated_env(tmp: Path) -> dict:
+    env = dict(os.environ)
+    env.update({"SMALLCAPS_DATA_DIR": str(tmp / "no-raw-data"),
+                "SMALLCAPS_CACHE_DIR": str(tmp / "cache"),
+                "SMALLCAPS_CATALOG": str(tmp / "no-catalog.yml"),
+                "SMALLCAPS_OFFLINE": "1"})
+    return env
+
+
+@pytest.fixture(scope="module")
+def fixture_run(tmp_path_factory):
+    """One command: a good notebook (synthetic provenance, a hostile label) and one that raises."""
+    tmp = tmp_path_factory.mktemp("fixture_run")
+    out = tmp / "reports"
+    cmd = [str(SMALLCAPS), "report", str(FIXTURES / "01_fixture_ok.ipynb"),
+           str(FIXTURES / "02_fixture_fails.ipynb"), "--asof", ASOF, "--source", "sample",
+           "--out", str(out), "--jobs", "2",
+           "-p", "label", "<img src=x onerror=alert(1)>", "-p", "window", "30",
+           "-p", "keys", "RUT,IWM"]
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=isolated_env(tmp),
+                          timeout=600)
+    return proc, out / ASOF
+
+
+def test_failing_notebook_fails_the_run_with_a_summary(fixture_run):
+    proc, _ = fixture_run
+    assert proc.returncode == 1, proc.stderr
+    assert "2 notebooks as of 2024-01-31: 1 rendered, 1 FAILED" in proc.stdout
+    assert ("FAILED 02_fixture_fails: cell 6 (In [4]): ZeroDivisionError: division by zero"
+            in proc.stdout)
+    assert "Traceback" not in proc.stderr
+    assert "ok          01_fixture_ok" in proc.stderr  # a status line per notebook
+
+
+def test_recorded_figures_and_parameters_in_json(fixture_run):
+    _, folder = fixture_run
+    doc = json.loads((folder / "01_fixture_ok.json").read_text())
+    assert doc["status"] == "ok" and doc["error"] is None
+    assert doc["figures"] == {
+        "window": 30, "alpha": 0.05, "asof": ASOF, "keys": ["RUT", "IWM"], "flag": False,
+        "last_date": "2000-02-11", "label": "<img src=x onerror=alert(1)>", "missing": None}
+    assert doc["figure_names"] == list(doc["figures"])
+    assert doc["parameters"] == {"asof": ASOF, "start": "2000-01-01", "source": "sample",
+                                 "data_dir": "", "window": 30, "alpha": 0.05,
+                                 "keys": ["RUT", "IWM"], "label": "<img src=x onerror=alert(1)>",
+                                 "flag": False}
+    assert set(doc["provenance"]) == {"RUT", "IWM"}
+    assert doc["provenance"]["RUT"]["synthetic"] is True and doc["synthetic"] is True
+    assert doc["images"] == 1 and doc["duration_s"] > 0
+    assert doc["kernel"] == "smallcaps"
+    nb = json.loads((folder / "01_fixture_ok.ipynb").read_text())
+    assert nb["metadata"]["kernelspec"]["name"] == "smallcaps"
+
+
+def test_failed_notebook_json_names_cell_and_error(fixture_run):
+    _, folder = fixture_run
+    doc = json.loads((folder / "02_fixture_fails.json").read_text())
+    assert doc["status"] == "failed"
+    assert doc["figures"] == {"before": 1}  # recorded before the failure
+    assert doc["error"]["cell"] == 6 and doc["error"]["ename"] == "ZeroDivisionError"
+    assert doc["error"]["last_line"] == "ZeroDivisionError: division by zero"
+
+
+def test_failed_page_shows_the_error_first(fixture_run):
+    _, folder = fixture_run
+    page = (folder / "02_fixture_fails.html").read_text()
+    err = page.index('class="sc-error"')
+    assert err < page.index('class="sc-title"') < page.index('class="jp-Cell ')
+    assert "ratio = 10 / divisor" in page[err:]  # the failing cell's code, on top
+    assert 'id="papermill-error-cell"' in page  # and the marker where it stopped
+
+
+def test_good_page_is_self_contained_escaped_and_labelled(fixture_run):
+    _, folder = fixture_run
+    page = (folder / "01_fixture_ok.html").read_text()
+    assert "<img src=x onerror" not in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page
+    assert 'class="sc-synthetic"' in page and "NOT MARKET DATA" in page
+    assert "reports.record(" not in page and "import matplotlib" not in page  # no code
+    assert "<script" not in page and "<link" not in page
+    assert page.count('src="data:image/png;base64,') == 1
+    assert "As of <b>2024-01-31</b>" in page and "commit <code>" in page
+    assert len(page.encode()) < 3_000_000
+
+
+def test_indexes_and_run_json(fixture_run):
+    _, folder = fixture_run
+    run = json.loads((folder / "run.json").read_text())
+    assert run["asof"] == ASOF and run["ok"] is False and run["source"] == "sample"
+    assert [(n["notebook"], n["status"]) for n in run["notebooks"]] == [
+        ("01_fixture_ok", "ok"), ("02_fixture_fails", "failed")]
+    index = (folder / "index.html").read_text()
+    assert 'href="01_fixture_ok.html"' in index and 'href="02_fixture_fails.html"' in index
+    assert "ZeroDivisionError: division by zero" in index
+    top = (folder.parent / "index.html").read_text()
+    assert 'href="2024-01-31/index.html"' in top and "1 of 2 failed" in top
+    leftovers = [p.name for p in folder.iterdir() if ".tmp" in p.name]
+    assert leftovers == []
+
+
+def test_user_mistake_is_one_line_exit_2(tmp_path):
+    proc = subprocess.run(
+        [str(SMALLCAPS), "report", str(FIXTURES / "01_fixture_ok.ipynb"), "--asof", ASOF,
+         "--out", str(tmp_path), "-p", "window", "twenty"],
+        capture_output=True, text=True, env=isolated_env(tmp_path), timeout=120)
+    assert proc.returncode == 2
+    assert proc.stderr.strip().splitlines() == [
+        "smallcaps: error: parameter window='twenty' does not fit 01_fixture_ok: expected an "
+        "integer (default 20)"]
+    assert not (tmp_path / ASOF).exists()
