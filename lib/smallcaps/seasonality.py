@@ -499,8 +499,9 @@ class MonthStats:
         """``{series: {month name: {mean, median, hit_rate, n, t}}}``."""
         out: dict = {}
         for (series, month), row in self.table.iterrows():
-            out.setdefault(series, {})[month] = {k: row[k] for k in
-                                                 ("mean", "median", "hit_rate", "n", "t")}
+            out.setdefault(series, {})[month] = {"mean": row["mean"], "median": row["median"],
+                                                 "hit_rate": row["hit_rate"], "n": int(row["n"]),
+                                                 "t": row["t"]}
         return out
 
     def describe_month(self, series: str, month: str) -> str:
@@ -615,7 +616,8 @@ class MonthRank:
     table: pd.DataFrame
 
     def to_record(self) -> dict:
-        return {s: {k: row[k] for k in ("month", "return_pct", "rank", "of")}
+        return {s: {"month": row["month"], "return_pct": float(row["return_pct"]),
+                    "rank": int(row["rank"]), "of": int(row["of"])}
                 for s, row in self.table.iterrows()}
 
     def reading(self) -> str:
@@ -739,8 +741,13 @@ class SantaRally:
         return pd.DataFrame.from_dict(rows, orient="index")
 
     def to_record(self) -> dict:
-        return {s: {k: row[k] for k in ("mean_pct", "hit_rate", "n", "latest_pct", "latest_year")}
-                for s, row in self.summary().iterrows()}
+        out = {}
+        for s, row in self.summary().iterrows():
+            out[s] = {"mean_pct": row["mean_pct"], "hit_rate": row["hit_rate"], "n": int(row["n"]),
+                      "latest_pct": row["latest_pct"],
+                      "latest_year": None if pd.isna(row["latest_year"]) else
+                      int(row["latest_year"])}
+        return out
 
     def reading(self) -> str:
         summ = self.summary()
@@ -897,8 +904,9 @@ class ElectionYears:
     def to_record(self) -> dict:
         out: dict = {}
         for (s, group), row in self.summary().iterrows():
-            out.setdefault(s, {})[group] = {k: row[k] for k in
-                                            ("mean_pct", "hit_rate", "n", "nov_dec_mean_pct")}
+            out.setdefault(s, {})[group] = {"mean_pct": row["mean_pct"],
+                                            "hit_rate": row["hit_rate"], "n": int(row["n"]),
+                                            "nov_dec_mean_pct": row["nov_dec_mean_pct"]}
         return out
 
     def reading(self) -> str:
