@@ -292,6 +292,22 @@ def test_latest_reading_hand_computed():
     assert lt["relative_return_1w_pct"] == pytest.approx(rs - rl)
 
 
+def test_sample_reading_reports_holidays_and_a_stale_yield():
+    daily = rates.analyze(holiday_frame(), freq="D", window=5, regime_periods=2)
+    assert "1 days without a DGS10 value were left out" in daily.reading("sample")
+    # too short for Granger tests with 5 daily lags: NaN p-values, said in words
+    assert daily.granger["p_value"].isna().all()
+    assert "too few periods to test" in daily.reading()
+    df = weekly_frame(n=300, seed=8)
+    df.loc[df.index > df.index[280], "DGS10"] = np.nan
+    res = rates.analyze(df)
+    assert res.latest["yield_date"] == df.index[280]
+    assert res.aligned.index[-1] == df.index[280]
+    text = res.reading("sample")
+    assert f"The DGS10 data ends on {df.index[280]:%Y-%m-%d}" in text
+    assert "more than a week before the equity data" in res.reading("latest")
+
+
 # ---- no look-ahead ----------------------------------------------------------------------------
 
 def _same(a: dict, b: dict):

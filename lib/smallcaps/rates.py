@@ -118,7 +118,8 @@ def align_periods(prices: pd.DataFrame, small: str = "RUT", large: str = "SPX",
         ``small`` and ``large`` (closes), ``yield_pct`` (the yield's last valid value in the
         period, %), ``yield_date`` (the date of that value), ``rel_return_pct`` (small return
         minus large return since the previous row, pp) and ``yield_change_bp`` (bp).  The first
-        row has NaN changes.  ``attrs`` carries ``keys``, ``freq`` and ``provenance``.
+        row has NaN changes.  ``attrs`` carries ``keys``, ``freq``, ``provenance`` and
+        ``unmatched`` (equity periods left out because the yield had no value in them).
     """
     f = _check_freq(freq)
     _check_key(prices, small, "small", "price")
@@ -145,6 +146,7 @@ def align_periods(prices: pd.DataFrame, small: str = "RUT", large: str = "SPX",
     out["rel_return_pct"] = rel.reindex(out.index)
     out["yield_change_bp"] = out["yield_pct"].diff() * 100.0
     out.attrs = {"keys": {"small": small, "large": large, "yield": yield_series}, "freq": f,
+                 "unmatched": int((~ok).sum()),
                  "provenance": {k: v for k, v in prices.attrs.get("provenance", {}).items()
                                 if k in (small, large, yield_series)}}
     return out
@@ -464,6 +466,17 @@ def granger(aligned: pd.DataFrame, lags: int | None = None) -> pd.DataFrame:
     return out
 
 
+def _granger_if_possible(aligned: pd.DataFrame) -> pd.DataFrame:
+    """:func:`granger`, or NaN p-values when the sample is too short for its lags."""
+    L = GRANGER_LAGS.get(aligned.attrs.get("freq", "W-FRI"), 4)
+    n = int(aligned[["rel_return_pct", "yield_change_bp"]].dropna().shape[0])
+    if n >= 3 * L + 10:
+        return granger(aligned, L)
+    out = pd.DataFrame({"lags": [L, L], "F": [np.nan] * 2, "p_value": [np.nan] * 2},
+                       index=pd.Index(["yield_to_relative", "relative_to_yield"], name="direction"))
+    return out
+
+
 def latest_reading(prices: pd.DataFrame, small: str = "RUT", large: str = "SPX",
                    yield_series: str = "DGS10") -> dict:
     """Where things stand on the last date both equity series have a close.
@@ -697,10 +710,17 @@ class RatesResult:
         text = (f"**Sample.** {len(s)} {self.adjective} changes from {s.index[0]:%Y-%m-%d} to "
                 f"{s.index[-1]:%Y-%m-%d} (the last date on which both "
                 f"{self._n('small')[0]} and {self._n('large')[0]} have a close). "
-                f"Each {self.period} pairs the equity close with the last {y} value on or "
-                f"before it in the same {self.period}")
-        text += (f"; in {shifted} {self.period}s that value is from an earlier day (bond-market "
-                 "holidays)." if shifted else "; no bond-market holiday needed a fallback.")
+                + (f"Each day pairs the equity closes with the {y} value of that day"
+                   if self.freq == "D" else
+                   f"Each {self.period} pairs the equity close with the last {y} value on or "
+                   f"before it in the same {self.period}"))
+        if self.freq != "D":
+            text += (f"; in {shifted} {self.period}s that value is from an earlier day "
+                     "(bond-market holidays)" if shifted else
+                     "; no bond-market holiday needed a fallback")
+        unmatched = int(a.attrs.get("unmatched", 0))
+        text += (f". {unmatched} {self.period}s without a {y} value were left out, so the "
+                 "change after each spans two periods on both sides." if unmatched else ".")
         if (lt["date"] - lt["yield_date"]).days > 7:
             text += (f" **The {y} data ends on {lt['yield_date']:%Y-%m-%d}**, before the equity "
                      "data: the latest periods have no yield and are left out.")
@@ -858,6 +878,8 @@ class RatesResult:
         L = int(g.loc["yield_to_relative", "lags"])
 
         def gr(p, a, b):
+            if not np.isfinite(p):
+                return f"too few periods to test whether past {a} predict {b}"
             return (f"past {a} **do** help predict {b} (p = {p:.3f})" if p < 0.05 else
                     f"past {a} do not help predict {b} (p = {p:.3f})")
 
@@ -946,7 +968,8 @@ def analyze(prices: pd.DataFrame, small: str = "RUT", large: str = "SPX",
         by_horizon=sensitivity_by_horizon(aligned), rolling=rolling,
         regimes=regime_table(aligned, regime_periods, regime_bp),
         regime_labels=regime_labels(aligned, regime_periods, regime_bp),
-        xcorr=cross_correlation(aligned), granger=granger(aligned), latest=latest, freq=f,
+        xcorr=cross_correlation(aligned), granger=_granger_if_possible(aligned), latest=latest,
+        freq=f,
         window=int(window), regime_periods=int(regime_periods), regime_bp=float(regime_bp),
         names=names, provenance=dict(aligned.attrs.get("provenance", {})),
     )
