@@ -162,7 +162,7 @@ def plot_rolling_beta(result, ax=None):
 
 def plot_regimes(result, ax=None):
     """Mean relative return per period in falling / neutral / rising yield regimes, ±1.96 s.e."""
-    ax = new_axes(ax, figsize=(8, 4.5))
+    ax = new_axes(ax, figsize=(9, 4.5))
     t = result.regimes
     colors = {"falling": COLORS["up"], "neutral": COLORS["neutral"], "rising": COLORS["down"]}
     x = list(range(len(t)))
@@ -214,7 +214,7 @@ def plot_slopes(result, by: str = "period", ax=None):
         from smallcaps.errors import ParameterError
 
         raise ParameterError(f"by {by!r} is not valid; use 'period' or 'horizon'")
-    ax = new_axes(ax, figsize=(8, 4))
+    ax = new_axes(ax, figsize=(9, 4))
     t = table.dropna(subset=["slope_pct_per_100bp"])
     x = list(range(len(t)))
     colors = [COLORS["up"] if v < 0 else COLORS["down"] for v in t["slope_pct_per_100bp"]]
@@ -225,10 +225,11 @@ def plot_slopes(result, by: str = "period", ax=None):
     ax.axhline(0, color="black", lw=0.8)
     ax.set_xticks(x, [str(i) for i in t.index])
     y = result.names["yield"][0]
-    unit = "" if by == "period" else f" (h-{result.period} changes)"
-    ax.set_ylabel(f"pp relative return per +100 bp{unit}")
-    ax.set_xlabel("sub-period" if by == "period" else "horizon (overlapping changes)")
-    ax.set_title(f"Sensitivity to {y} by {by}, 95% HAC band, {date_span(result.sample.index)}")
+    ax.set_ylabel("slope, pp per +100 bp")
+    ax.set_xlabel("sub-period" if by == "period" else
+                  f"horizon h (overlapping h-{result.period} changes)")
+    ax.set_title(f"Slope on {y} change by {by} (95% HAC band), "
+                 f"{date_span(result.sample.index)}")
     return _rates_source(ax, result)
 
 # --- ratios (notebook 02) ---

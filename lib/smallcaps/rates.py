@@ -676,6 +676,8 @@ class RatesResult:
         t = t[list(cols)].rename(columns=cols)
         num = t.select_dtypes("number").columns
         t[num] = t[num].round(3)
+        if name == "regimes":
+            t["small ahead, % of periods"] = t["small ahead, % of periods"].round(1)
         return t
 
     # ---- prose -------------------------------------------------------------------------
