@@ -444,6 +444,10 @@ def test_sensitivity_counts_fall_with_threshold(strong_study):
     assert tab["n_events"].is_monotonic_decreasing
     assert tab.loc[3.0, "n_events"] == len(strong_study.events)
     assert tab.loc[3.0, "diff_63d_pp"] == pytest.approx(strong_study.summary().loc[63, "diff_pp"])
+    vt = events.variants_table(tab)
+    assert list(vt.index) == ["2σ", "3σ", "4σ"]
+    assert vt.loc["3σ", ("63 days", "vs all days (pp)")] == round(tab.loc[3.0, "diff_63d_pp"], 2)
+    assert vt.loc["4σ", ("", "events")] == tab.loc[4.0, "n_events"]
     text = strong_study.describe_sensitivity(tab)
     assert "above the drift at every threshold" in text
     assert f"{int(tab.loc[2.0, 'n_events'])} at 2σ" in text
@@ -484,6 +488,22 @@ def test_describe_methods_counts_difference():
     assert "-2.0 pp vs the drift at 21 days, significant (p = 0.010)" in text
     tab.loc["full", "n_events"] = 4
     assert "1 fewer event than" in st_.describe_methods(tab)
+
+
+def test_display_tables(strong_study):
+    et = strong_study.events_table()
+    assert len(et) == len(strong_study.events)
+    assert et.index[0] == f"{strong_study.events.index[0]:%Y-%m-%d}"
+    assert ("SMALL forward return (%)", "63d") in et.columns
+    first = strong_study.to_frame().iloc[0]
+    assert et.iloc[0][("SMALL forward return (%)", "63d")] == round(first["small_63d_pct"], 2)
+    st_ = strong_study.summary_table()
+    t = strong_study.summary()
+    assert list(st_.index) == ["21 days", "63 days"]
+    assert st_.loc["63 days", ("after events", "up (%)")] == round(t.loc[63, "hit_rate"] * 100)
+    lo, hi = t.loc[63, "ci_low_pp"], t.loc[63, "ci_high_pp"]
+    assert st_.loc["63 days", ("events − all days", "95% CI (pp)")] == f"{lo:+.1f} to {hi:+.1f}"
+    assert ("all days", "mean (pp)") in strong_study.summary_table("spread").columns
 
 
 def test_latest_and_event_list(strong_study):

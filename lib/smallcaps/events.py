@@ -474,6 +474,43 @@ class DivergenceStudy:
             out[f"spread_{h}d_pp"] = self._fwd_spread[pos, j] if len(pos) else []
         return out
 
+    def events_table(self) -> pd.DataFrame:
+        """:meth:`to_frame` laid out for reading: dates as text, two-level column names with
+        units, rounded to 2 decimals."""
+        f = self.to_frame()
+        a = self.signal.attrs
+        small, large = a["small"], a["large"]
+        cols = [("event day", f"{a['horizon_days']}d spread (pp)"), ("event day", "z"),
+                ("event day", "cluster days")]
+        cols += [(f"{small} forward return (%)", f"{h}d") for h in self.horizons]
+        cols += [(f"{small} − {large} forward (pp)", f"{h}d") for h in self.horizons]
+        out = f.copy()
+        out.columns = pd.MultiIndex.from_tuples(cols)
+        out.index = pd.Index(f.index.strftime("%Y-%m-%d"), name="event date")
+        return out.round(2)
+
+    def summary_table(self, which: str = "small") -> pd.DataFrame:
+        """:meth:`summary` laid out for reading: hit rates in %, the interval as text, two-level
+        column names (after events / all days / difference), rounded."""
+        t = self.summary(which)
+        u = "%" if which == "small" else "pp"
+        out = pd.DataFrame({
+            ("after events", "n"): t["n_events"],
+            ("after events", f"mean ({u})"): t["mean_pct"].round(2),
+            ("after events", f"median ({u})"): t["median_pct"].round(2),
+            ("after events", "up (%)"): (t["hit_rate"] * 100).round(0),
+            ("all days", "n"): t["base_n"],
+            ("all days", f"mean ({u})"): t["base_mean_pct"].round(2),
+            ("all days", "up (%)"): (t["base_hit_rate"] * 100).round(0),
+            ("events − all days", "mean (pp)"): t["diff_pp"].round(2),
+            ("events − all days", "95% CI (pp)"): [
+                f"{lo:+.1f} to {hi:+.1f}" if np.isfinite(lo) else "n/a"
+                for lo, hi in zip(t["ci_low_pp"], t["ci_high_pp"], strict=True)],
+            ("events − all days", "p"): t["p_value"].round(3),
+        })
+        out.index = pd.Index([f"{h} days" for h in t.index], name="horizon")
+        return out
+
     def stats(self, which: str = "small", baseline: bool = False) -> dict:
         """``{"21": {"mean_pct", "median_pct", "hit_rate", "n"}, ...}`` for recording."""
         t = self.summary(which)
@@ -879,6 +916,24 @@ class DivergenceStudy:
             text += " Still running: " + ", ".join(
                 f"{h}-day window at day {w['days_elapsed']} of {h}" for h, w in running) + "."
         return text
+
+
+def variants_table(table: pd.DataFrame) -> pd.DataFrame:
+    """Lay out :meth:`DivergenceStudy.sensitivity` or :meth:`~DivergenceStudy.compare_methods`
+    for reading: one column group per horizon (``n``, ``mean``, ``vs all days (pp)``, ``p``),
+    rounded."""
+    horizons = sorted({int(c[2:-1]) for c in table.columns if c.startswith("n_") and
+                       c.endswith("d")})
+    out = {("", "events"): table["n_events"].astype(int)}
+    for h in horizons:
+        out[(f"{h} days", "n")] = table[f"n_{h}d"].astype(int)
+        out[(f"{h} days", "mean")] = table[f"mean_{h}d_pct"].round(2)
+        out[(f"{h} days", "vs all days (pp)")] = table[f"diff_{h}d_pp"].round(2)
+        out[(f"{h} days", "p")] = table[f"p_{h}d"].round(3)
+    res = pd.DataFrame(out, index=table.index)
+    if table.index.name == "sigma":
+        res.index = pd.Index([_fmt_sigma(s) for s in table.index], name="threshold")
+    return res
 
 
 def divergence_study(signal: pd.DataFrame, sigma: float = 3.0, direction: str = "up",
