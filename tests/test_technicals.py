@@ -531,3 +531,31 @@ def test_real_rut_all_time_high(shared_market, asof, ath, date):
     raw = pd.read_csv(shared_market / "RUT.csv", index_col=0, parse_dates=True).loc[:asof]
     assert res.pct_from_ath == pytest.approx((raw["Close"].iloc[-1] / raw["High"].max() - 1) * 100)
     assert res.bars.index[-1] <= pd.Timestamp(asof)
+
+
+def test_without_benchmark_and_default_caption():
+    res = technicals.analyze(trend_bars(+1), None, mas=[20, 50], pivot_window=5)
+    assert res.rs is None and res.benchmark is None
+    assert "Relative to" not in res.reading()
+    table = technicals.dashboard({"UP": res})
+    assert np.isnan(table.loc["UP", "RS 3m %"])
+    caption = technicals.style_dashboard(table).caption
+    assert caption == (f"Trend dashboard as of {res.asof:%Y-%m-%d}; % columns in percent, "
+                       "prices in index points")
+    ax = charts.plot_trend(res)
+    try:
+        assert not any("RS vs" in a.get_ylabel() for a in ax.figure.axes)
+    finally:
+        plt.close("all")
+
+
+def test_reading_names_latest_pattern_and_counts_earlier_ones():
+    one = path([(0, 100), (10, 90), (20, 100), (30, 80), (40, 100), (50, 90), (60, 110),
+                (70, 115)])
+    two = np.r_[one, path([(0, 115), (10, 125), (20, 115), (30, 135), (40, 115), (50, 125),
+                           (60, 112), (70, 108)])[1:]]
+    res = technicals.analyze(bars_from(two), mas=[5], pivot_window=5)
+    assert list(res.patterns["type"]) == ["inverse_head_and_shoulders", "head_and_shoulders"]
+    text = res.reading()
+    assert "Latest pattern: head-and-shoulders top" in text
+    assert "(1 earlier pattern in the window" in text

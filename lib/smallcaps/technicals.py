@@ -703,15 +703,21 @@ class TrendResult:
             parts.append(f"All-time intraday high {_fmt(self.all_time_high)} on "
                          f"{_date(self.all_time_high_date)}; the close is "
                          f"{abs(self.pct_from_ath):.1f}% below it.")
-        for p in self.patterns.itertuples():
+        recent = self.patterns.sort_values("right_shoulder_date").tail(1)
+        for p in recent.itertuples():
             label = "inverted head-and-shoulders" if p.type.startswith("inverse") else \
                 "head-and-shoulders top"
             state = (f"confirmed on {_date(p.confirmed_date)}"
                      + (", target already reached" if p.target_reached else "")
                      if p.confirmed else "not confirmed yet")
-            parts.append(f"Pattern: {label} (head {_fmt(p.head_price, 0)} on "
+            lead = "Latest pattern" if len(self.patterns) > 1 else "Pattern"
+            parts.append(f"{lead}: {label} (head {_fmt(p.head_price, 0)} on "
                          f"{_date(p.head_date)}, neckline {_fmt(p.neckline, 0)}), {state}; "
                          f"measured-move target {_fmt(p.target, 0)}.")
+            if len(self.patterns) > 1:
+                parts.append(f"({len(self.patterns) - 1} earlier pattern"
+                             f"{'s' if len(self.patterns) > 2 else ''} in the window: see the "
+                             "patterns table.)")
         if self.benchmark and self.benchmark != self.key and np.isfinite(self.rs_change):
             verb = "outperformed" if self.rs_change > 0 else "underperformed"
             parts.append(f"Relative to {self.benchmark} it {verb} by {abs(self.rs_change):.1f}% "
@@ -946,6 +952,8 @@ def dashboard(results: Mapping[str, TrendResult]) -> pd.DataFrame:
         rows[k] = row
     out = pd.DataFrame.from_dict(rows, orient="index")
     out.index.name = "index"
+    out.attrs["asof"] = sorted({_date(r.asof) for r in results.values()})
+    out.attrs["units"] = sorted({r.units for r in results.values()})
     return out
 
 
@@ -953,7 +961,13 @@ _GOOD, _BAD, _NEUTRAL = "#d9f0d3", "#f8d0cc", "#f2f2f2"
 
 
 def style_dashboard(table: pd.DataFrame, caption: str | None = None):
-    """A pandas Styler of :func:`dashboard` with green/red for buy/sell, trend and alignment."""
+    """A pandas Styler of :func:`dashboard` with green/red for buy/sell, trend and alignment.
+
+    The default caption names the as-of date(s) and the price units of the table."""
+    if caption is None:
+        caption = (f"Trend dashboard as of {', '.join(table.attrs.get('asof', [])) or '?'}; "
+                   "% columns in percent, prices in "
+                   f"{', '.join(table.attrs.get('units', [])) or 'price units'}")
     def colour(v):
         good = {"buy", "uptrend", "yes"}
         bad = {"sell", "downtrend", "no"}
