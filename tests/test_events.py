@@ -182,6 +182,27 @@ def test_consecutive_run_is_one_event_on_its_first_day_with_peak():
     assert len(events.find_events(_z(vals), sigma=3, decluster_days=0)) == 4
 
 
+@settings(max_examples=60, deadline=None)
+@given(values=st.lists(st.floats(-6, 6), min_size=1, max_size=200),
+       gap=st.integers(0, 30))
+def test_declustering_invariants(values, gap):
+    z = _z(values)
+    ev = events.find_events(z, sigma=3, decluster_days=gap)
+    hits = np.flatnonzero(z.to_numpy() > 3)
+    pos = z.index.get_indexer(ev.index)
+    # every event is a qualifying day, every qualifying day belongs to exactly one cluster
+    assert set(pos) <= set(hits)
+    assert ev["cluster_days"].sum() == len(hits)
+    # an event starts a cluster: no qualifying day within `gap` days before it
+    for p in pos:
+        assert not ((hits < p) & (hits >= p - gap)).any()
+    # more than `gap` trading days separate one cluster's last day from the next event
+    ends = z.index.get_indexer(ev["cluster_end"])
+    assert (pos[1:] - ends[:-1] > gap).all()
+    assert len(events.find_events(z, sigma=3, decluster_days=0)) == len(hits)
+    assert len(events.find_events(z, sigma=3, decluster_days=gap + 5)) <= len(ev)
+
+
 def test_threshold_is_strict_and_directional_and_nan_never_qualifies():
     z = _z([3.0, 3.01, np.nan, -3.5, 0.0, -2.9])
     up = events.find_events(z, sigma=3, direction="up", decluster_days=0)
