@@ -414,6 +414,15 @@ def test_reading_positive(strong_study):
     assert "worse" not in text
 
 
+def test_reading_shows_tiny_p_values_as_bound(strong_study):
+    t = strong_study.summary()
+    text = strong_study.reading()
+    if (t["p_value"] == 0).any():
+        assert "p < 0.001" in text
+    assert "p = 0.000" not in text
+    assert "Relative to LARGE after events" in text
+
+
 def test_reading_negative(weak_study):
     t = weak_study.summary()
     assert t.loc[63, "diff_pp"] < -10 and t.loc[63, "p_value"] < 0.05

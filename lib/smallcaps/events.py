@@ -391,8 +391,11 @@ def _fmt_pct(x: float, unit: str = "%", digits: int = 1) -> str:
 
 
 def _fmt_p(p: float) -> str:
-    """p-value with 3 decimals near the 5% line, 2 elsewhere."""
-    return f"{p:.3f}" if p < 0.1 else f"{p:.2f}"
+    """``"p = 0.73"``; 3 decimals near the 5% line; ``"p < 0.001"`` when no replicate crossed
+    zero."""
+    if p < 0.001:
+        return "p < 0.001"
+    return f"p = {p:.3f}" if p < 0.1 else f"p = {p:.2f}"
 
 
 def _fmt_sigma(s: float) -> str:
@@ -739,7 +742,7 @@ class DivergenceStudy:
                 if significant:
                     (sig_pos if above else sig_neg).append(h)
                 verdict = (f"{'significant' if significant else 'not significant'} at "
-                           f"{alpha:.0%} (p = {_fmt_p(r['p_value'])}, 95% CI "
+                           f"{alpha:.0%} ({_fmt_p(r['p_value'])}, 95% CI "
                            f"{_fmt_pct(r['ci_low_pp'], ' pp')} to "
                            f"{_fmt_pct(r['ci_high_pp'], ' pp')})")
             else:
@@ -750,7 +753,7 @@ class DivergenceStudy:
                 f"(median {_fmt_pct(r['median_pct'])}, up in {r['hit_rate']:.0%} of {n}) vs "
                 f"{_fmt_pct(r['base_mean_pct'])} on all days: "
                 f"{_fmt_pct(abs(diff), ' pp').lstrip('+')} {'above' if above else 'below'} the "
-                f"drift, {verdict}. Against {large}: {_fmt_pct(rel, ' pp')} "
+                f"drift, {verdict}. Relative to {large} after events: {_fmt_pct(rel, ' pp')} "
                 f"(all days {_fmt_pct(ts.loc[h, 'base_mean_pct'], ' pp')})."
             )
         lines.append("\n".join(bullets))
@@ -868,7 +871,7 @@ class DivergenceStudy:
             diff, p = r.get(f"diff_{h}d_pp", np.nan), r.get(f"p_{h}d", np.nan)
             if np.isfinite(diff):
                 sig = (f"{'significant' if p < alpha else 'not significant'} "
-                       f"(p = {_fmt_p(p)})" if np.isfinite(p) else "not tested")
+                       f"({_fmt_p(p)})" if np.isfinite(p) else "not tested")
                 parts.append(f"{names.get(m, m)}: {int(r['n_events'])} events, "
                              f"{_fmt_pct(diff, ' pp')} vs the drift at {h} days, {sig}")
             else:
