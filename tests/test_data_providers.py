@@ -271,3 +271,12 @@ def test_live_load_carries_provider_provenance(online, monkeypatch):
     assert f["IWM"].iloc[0] == pytest.approx(219.47 * 0.99)
     o = data.load_ohlc("IWM", source="live")  # now from the fresh cache
     assert o.attrs["provenance"]["IWM"]["source"] == "cache" and len(o) == 3
+
+
+def test_fresh_cache_serves_auto_offline_without_stale_flag():
+    rut = data.get_series("RUT")
+    cache.write_cache(rut, yahoo.normalise(yf_frame(["2024-11-01"], [9.0]), "^RUT"),
+                      cache._now())
+    f = data.load("RUT", source="auto")  # SMALLCAPS_OFFLINE=1: cache, no network, no sample
+    prov = f.attrs["provenance"]["RUT"]
+    assert prov["source"] == "cache" and "stale" not in prov and not prov["synthetic"]

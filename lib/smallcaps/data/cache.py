@@ -203,7 +203,8 @@ def fetch_through_cache(series: Series, required: bool) -> tuple[pd.DataFrame, d
     required : bool
         True for ``source="live"``: raise a one-line DataError when the data cannot be fetched
         (network unreachable), naming how to work offline.  False for ``source="auto"``: fall
-        back to the cache as is (``info["stale"] = True``), else return None.
+        back to the cache as is (``info["stale"]`` is True when it is older than ``MAX_AGE``),
+        else return None.
 
     Returns
     -------
@@ -219,7 +220,8 @@ def fetch_through_cache(series: Series, required: bool) -> tuple[pd.DataFrame, d
     cached = read_cache(series)
     if cached is None:
         return None
-    return cached[0], _info(series, cached[1], "cache", stale=True)
+    age = _now() - pd.Timestamp(cached[1]["fetched_at"])
+    return cached[0], _info(series, cached[1], "cache", stale=bool(age >= MAX_AGE))
 
 
 def status(series: Series) -> dict:
