@@ -29,8 +29,8 @@ Support and resistance levels
     the current cluster when it is within ``level_tolerance_pct`` percent of the cluster's mean
     price, else it starts a new cluster.  A level's price is the mean of its points; its touches
     are the number of points.  Levels are ranked by touches (more first), then by the date of the
-    last touch (more recent first).  Support is every level below the last close (nearest first),
-    resistance every level above it (nearest first).
+    last touch (more recent first).  Support lists the (up to three) nearest levels below the last
+    close, nearest first; resistance the (up to three) nearest above it, nearest first.
 Breakout
     A resistance formed by at least two swing highs of one cluster exists from the bar on which
     its second swing high is confirmed (``pivot_window`` bars after it).  The breakout is the first
@@ -150,8 +150,7 @@ def ma_slope(ma: pd.Series, days: int = SLOPE_DAYS) -> str | None:
     """``"rising"`` if the last value is above the value ``days`` rows earlier, else ``"falling"``;
     None when either is missing."""
     days = _positive_int(days, "days")
-    s = ma.dropna()
-    if len(ma) <= days or pd.isna(ma.iloc[-1]) or pd.isna(ma.iloc[-1 - days]) or s.empty:
+    if len(ma) <= days or pd.isna(ma.iloc[-1]) or pd.isna(ma.iloc[-1 - days]):
         return None
     return "rising" if ma.iloc[-1] > ma.iloc[-1 - days] else "falling"
 
@@ -896,7 +895,14 @@ def analyze_many(ohlc: Mapping[str, pd.DataFrame], benchmark: pd.Series | None =
 # ------------------------------------------------------------------------------------------------
 
 def trend_record(results: Mapping[str, TrendResult]) -> dict:
-    """The recorded ``trend`` figure: series -> :meth:`TrendResult.to_dict`."""
+    """The recorded ``trend`` figure: series -> :meth:`TrendResult.to_dict`.
+
+    Per series: ``close`` (price units), ``pct_vs_ma<n>`` (% above (+) / below (-) each MA),
+    ``ma_slopes`` (``ma<n>`` -> ``rising`` / ``falling``), ``aligned`` (bool), ``macd_signal``
+    (``buy`` / ``sell``), ``macd_cross_date``, ``structure``, ``support`` and ``resistance``
+    (up to three level prices each, nearest first), ``breakout_date`` (or None),
+    ``all_time_high``, ``all_time_high_date`` and ``pct_from_ath`` (% from the ATH, <= 0).
+    """
     return {k: r.to_dict() for k, r in results.items()}
 
 
