@@ -34,12 +34,23 @@ def catalog_table(data_dir=None) -> pd.DataFrame:
     return pd.DataFrame(rows).set_index("key")
 
 
+def format_table(table: pd.DataFrame) -> str:
+    """A plain left-aligned text table (numbers right-aligned), one line per row."""
+    cells = [[str(c) for c in table.columns]] + [
+        ["" if v is None else str(v) for v in row] for row in table.itertuples(index=False)]
+    widths = [max(len(r[j]) for r in cells) for j in range(len(table.columns))]
+    numeric = [pd.api.types.is_numeric_dtype(table[c]) for c in table.columns]
+    lines = ["  ".join(v.rjust(w) if num and i else v.ljust(w)
+                       for v, w, num in zip(r, widths, numeric, strict=True)).rstrip()
+             for i, r in enumerate(cells)]
+    return "\n".join(lines)
+
+
 def list_command(args: argparse.Namespace) -> int:
     """Print the catalog with cache status; returns the exit status (0)."""
     table = catalog_table(getattr(args, "data_dir", None))
     ddir = resolve_data_dir(getattr(args, "data_dir", None))
-    with pd.option_context("display.max_colwidth", 40, "display.width", 200):
-        print(table.to_string())
+    print(format_table(table.reset_index()))
     print(f"\ncache: {cache.cache_dir()}   CSV folder: {ddir}"
           f"{'' if ddir.is_dir() else ' (missing)'}   user catalog: {user_catalog_path()}")
     return 0
