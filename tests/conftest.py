@@ -13,7 +13,9 @@ import pytest
 matplotlib.use("Agg")
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED_MARKET = Path(os.environ.get("SMALLCAPS_SHARED_MARKET", ROOT.parent / "shared" / "data" / "market"))
+SHARED_MARKET = Path(
+    os.environ.get("SMALLCAPS_SHARED_MARKET", ROOT.parent / "shared" / "data" / "market")
+)
 NOTEBOOKS = ROOT / "notebooks"
 RECORD_MIMETYPE = "application/vnd.smallcaps.record+json"
 KERNEL = "smallcaps"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import matplotlib as mpl
 import pandas as pd
-
 from smallcaps import charts
 
 

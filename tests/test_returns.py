@@ -9,7 +9,6 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
 from smallcaps import returns
 from smallcaps.errors import ParameterError
 
