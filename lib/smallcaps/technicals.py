@@ -307,8 +307,8 @@ def nearest_levels(levels: pd.DataFrame, close: float,
     """``(support, resistance)``: up to ``n`` level prices below / above ``close``, nearest
     first."""
     prices = levels["level"].astype(float).to_numpy() if len(levels) else np.array([])
-    below = sorted((p for p in prices if p < close), reverse=True)[:n]
-    above = sorted(p for p in prices if p > close)[:n]
+    below = sorted((float(p) for p in prices if p < close), reverse=True)[:n]
+    above = sorted(float(p) for p in prices if p > close)[:n]
     return below, above
 
 
