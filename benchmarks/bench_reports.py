@@ -1,0 +1,121 @@
+"""Benchmark of the report runner against the naive way, in the same run.
+
+Naive: for each notebook, one after the other, ``papermill`` (CLI) then ``jupyter nbconvert
+--to html`` (CLI).  Kit: ``smallcaps report --force`` (parallel workers, one kernel per notebook,
+HTML rendered in the worker).  Then a warm re-run with nothing changed, which must only check
+hashes (no kernel, no data loading).  Prints both times, their ratio, the warm times and the
+size of every HTML page.
+
+Usage::
+
+    .venv/bin/python benchmarks/bench_reports.py [--source sample] [--data-dir DIR]
+        [--jobs N] [--warm-runs 3] [NOTEBOOK ...]
+
+Targets on a 2-core machine: ratio at most 0.5, warm re-run under 2 s, pages under 3 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+
+
+def _timed(cmd: list[str], **kw) -> tuple[float, subprocess.CompletedProcess]:
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True, **kw)
+    return time.perf_counter() - t0, proc
+
+
+def _check(proc: subprocess.CompletedProcess, what: str) -> None:
+    if proc.returncode != 0:
+        sys.exit(f"{what} failed ({proc.returncode}):\n{proc.stdout[-2000:]}{proc.stderr[-4000:]}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("notebooks", nargs="*", help="notebook files (default notebooks/NN_*.ipynb)")
+    ap.add_argument("--source", default="sample", help="data source (default: sample)")
+    ap.add_argument("--data-dir", default="", help="CSV folder for --source csv")
+    ap.add_argument("--jobs", type=int, default=None, help="runner jobs (default: cores)")
+    ap.add_argument("--warm-runs", type=int, default=3, help="warm re-runs timed (default 3)")
+    args = ap.parse_args(argv)
+
+    notebooks = [Path(p).resolve() for p in args.notebooks] or sorted(
+        (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    if not notebooks:
+        sys.exit("no notebooks to benchmark")
+    from smallcaps import data
+
+    asof = data.latest_date(("RUT", "SPX"), source=args.source,
+                            data_dir=args.data_dir or None).strftime("%Y-%m-%d")
+    cores = len(os.sched_getaffinity(0))
+    print(f"{len(notebooks)} notebooks, source {args.source}, as of {asof}, {cores} cores")
+
+    with tempfile.TemporaryDirectory(prefix="bench-reports-") as tmp:
+        tmp = Path(tmp)
+        naive_dir = tmp / "naive"
+        naive_dir.mkdir()
+        naive_times = {}
+        t_naive = 0.0
+        for nb in notebooks:
+            out_nb = naive_dir / nb.name
+            t1, proc = _timed([str(BIN / "papermill"), str(nb), str(out_nb), "-k", "smallcaps",
+                               "--cwd", str(nb.parent), "-p", "asof", asof,
+                               "-p", "source", args.source, "-p", "data_dir", args.data_dir])
+            _check(proc, f"papermill {nb.name}")
+            t2, proc = _timed([str(BIN / "jupyter"), "nbconvert", "--to", "html", str(out_nb)])
+            _check(proc, f"nbconvert {nb.name}")
+            naive_times[nb.stem] = t1 + t2
+            t_naive += t1 + t2
+            print(f"  naive  {nb.stem:32s} papermill {t1:6.1f} s  nbconvert {t2:5.1f} s")
+
+        out = tmp / "reports"
+        cmd = [str(BIN / "smallcaps"), "report", *map(str, notebooks), "--source", args.source,
+               "--out", str(out)]
+        if args.data_dir:
+            cmd += ["--data-dir", args.data_dir]
+        if args.jobs:
+            cmd += ["--jobs", str(args.jobs)]
+        t_kit, proc = _timed([*cmd, "--force"])
+        _check(proc, "smallcaps report --force")
+        print(proc.stdout.strip())
+
+        warm = []
+        for _ in range(max(1, args.warm_runs)):
+            t, proc = _timed(cmd)
+            _check(proc, "smallcaps report (warm)")
+            warm.append(t)
+        print(proc.stdout.strip())
+
+        print()
+        print(f"naive (papermill CLI + nbconvert CLI, sequential): {t_naive:7.1f} s")
+        print(f"smallcaps report --force:                          {t_kit:7.1f} s")
+        print(f"ratio kit / naive:                                 {t_kit / t_naive:7.2f}"
+              "   (target <= 0.5 on 2 cores)")
+        print(f"warm re-run, nothing changed: median {statistics.median(warm):.2f} s "
+              f"(runs: {', '.join(f'{w:.2f}' for w in warm)})   (target < 2 s)")
+        print()
+        print("HTML page sizes (kit | naive nbconvert):")
+        for nb in notebooks:
+            kit = out / asof / f"{nb.stem}.html"
+            naive = naive_dir / f"{nb.stem}.html"
+            print(f"  {nb.stem:32s} {kit.stat().st_size / 1e6:6.2f} MB | "
+                  f"{naive.stat().st_size / 1e6:6.2f} MB")
+        big = [nb.stem for nb in notebooks
+               if (out / asof / f"{nb.stem}.html").stat().st_size >= 3_000_000]
+        if big:
+            print(f"pages over 3 MB: {', '.join(big)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
