@@ -538,7 +538,7 @@ def plot_relative_path(study, ax=None):
     :class:`smallcaps.taxloss.TurnOfYear`): average of complete years with the middle half of
     years as a band, the current season on top, the typical pressure and rebound windows
     shaded and the average trough marked."""
-    ax = new_axes(ax, figsize=(10, 4.8))
+    ax = new_axes(ax, figsize=(12, 4.8))
     b = study.band.dropna(subset=["mean"])
     b = b.loc[b["n"] >= b["n"].max() / 2] if len(b) else b
     spans = study.typical_window_days()
@@ -573,7 +573,7 @@ def plot_relative_path(study, ax=None):
     ax.set_title(f"{study.small} vs {study.large} through the turn of the year "
                  f"({study.windows['path'][0]} to {study.windows['path'][1]}), "
                  f"{date_span(span)}", fontsize=11)
-    ax.legend(loc="upper left", fontsize=8)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
     add_source(ax, source_text(study.provenance, [study.small, study.large]))
     return ax
 

@@ -129,11 +129,12 @@ class TurnOfYear:
         ``date`` (typical calendar date "MM-DD": the median across years of the calendar
         position of that trading day), ``value_pp`` and ``years``.
 
-        Only days on which at least half of the years have a value are considered."""
+        Only days on which at least 90 % of the years have a value are considered (windows
+        differ by a few trading days; the last days would average a different set of years)."""
         b = self.band.dropna(subset=["mean"])
         if b.empty:
             return {"trading_day": None, "date": None, "value_pp": np.nan, "years": 0}
-        b = b.loc[b["n"] >= b["n"].max() / 2]
+        b = b.loc[b["n"] >= 0.9 * b["n"].max()]
         day = int(b["mean"].idxmin())
         return {"trading_day": day, "date": self._typical_date(day),
                 "value_pp": float(b.at[day, "mean"]), "years": int(b.at[day, "n"])}

@@ -1,0 +1,86 @@
+"""Notebook 04 (tax-loss timing) end to end on the real market history."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import run_notebook
+
+
+def _closes(folder, name):
+    """Plain pandas read of a CSV's Close column, independent of the library."""
+    f = pd.read_csv(folder / f"{name}.csv", index_col=0, parse_dates=True)
+    return f["Close"].astype(float)
+
+
+@pytest.fixture(scope="module")
+def figures(tmp_path_factory):
+    from conftest import SHARED_MARKET
+
+    if not (SHARED_MARKET / "RUT.csv").is_file():
+        pytest.skip("real market data not available")
+    tmp = tmp_path_factory.mktemp("nb04")
+    rec = run_notebook("04_tax_loss_timing", tmp, source="csv", data_dir=str(SHARED_MARKET),
+                       asof="2024-12-27")
+    return rec, SHARED_MARKET
+
+
+def _window_rel(rut, spx, year, start_md, end_md):
+    """Independent window return: close before the first session on/after start to the last
+    session on/before end (end in the next year when it precedes start)."""
+    both = pd.concat([rut, spx], axis=1, join="inner").dropna()
+    s = pd.Timestamp(f"{year}-{start_md}")
+    e = pd.Timestamp(f"{year + int(end_md < start_md)}-{end_md}")
+    inside = both.loc[s:e]
+    base = both.loc[: s - pd.Timedelta(days=1)].iloc[-1]
+    last = inside.iloc[-1]
+    r = (last / base - 1) * 100
+    return r.iloc[0] - r.iloc[1], r.iloc[0]
+
+
+def test_nb04_recorded_keys(figures):
+    rec, _ = figures
+    for key in ("pressure_window", "rebound_window", "typical_trough", "by_ytd_group",
+                "current_year"):
+        assert key in rec, key
+    keys = {"mean_rel_pct", "median_rel_pct", "hit_rate", "n", "t", "mean_small_pct"}
+    assert set(rec["pressure_window"]) == keys and set(rec["rebound_window"]) == keys
+    assert set(rec["typical_trough"]) == {"trading_day", "date"}
+    assert set(rec["by_ytd_group"]) == {"losers", "winners"}
+    assert set(rec["by_ytd_group"]["losers"]) == {"pressure_mean_rel_pct",
+                                                  "rebound_mean_rel_pct", "n"}
+    assert set(rec["current_year"]) == {"year", "phase", "ytd_rel_pct"}
+
+
+def test_nb04_windows_match_independent_computation(figures):
+    rec, folder = figures
+    rut, spx = _closes(folder, "RUT"), _closes(folder, "GSPC")
+    years = range(1988, 2024)  # 2024's rebound is not complete by 2024-12-27
+    pressure = [_window_rel(rut, spx, y, "12-01", "12-20") for y in years]
+    rebound = [_window_rel(rut, spx, y, "12-21", "01-15") for y in years]
+    p, r = rec["pressure_window"], rec["rebound_window"]
+    assert p["n"] == r["n"] == 36
+    assert p["mean_rel_pct"] == pytest.approx(np.mean([x[0] for x in pressure]), abs=1e-9)
+    assert p["mean_small_pct"] == pytest.approx(np.mean([x[1] for x in pressure]), abs=1e-9)
+    assert r["mean_rel_pct"] == pytest.approx(np.mean([x[0] for x in rebound]), abs=1e-9)
+    assert r["median_rel_pct"] == pytest.approx(np.median([x[0] for x in rebound]), abs=1e-9)
+    assert r["hit_rate"] == pytest.approx(np.mean([x[0] > 0 for x in rebound]))
+    assert r["mean_rel_pct"] > 0 and r["t"] > 2  # the rebound: about +1.1 pp, t = 2.5
+    assert abs(p["t"]) < 2  # no reliable December dip relative to the S&P 500
+
+
+def test_nb04_current_year_and_groups(figures):
+    rec, folder = figures
+    cur = rec["current_year"]
+    assert cur["year"] == 2024 and cur["phase"] == "rebound"
+    rut, spx = _closes(folder, "RUT"), _closes(folder, "GSPC")
+    a, b = "2023-12-29", "2024-11-29"  # previous year-end to the close before Dec 1
+    ytd = (rut[b] / rut[a] - spx[b] / spx[a]) * 100
+    assert cur["ytd_rel_pct"] == pytest.approx(ytd)
+    assert round(cur["ytd_rel_pct"], 2) == -6.36
+    g = rec["by_ytd_group"]
+    assert g["losers"]["n"] == g["winners"]["n"] == 12
+    tr = rec["typical_trough"]
+    assert 0 <= tr["trading_day"] <= 64
+    assert tr["date"][:2] in {"11", "12", "01"}
