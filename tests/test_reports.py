@@ -530,3 +530,15 @@ def test_index_pages_escape_and_link():
                                        {**run_doc, "folder": "2023-12-29", "notebooks": []}])
     assert top.index("2024-01-31") < top.index("2023-12-29")
     assert 'href="2024-01-31/index.html"' in top and "1 of 2 failed" in top
+
+
+def test_key_figures_for_the_indexes():
+    figures = {"asof": "2024-01-31", "method": {"n_boot": 2000}, "yield_last": 4.68,
+               "table": {"RUT": {"2024-01": 1.0}}, "latest": {"z": 1.5, "date": "2024-01-30"},
+               "leaders": ["RUT", "IWM"], "events": [{"z": 3}], "missing": None, "ok": True}
+    assert _report_html.scalar_figures(figures, 10) == [
+        ("yield_last", 4.68), ("latest.z", 1.5), ("latest.date", "2024-01-30"),
+        ("leaders", "RUT, IWM"), ("ok", True)]
+    assert _report_html.scalar_figures(figures, 2) == [("yield_last", 4.68), ("latest.z", 1.5)]
+    assert [_report_html.fmt_value(v) for v in (1234.5, 12.345, 0.1234, 0.00123, -19, True)] == [
+        "1,234", "12.3", "0.12", "0.0012", "-19", "yes"]

@@ -27,7 +27,7 @@ KEY_FIGURES_PER_RUN = 2
 
 CSS = """
 .sc-header { font-family: -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif;
-  max-width: 1100px; margin: 0 auto 1.5em auto; padding: 1em 1.2em 0.6em 1.2em;
+  margin: 0 0 1.5em 0; padding: 1em 20px 0.6em 20px;
   border-bottom: 2px solid #2b3a55; color: #1b1b1b; font-size: 14px; }
 .sc-nav { font-size: 13px; margin-bottom: 0.6em; }
 .sc-nav a { color: #1f5fa8; text-decoration: none; margin-right: 1em; }
@@ -57,7 +57,7 @@ table.sc-table td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .sc-badge.muted { background: #777; }
 .sc-figs { color: #333; font-size: 12px; }
 .sc-figs span { white-space: nowrap; margin-right: 0.9em; }
-.sc-footer { max-width: 1100px; margin: 2em auto 1em auto; padding: 0.6em 1.2em;
+.sc-footer { margin: 2em 0 1em 0; padding: 0.6em 20px;
   border-top: 1px solid #ccc; color: #666; font-size: 12px;
   font-family: -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif; }
 #papermill-error-cell { color: #b00020; font-weight: bold; font-size: 1.3em; }
@@ -97,17 +97,37 @@ def fmt_value(value) -> str:
     return text if len(text) <= 40 else text[:39] + "…"
 
 
+_NOT_KEY = {"asof", "start", "source", "data_dir", "provenance", "method", "parameters",
+            "settings", "config"}
+
+
+def _is_scalar(v) -> bool:
+    return isinstance(v, (int, float, str, bool)) and not (isinstance(v, str) and len(v) > 60)
+
+
 def scalar_figures(figures: dict, limit: int) -> list[tuple[str, object]]:
-    """The first ``limit`` figures that are a single number, string or bool."""
-    out = []
+    """Up to ``limit`` figures to show in an index, in recording order.
+
+    Single values are taken as they are, a dict one level deep (``latest.z``), a short list of
+    values joined (``leaders = RUT, IWM``); deeper tables stay in the JSON and on the page.
+    Echoes of the run's parameters (``asof``...) and method settings are left out.
+    """
+    out: list[tuple[str, object]] = []
     for name, value in (figures or {}).items():
-        if isinstance(value, (int, float, str, bool)) or value is None:
-            if value is None or (isinstance(value, str) and len(value) > 60):
-                continue
+        if name in _NOT_KEY or value is None:
+            continue
+        if _is_scalar(value):
             out.append((name, value))
-            if len(out) >= limit:
-                break
-    return out
+        elif isinstance(value, list) and 0 < len(value) <= 8 and all(
+                _is_scalar(v) and not isinstance(v, bool) for v in value):
+            out.append((name, ", ".join(fmt_value(v) for v in value)))
+        elif isinstance(value, dict):
+            for k, v in value.items():
+                if v is not None and _is_scalar(v) and len(out) < limit:
+                    out.append((f"{name}.{k}", v))
+        if len(out) >= limit:
+            break
+    return out[:limit]
 
 
 def _figs_html(figures: dict, limit: int, prefix: str = "") -> str:
