@@ -450,3 +450,26 @@ def test_real_santa_2024_window_dates(real_prices):
     assert s.table.loc[2024, "RUT"] == pytest.approx(
         (p.loc["2025-01-03"] / p.loc["2024-12-23"] - 1) * 100)
     assert s.table.index[0] == 1988
+
+
+def test_seasonal_path_of_a_pair_is_the_relative_path_in_pp():
+    idx = sessions("2021-12-01", "2023-12-29", holidays=[])
+    pair = pd.DataFrame({"S": walk(idx, 0.08, seed=1, noise=0.5),
+                         "L": walk(idx, 0.02, seed=2, noise=0.5)})
+    sp = se.seasonal_path(pair, start="2022-01-01")
+    assert sp.unit == "pp" and sp.series == "S-L" and sp.current_year is None
+    base, day = pd.Timestamp("2022-12-30"), pd.Timestamp("2023-01-06")
+    k = int(se.trading_day_of_year(idx).loc[day])
+    expect = (pair.at[day, "S"] / pair.at[base, "S"] - pair.at[day, "L"] / pair.at[base, "L"])
+    assert sp.paths.at[k, 2023] == pytest.approx(expect * 100)
+    assert "S-L (small minus large)" in sp.reading() and " pp" in sp.reading()
+    with pytest.raises(ParameterError):
+        se.seasonal_path(pair.assign(X=1.0))
+
+
+def test_describe_names_best_and_worst_month():
+    m = se.monthly_returns(monthly_frame(), relative=["S", "L"], start="2024-01-01")
+    text = m.describe("S")
+    assert "best was 2024-01 (+10.00%)" in text and "worst 2024-02 (-10.00%)" in text
+    assert "In 2024, 1 of 2 complete months so far were positive (compounded -1.00%)" in text
+    assert "(-20.00 pp)" in m.describe("S-L") and "compounded" not in m.describe("S-L")

@@ -271,3 +271,13 @@ def test_real_2024_season_hand_computed(shared_market):
                                              - ret(spx, "2024-12-20", "2025-01-15"))
     assert s.window_stats("pressure")["n"] == 37  # 1988..2024
     assert s.incomplete == {}
+
+
+def test_years_reading_names_extremes(planted):
+    text = planted.years_reading()
+    y = planted.years
+    lo = y["pressure_rel"].idxmin()
+    assert f"weakest for small caps in {lo}" in text
+    assert "Latest complete season (2020)" in text
+    table = planted.to_frame()
+    assert len(table) == 31 and "YTD group" in table.columns

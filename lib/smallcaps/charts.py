@@ -481,12 +481,16 @@ def plot_seasonal_path(path, ax=None):
     ax.axhline(0, color="#333333", lw=0.8)
     ax.set_xlim(0, b.index.max() if len(b) else 252)
     ax.set_xlabel("trading day of the year")
-    ax.set_ylabel("return since previous year-end (%)")
+    pair = path.unit == "pp"
+    ax.set_ylabel("small minus large since previous year-end (pp)" if pair
+                  else "return since previous year-end (%)")
     first = path.paths.columns.min() if len(path.paths.columns) else None
     span = [pd.Timestamp(year=int(first), month=1, day=1), path.asof] if first else []
-    ax.set_title(f"{path.series}: seasonal path by trading day, {date_span(span)}")
+    what = f"{path.series} (small minus large)" if pair else path.series
+    ax.set_title(f"{what}: seasonal path by trading day, {date_span(span)}")
     ax.legend(loc="upper left")
-    add_source(ax, source_text(path.provenance, [path.series]))
+    add_source(ax, source_text(path.provenance, path.series.split("-") if pair
+                               else [path.series]))
     return ax
 
 

@@ -358,6 +358,28 @@ class MonthlyReturns:
         rows = list(done.index) + ([self.partial] if self.partial is not None else [])
         return {s: {_month_label(p): self.table.at[p, s] for p in rows} for s in self.series}
 
+    def describe(self, column: str) -> str:
+        """One paragraph on the complete months of ``column``: best and worst month on
+        record, share of positive months, and the latest year's complete months so far."""
+        s = self.complete()[column].dropna()
+        if s.empty:
+            return f"{column}: no complete month."
+        unit = "pp" if column == self.spread else "%"
+        best, worst = s.idxmax(), s.idxmin()
+        what = f"the {column} spread" if column == self.spread else column
+        text = (f"For {what}, {len(s)} complete months from {_month_label(s.index[0])} to "
+                f"{_month_label(s.index[-1])}: the best was {_month_label(best)} "
+                f"({_pct(s[best], unit)}), the worst {_month_label(worst)} "
+                f"({_pct(s[worst], unit)}); {_share((s > 0).mean())} of months were positive.")
+        last_year = s.index[-1].year
+        this = s[s.index.year == last_year]
+        up = int((this > 0).sum())
+        text += (f" In {last_year}, {up} of {len(this)} complete months so far were positive")
+        if column != self.spread:
+            ytd = ((1 + this / 100).prod() - 1) * 100
+            text += f" (compounded {_pct(ytd, unit)})"
+        return text + "."
+
     def reading(self) -> str:
         """Markdown: the latest complete month per series and month-to-date."""
         done = self.complete().dropna(how="all")
@@ -969,8 +991,10 @@ class SeasonalPath:
     complete years and the current year.
 
     ``paths``: rows = trading day of year (0 = previous year's last close), columns = years,
-    values = cumulative percent.  ``band``: :func:`path_band` over complete years.
-    ``current``: the as-of year's path so far (or None)."""
+    values = cumulative percent (``unit`` "%"), or for a small/large pair the difference of
+    the two cumulative returns in percentage points (``unit`` "pp").  ``band``:
+    :func:`path_band` over complete years.  ``current``: the as-of year's path so far (or
+    None)."""
 
     series: str
     paths: pd.DataFrame
@@ -979,6 +1003,7 @@ class SeasonalPath:
     current: pd.Series | None
     asof: pd.Timestamp
     provenance: dict = field(default_factory=dict)
+    unit: str = "%"
 
     def reading(self) -> str:
         years = [c for c in self.paths.columns if c != self.current_year]
@@ -986,9 +1011,11 @@ class SeasonalPath:
             return "No complete year to average."
         end = self.band.dropna(subset=["mean"])
         yr_mean = float(end["mean"].iloc[-1])
-        text = (f"Over {len(years)} complete years ({years[0]}-{years[-1]}) {self.series} ended "
-                f"the year {_pct(yr_mean)} on average (middle half of years "
-                f"{_pct(end['q25'].iloc[-1])} to {_pct(end['q75'].iloc[-1])}).")
+        what = (f"{self.series} (small minus large)" if self.unit == "pp" else self.series)
+        u = self.unit
+        text = (f"Over {len(years)} complete years ({years[0]}-{years[-1]}) {what} ended "
+                f"the year {_pct(yr_mean, u)} on average (middle half of years "
+                f"{_pct(end['q25'].iloc[-1], u)} to {_pct(end['q75'].iloc[-1], u)}).")
         if self.current is not None and len(self.current) > 1:
             day = int(self.current.index[-1])
             now = float(self.current.iloc[-1])
@@ -999,30 +1026,47 @@ class SeasonalPath:
                 where = "below the middle half of years"
             else:
                 where = "inside the middle half of years"
-            text += (f" {self.current_year} so far: {_pct(now)} after {day} trading days "
-                     f"(to {self.asof:%Y-%m-%d}) against an average of {_pct(b['mean'])} at the "
-                     f"same trading day, {where} ({_pct(b['q25'])} to {_pct(b['q75'])}).")
+            text += (f" {self.current_year} so far: {_pct(now, u)} after {day} trading days "
+                     f"(to {self.asof:%Y-%m-%d}) against an average of {_pct(b['mean'], u)} at "
+                     f"the same trading day, {where} ({_pct(b['q25'], u)} to "
+                     f"{_pct(b['q75'], u)}).")
         return text
 
 
-def seasonal_path(prices: pd.Series, asof=None, start=None) -> SeasonalPath:
-    """Year-to-date path by trading day of the year for one series.
+def seasonal_path(prices: pd.Series | pd.DataFrame, asof=None, start=None) -> SeasonalPath:
+    """Year-to-date path by trading day of the year, for one series or a small/large pair.
 
-    Each year starts at 0 % on the previous year's last close; trading day *k* is the *k*-th
-    session of the year (:func:`trading_day_of_year`).  The band covers complete years only;
-    the as-of year is kept apart as ``current``.
+    Parameters
+    ----------
+    prices : Series, or DataFrame with two columns [small, large]
+        Daily closes.  For a pair the path is small's cumulative return minus large's (pp),
+        on the dates both trade.
+    asof, start : date-like, optional
+        As-of date (default: last common date) and first year kept.
+
+    Each year starts at 0 on the previous year's last close; trading day *k* is the *k*-th
+    session of the year (:func:`trading_day_of_year`).  The band covers complete years only
+    (a year keeps its year-end value on the extra days of longer years); the as-of year is
+    kept apart as ``current``.
     """
-    p = prices.dropna()
+    pair = isinstance(prices, pd.DataFrame)
+    if pair and prices.shape[1] != 2:
+        raise ParameterError("seasonal_path takes one series or two columns [small, large]")
+    p = prices.dropna(how="any") if pair else prices.dropna()
     asof = resolve_asof(p, asof)
     p = p.loc[:asof]
     w = map_windows(p.index, ["01-01", "12-31"], asof=asof, start=start)
-    paths = window_paths(p, w)
+    if pair:
+        paths = window_paths(p.iloc[:, 0], w) - window_paths(p.iloc[:, 1], w)
+        name = f"{p.columns[0]}-{p.columns[1]}"
+    else:
+        paths = window_paths(p, w)
+        name = str(prices.name)
     done = [y for y in w.index if w.at[y, "complete"]]
-    # a complete year keeps its year-end value on the extra days of longer years, so the
-    # band's last point is the average calendar-year return
     paths[done] = paths[done].ffill()
     band = path_band(paths[done]) if done else path_band(paths.iloc[:, :0])
     cur_year = int(asof.year) if asof.year in w.index and not w.at[asof.year, "complete"] else None
     current = paths[cur_year].dropna() if cur_year is not None else None
-    return SeasonalPath(series=str(prices.name), paths=paths, band=band, current_year=cur_year,
-                        current=current, asof=asof, provenance=_provenance(prices))
+    return SeasonalPath(series=name, paths=paths, band=band, current_year=cur_year,
+                        current=current, asof=asof, provenance=_provenance(prices),
+                        unit="pp" if pair else "%")

@@ -279,6 +279,26 @@ class TurnOfYear:
         text += "\n\n" + self.excluded_reading()
         return text
 
+    def years_reading(self) -> str:
+        """Markdown: the extreme years of each window and the latest complete season."""
+        y = self.years
+        if y.empty:
+            return "No year has both windows complete."
+        lines = []
+        for name in ("pressure", "rebound"):
+            col = y[f"{name}_rel"]
+            lo, hi = col.idxmin(), col.idxmax()
+            lines.append(f"- {name.capitalize()} window: weakest for small caps in {lo} "
+                         f"({_pct(col[lo], 'pp')}), strongest in {hi} ({_pct(col[hi], 'pp')}).")
+        last = y.index[-1]
+        p, r = y.at[last, "pressure_rel"], y.at[last, "rebound_rel"]
+        mp, mr = y["pressure_rel"].mean(), y["rebound_rel"].mean()
+        lines.append(
+            f"- Latest complete season ({last}): pressure {_pct(p, 'pp')} "
+            f"({'above' if p > mp else 'below'} the average {_pct(mp, 'pp')}), rebound "
+            f"{_pct(r, 'pp')} ({'above' if r > mr else 'below'} the average {_pct(mr, 'pp')}).")
+        return "\n".join(lines)
+
     def excluded_reading(self) -> str:
         if not self.incomplete:
             return "Every year in range has complete windows."
