@@ -488,7 +488,7 @@ def plot_seasonal_path(path, ax=None):
     span = [pd.Timestamp(year=int(first), month=1, day=1), path.asof] if first else []
     what = f"{path.series} (small minus large)" if pair else path.series
     ax.set_title(f"{what}: seasonal path by trading day, {date_span(span)}")
-    ax.legend(loc="upper left")
+    ax.legend(loc="best")
     add_source(ax, source_text(path.provenance, path.series.split("-") if pair
                                else [path.series]))
     return ax

@@ -392,7 +392,6 @@ class MonthlyReturns:
         if self.spread:
             v = row[self.spread]
             lead = "led" if v > 0 else "lagged"
-            small, large = self.spread.split("-", 1)
             if np.isfinite(v):
                 text += f" Small caps {lead} large caps by {abs(v):.2f} pp ({self.spread})."
         if self.partial is not None:
@@ -605,7 +604,7 @@ def month_of_year_stats(monthly: MonthlyReturns, min_years: int = 10) -> MonthSt
             st = summarize(x)
             years = x.index.year
             rows.append({
-                "series": col if col != "spread" else col, "month": MONTH_NAMES[m - 1],
+                "series": col, "month": MONTH_NAMES[m - 1],
                 "mean": st["mean"], "median": st["median"], "hit_rate": st["hit_rate"],
                 "n": st["n"], "std": st["std"], "t": st["t"],
                 "best": float(x.max()) if len(x) else np.nan,

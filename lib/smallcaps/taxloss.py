@@ -27,8 +27,10 @@ from smallcaps.seasonality import (
     _provenance,
     _share,
     _sig,
+    _welch_t,
     map_windows,
     month_day_date,
+    parse_month_day,
     parse_window,
     path_band,
     resolve_asof,
@@ -226,8 +228,8 @@ class TurnOfYear:
 
         Returns one row per start month-day: ``mean_rel_pct``, ``median_rel_pct``,
         ``hit_rate``, ``n``, ``t``, ``mean_small_pct``."""
-        (fm, fd) = _one_md(first, "first")
-        (lm, ld) = _one_md(last, "last")
+        (fm, fd) = parse_month_day(first, "sensitivity first")
+        (lm, ld) = parse_month_day(last, "sensitivity last")
         if fm != lm or ld < fd:
             raise ParameterError(f"sensitivity starts {first!r}..{last!r} must be increasing "
                                  "days of one month, e.g. '12-10'..'12-28'")
@@ -394,18 +396,6 @@ class TurnOfYear:
         """All readings as one Markdown text."""
         return "\n\n".join([self.windows_reading(), self.trough_reading(),
                             self.groups_reading(), self.current_reading()])
-
-
-def _one_md(text, name):
-    from smallcaps.seasonality import parse_month_day
-
-    return parse_month_day(text, name)
-
-
-def _welch_t(a, b) -> float:
-    from smallcaps.seasonality import _welch_t as wt
-
-    return wt(a, b)
 
 
 def _relation_to_window(date: str | None, window, path) -> str:
