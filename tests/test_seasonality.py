@@ -473,3 +473,23 @@ def test_describe_names_best_and_worst_month():
     assert "best was 2024-01 (+10.00%)" in text and "worst 2024-02 (-10.00%)" in text
     assert "In 2024, 1 of 2 complete months so far were positive (compounded -1.00%)" in text
     assert "(-20.00 pp)" in m.describe("S-L") and "compounded" not in m.describe("S-L")
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.sets(st.integers(0, 120), max_size=25))
+def test_adjacent_windows_chain_on_any_calendar(closed):
+    """Dropping arbitrary sessions never breaks the rule: the rebound's base close is the
+    pressure window's last close, and every window's days lie inside its month-days."""
+    days = pd.bdate_range("2022-11-01", "2023-02-28")
+    idx = days[~np.isin(np.arange(len(days)), sorted(closed))]
+    p = se.map_windows(idx, ["12-01", "12-20"], asof="2023-02-28")
+    r = se.map_windows(idx, ["12-21", "01-15"], asof="2023-02-28")
+    if 2022 in p.index and 2022 in r.index:
+        assert r.at[2022, "base"] == p.at[2022, "last"]
+    for w, lo, hi in ((p, "2022-12-01", "2022-12-20"), (r, "2022-12-21", "2023-01-15")):
+        if 2022 in w.index:
+            assert pd.Timestamp(lo) <= w.at[2022, "first"] <= w.at[2022, "last"] <= \
+                pd.Timestamp(hi)
+            assert w.at[2022, "base"] < pd.Timestamp(lo)
+            inside = idx[(idx >= w.at[2022, "first"]) & (idx <= w.at[2022, "last"])]
+            assert len(inside) == w.at[2022, "days"]
