@@ -90,10 +90,14 @@ def main(argv: list[str] | None = None) -> int:
         print(proc.stdout.strip())
 
         warm = []
-        for _ in range(max(1, args.warm_runs)):
+        for i in range(max(1, args.warm_runs)):
             t, proc = _timed(cmd)
             _check(proc, "smallcaps report (warm)")
             warm.append(t)
+            if " 0 rendered" not in proc.stdout:  # something changed meanwhile: say what
+                reasons = [ln.strip() for ln in proc.stderr.splitlines()
+                           if ln.startswith("  ok ")]
+                print(f"note: warm run {i + 1} rendered again: " + "; ".join(reasons))
         print(proc.stdout.strip())
 
         print()
