@@ -542,3 +542,12 @@ def test_key_figures_for_the_indexes():
     assert _report_html.scalar_figures(figures, 2) == [("yield_last", 4.68), ("latest.z", 1.5)]
     assert [_report_html.fmt_value(v) for v in (1234.5, 12.345, 0.1234, 0.00123, -19, True)] == [
         "1,234", "12.3", "0.12", "0.0012", "-19", "yes"]
+
+
+def test_pinned_kernel_is_this_environment():
+    import sys
+
+    exe = reports.check_kernel()
+    assert os.path.abspath(exe).startswith(os.path.abspath(sys.prefix))
+    with pytest.raises(SmallcapsError, match="'no-such-kernel' is not installed; run `make setup`"):
+        reports.check_kernel("no-such-kernel")

@@ -581,8 +581,10 @@ class _Cache:
             return
         self.notebooks = {k: v for k, v in self.notebooks.items() if k in keep_notebooks}
         self.data = dict(list(self.data.items())[-8:])
+        self.path.parent.mkdir(parents=True, exist_ok=True)
         _atomic_write(self.path, json.dumps(
             {"version": _RUNNER_VERSION, "notebooks": self.notebooks, "data": self.data}))
+        self.dirty = False
 
 
 def _notebook_title(doc: dict, fallback: str) -> str:
@@ -1129,6 +1131,7 @@ def run(
             "reason": _why(old, spec, inject, fp, lib, show_code, force),
         })
 
+    cache.save({s["sha"] for s in specs})  # an interrupted batch keeps what is known
     _execute_batch(todo, results, specs, jobs, say_line, progress)
     ordered = [results[s["name"]] for s in specs]
     report = ReportRun(asof=asof, out=out_dir, results=ordered,
@@ -1136,6 +1139,30 @@ def run(
     _write_run_files(report, folder, jobs=jobs, force=force)
     cache.save({s["sha"] for s in specs})
     return report
+
+
+def check_kernel(name: str = KERNEL_NAME) -> str:
+    """The pinned Jupyter kernel must exist and run this environment's Python.
+
+    Returns the kernel's Python; raises :class:`SmallcapsError` (``make setup`` fixes both).
+    """
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    try:
+        spec = KernelSpecManager().get_kernel_spec(name)
+    except NoSuchKernel:
+        raise SmallcapsError(
+            f"Jupyter kernel {name!r} is not installed; run `make setup` (it registers the "
+            "project's environment under that name)") from None
+    exe = spec.argv[0] if spec.argv else ""
+    if exe in ("python", "python3", f"python{sys.version_info[0]}.{sys.version_info[1]}"):
+        return sys.executable  # jupyter_client runs it with this very interpreter
+    prefix = _os.path.abspath(sys.prefix)
+    if not _os.path.abspath(exe).startswith(prefix + _os.sep):
+        raise SmallcapsError(
+            f"Jupyter kernel {name!r} runs {exe}, not this environment ({prefix}); run "
+            "`make setup` to register it again")
+    return exe
 
 
 def _execute_batch(todo, results, specs, jobs, say_line, progress) -> None:
@@ -1146,6 +1173,7 @@ def _execute_batch(todo, results, specs, jobs, say_line, progress) -> None:
             say_line(_status_line(results[spec["name"]]))
     if not todo:
         return
+    check_kernel()
     commit = _git_commit()
     for t in todo:
         t["git_commit"] = commit
