@@ -23,10 +23,20 @@ re-run decides everything from file hashes and a small cache, and finishes in we
 
 from __future__ import annotations
 
+import ast as _ast
 import datetime as _dt
+import hashlib as _hashlib
 import json
 import math
+import os as _os
+import re as _re
 import sys
+import time as _time
+from dataclasses import dataclass as _dataclass
+from dataclasses import field as _field
+from pathlib import Path as _Path
+
+from smallcaps.errors import SmallcapsError
 
 RECORD_MIMETYPE = "application/vnd.smallcaps.record+json"
 
@@ -172,17 +182,6 @@ def show_sources(*frames) -> dict:
 # =============================================================================================
 # The batch runner: ``smallcaps report`` and :func:`run`
 # =============================================================================================
-
-import ast as _ast  # noqa: E402
-import hashlib as _hashlib  # noqa: E402
-import os as _os  # noqa: E402
-import re as _re  # noqa: E402
-import time as _time  # noqa: E402
-from dataclasses import dataclass as _dataclass  # noqa: E402
-from dataclasses import field as _field  # noqa: E402
-from pathlib import Path as _Path  # noqa: E402
-
-from smallcaps.errors import SmallcapsError  # noqa: E402
 
 PROJECT_ROOT = _Path(__file__).resolve().parents[2]
 LIB_DIR = _Path(__file__).resolve().parent
