@@ -551,3 +551,16 @@ def test_pinned_kernel_is_this_environment():
     assert os.path.abspath(exe).startswith(os.path.abspath(sys.prefix))
     with pytest.raises(SmallcapsError, match="'no-such-kernel' is not installed; run `make setup`"):
         reports.check_kernel("no-such-kernel")
+
+
+def test_relative_data_dir_reaches_the_kernel_absolute(tmp_path, monkeypatch):
+    """Kernels run in the notebook's folder: a relative --data-dir must be made absolute."""
+    monkeypatch.setattr(reports, "_render_task", _fake_render)
+    _write_csvs(tmp_path / "csv")
+    monkeypatch.chdir(tmp_path)
+    res = reports.run([str(OK_NB)], asof="2024-01-31", source="csv", data_dir="csv",
+                      out="out", progress=False)
+    doc = json.loads(res.results[0].json.read_text())
+    assert doc["injected"] == {"asof": "2024-01-31", "source": "csv",
+                               "data_dir": str(tmp_path / "csv")}
+    assert res.results[0].json == Path("out") / "2024-01-31" / "01_fixture_ok.json"

@@ -1086,7 +1086,8 @@ def run(
         raise SmallcapsError(f"--start {start} is not before --asof {asof}")
     if jobs is not None and (not isinstance(jobs, int) or jobs < 1):
         raise SmallcapsError(f"--jobs {jobs!r} must be a whole number of at least 1")
-    data_dir_str = str(_Path(data_dir).expanduser()) if data_dir else ""
+    # absolute: the kernels run in the notebooks' folder, not in the caller's
+    data_dir_str = str(_Path(data_dir).expanduser().resolve()) if data_dir else ""
     if data_dir_str and not _Path(data_dir_str).is_dir():
         raise SmallcapsError(f"--data-dir {data_dir}: no such folder")
     out_dir = _Path(out).expanduser() if out else PROJECT_ROOT / "reports"
