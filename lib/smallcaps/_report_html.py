@@ -46,6 +46,7 @@ table.sc-table td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .sc-synthetic small { display: block; font-weight: normal; font-size: 0.75em; margin-top: 4px; }
 .sc-error { background: #fff4f4; border: 3px solid #b00020; border-radius: 4px;
   padding: 0.6em 1em; margin: 0 0 1em 0; }
+.sc-error a { color: #1f5fa8; text-decoration: underline; }
 .sc-error h2 { color: #b00020; margin-top: 0.2em; font-size: 1.3em; }
 .sc-error .sc-error-line { font-family: monospace; font-size: 1.1em; font-weight: bold; }
 .sc-error pre { background: #fff; border: 1px solid #e3b5bb; padding: 0.6em; overflow-x: auto;
@@ -144,7 +145,9 @@ def count_images(nb) -> int:
 def synthetic_banner(keys) -> str:
     """The loud banner of a page whose numbers come from the synthetic sample."""
     keys = list(keys)
-    text = SYNTHETIC_BANNER.format(keys=", ".join(keys) if keys else "The data")
+    text = SYNTHETIC_BANNER.format(
+        keys=", ".join(keys) if keys else "The series of this report"
+    ).removeprefix("SYNTHETIC DATA: ")
     return ('<div class="sc-synthetic" role="alert">SYNTHETIC DATA: NOT MARKET DATA'
             f"<small>{esc(text)}</small></div>")
 

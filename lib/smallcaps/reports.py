@@ -1166,13 +1166,13 @@ def check_kernel(name: str = KERNEL_NAME) -> str:
 
 
 def _execute_batch(todo, results, specs, jobs, say_line, progress) -> None:
-    from tqdm import tqdm
-
     for spec in specs:
         if spec["name"] in results:
             say_line(_status_line(results[spec["name"]]))
     if not todo:
         return
+    from tqdm import tqdm
+
     check_kernel()
     commit = _git_commit()
     for t in todo:
