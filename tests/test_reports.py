@@ -564,3 +564,11 @@ def test_relative_data_dir_reaches_the_kernel_absolute(tmp_path, monkeypatch):
     assert doc["injected"] == {"asof": "2024-01-31", "source": "csv",
                                "data_dir": str(tmp_path / "csv")}
     assert res.results[0].json == Path("out") / "2024-01-31" / "01_fixture_ok.json"
+
+
+def test_unwritable_out_is_a_user_error(tmp_path, monkeypatch):
+    monkeypatch.setattr(reports, "_render_task", _fake_render)
+    (tmp_path / "file").write_text("")
+    with pytest.raises(SmallcapsError, match="cannot write there"):
+        reports.run([str(OK_NB)], asof="2024-01-31", out=tmp_path / "file" / "sub",
+                    progress=False)

@@ -1102,7 +1102,12 @@ def run(
     if start and start >= asof:
         raise SmallcapsError(f"--start {start} is not before the as-of date {asof}")
     folder = out_dir / asof
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        _atomic_write(folder / ".write-test", "")
+        (folder / ".write-test").unlink()
+    except OSError as exc:
+        raise SmallcapsError(f"--out {out_dir}: cannot write there ({exc.strerror})") from None
 
     results: dict[str, NotebookResult] = {}
     todo = []
