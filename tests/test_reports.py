@@ -572,3 +572,24 @@ def test_unwritable_out_is_a_user_error(tmp_path, monkeypatch):
     with pytest.raises(SmallcapsError, match="cannot write there"):
         reports.run([str(OK_NB)], asof="2024-01-31", out=tmp_path / "file" / "sub",
                     progress=False)
+
+
+def _render_or_break(task):
+    if task["name"] == "02_fixture_fails":
+        raise ValueError("template exploded")
+    return _fake_render(task)
+
+
+def test_a_runner_error_fails_one_notebook_not_the_batch(tmp_path, monkeypatch):
+    monkeypatch.setattr(reports, "_render_task", _render_or_break)
+    res = reports.run([str(OK_NB), str(FAIL_NB)], asof="2024-01-31", out=tmp_path,
+                      jobs=2, progress=False)
+    assert [r.status for r in res.results] == ["ok", "failed"]
+    assert "FAILED 02_fixture_fails: report runner error: ValueError: template " \
+           "exploded" in res.summary()
+    run_doc = json.loads((tmp_path / "2024-01-31" / "run.json").read_text())
+    assert run_doc["counts"] == {"ok": 1, "skipped": 0, "failed": 1} and not run_doc["ok"]
+    assert [(n["notebook"], n["status"]) for n in run_doc["notebooks"]] == [
+        ("01_fixture_ok", "ok"), ("02_fixture_fails", "failed")]
+    index = (tmp_path / "2024-01-31" / "index.html").read_text()
+    assert ">report runner error: ValueError: template exploded<" in index

@@ -362,8 +362,8 @@ def run_index_page(run: dict) -> str:
         figs = _figs_html(d.get("figures") or {}, KEY_FIGURES_PER_NOTEBOOK)
         err = d.get("error") or {}
         if err:
-            figs = (f'<span class="sc-error-line">cell {esc(err.get("cell"))}: '
-                    f"{esc(err.get('last_line'))}</span>")
+            where = f"cell {err['cell']}: " if err.get("cell") else ""
+            figs = f'<span class="sc-error-line">{esc(where)}{esc(err.get("last_line"))}</span>'
         links = " ".join(f'<a href="{esc(quote(files[k]))}">{k}</a>'
                          for k in ("ipynb", "json") if files.get(k))
         dur = d.get("duration_s")

@@ -252,10 +252,13 @@ class NotebookResult:
         if not self.error:
             return ""
         e = self.error
-        where = f"cell {e['cell']}" if e.get("cell") else "kernel"
+        last = e.get("last_line") or e.get("ename", "error")
+        if not e.get("cell"):
+            return last
+        where = f"cell {e['cell']}"
         if e.get("exec_count"):
             where += f" (In [{e['exec_count']}])"
-        return f"{where}: {e.get('last_line') or e.get('ename', 'error')}"
+        return f"{where}: {last}"
 
 
 @_dataclass
@@ -1178,6 +1181,7 @@ def _execute_batch(todo, results, specs, jobs, say_line, progress) -> None:
         return
     from tqdm import tqdm
 
+    tqdm.monitor_interval = 0  # no monitor thread in a process that forks workers
     check_kernel()
     commit = _git_commit()
     for t in todo:
@@ -1192,6 +1196,16 @@ def _execute_batch(todo, results, specs, jobs, say_line, progress) -> None:
     finally:
         bar.close()
         say_line.bar = None
+
+
+def _runner_failure(task: dict, line: str) -> NotebookResult:
+    folder = _Path(task["out_dir"])
+    name = task["name"]
+    return NotebookResult(
+        name=name, status="failed", html=folder / f"{name}.html", ipynb=folder / f"{name}.ipynb",
+        json=folder / f"{name}.json", title=task["title"],
+        error={"cell": None, "exec_count": None, "ename": "RunnerError", "evalue": line,
+               "last_line": line})
 
 
 def _pool_map(todo, results, workers, say_line, bar) -> None:
@@ -1210,12 +1224,9 @@ def _pool_map(todo, results, workers, say_line, bar) -> None:
             try:
                 r = _result_from(fut.result(), folder)
             except BrokenProcessPool:
-                r = NotebookResult(
-                    name=task["name"], status="failed", html=folder / f"{task['name']}.html",
-                    ipynb=folder / f"{task['name']}.ipynb", json=folder / f"{task['name']}.json",
-                    error={"cell": None, "exec_count": None, "ename": "WorkerDied",
-                           "evalue": "", "last_line": "the worker process died (out of memory?)"},
-                    title=task["title"])
+                r = _runner_failure(task, "the worker process died (out of memory?)")
+            except Exception as exc:  # noqa: BLE001 - one notebook's render bug spares the rest
+                r = _runner_failure(task, f"report runner error: {type(exc).__name__}: {exc}")
             r.reason = task["reason"]
             results[task["name"]] = r
             say_line(_status_line(r))
@@ -1262,6 +1273,12 @@ def _write_run_files(report: ReportRun, folder: _Path, jobs, force) -> None:
             if this_run.get(path.stem) == "skipped":
                 doc["status"] = "ok"
             docs.append(doc)
+    listed = {d["notebook"] for d in docs}
+    for r in report.results:  # failed before writing its JSON (a runner error)
+        if r.name not in listed:
+            docs.append({"notebook": r.name, "title": r.title or r.name, "status": r.status,
+                         "this_run": r.status, "error": r.error, "figures": {}, "files": {}})
+    docs.sort(key=lambda d: d["notebook"])
     run_doc = {
         "asof": report.asof,
         "generated_at": _utc_now(),
