@@ -224,7 +224,7 @@ def header_html(doc: dict, error: dict | None) -> str:
 
 def error_html(error: dict) -> str:
     """The failure box: which cell, the last line of the error, the cell's code, the traceback."""
-    where = f"cell {error['cell']}" if error.get("cell") else "start-up"
+    where = f"cell {error['cell']}" if error.get("cell") else "no cell (kernel or papermill)"
     if error.get("exec_count"):
         where += f" (In [{error['exec_count']}])"
     jump = ('<p><a href="#papermill-error-cell">Jump to where it stopped</a>; the sections after '
