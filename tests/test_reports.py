@@ -504,6 +504,22 @@ def test_page_without_synthetic_data_has_no_banner():
     assert 'class="sc-synthetic"' not in page
 
 
+def test_header_marks_a_provisional_last_row():
+    prov = {"RUT": {"source": "csv", "last": "2026-02-23", "provisional_last_row": True},
+            "SPX": {"source": "csv", "last": "2026-02-23"}}
+    page = _report_html.notebook_page(new_notebook(), _doc(synthetic=False, provenance=prov))
+    assert page.count(">provisional</span>") == 1
+    assert page.index("2026-02-23") < page.index(">provisional</span>")
+
+
+def test_show_sources_records_provenance_skips_none_and_returns_nothing(capsys):
+    frame = pd.DataFrame({"RUT": [1.0]}, index=pd.DatetimeIndex(["2024-01-02"]))
+    frame.attrs["provenance"] = {"RUT": {"source": "csv", "synthetic": False}}
+    assert reports.show_sources(frame, None) is None
+    table = reports.sources_table(frame)
+    assert list(table.index) == ["RUT"] and table.loc["RUT", "source"] == "csv"
+
+
 def test_failed_page_has_error_on_top():
     nb = _nb_with_error()
     err = reports.find_error(nb)

@@ -65,6 +65,9 @@ table.sc-table td.num { text-align: right; font-variant-numeric: tabular-nums; }
 body.sc-index { font-family: -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif;
   margin: 0; background: #fff; }
 body.sc-index main { max-width: 1200px; margin: 0 auto; padding: 0 1.2em 2em 1.2em; }
+body.sc-index table.sc-table { width: 100%; }
+td.sc-figs { white-space: normal; }
+.sc-warn { color: #8a4b00; font-weight: 600; }
 """
 
 
@@ -212,7 +215,12 @@ def header_html(doc: dict, error: dict | None) -> str:
                 elif c == "rows" and isinstance(v, int):
                     v = f"{v:,}"
                 cls = ' class="num"' if c == "rows" else ""
-                cells.append(f"<td{cls}>{esc(v if v is not None else '')}</td>")
+                note = ""
+                if c == "last" and p.get("provisional_last_row"):
+                    note = (' <span class="sc-warn" title="the last row looks like an intraday '
+                            'snapshot (volume 0): treat its values as provisional">'
+                            "provisional</span>")
+                cells.append(f"<td{cls}>{esc(v if v is not None else '')}{note}</td>")
             parts.append("<tr>" + "".join(cells) + "</tr>")
         parts.append("</table>")
     else:

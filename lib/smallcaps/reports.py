@@ -149,12 +149,15 @@ def sources_table(*frames):
     return table.reindex(columns=cols)
 
 
-def show_sources(*frames) -> dict:
+def show_sources(*frames) -> None:
     """Record the provenance of loaded frames and show it; a loud banner if any is synthetic.
 
     Call once per notebook after loading data.  Records the figure ``provenance`` (key ->
     provenance dict), which the runner uses for the report header and its synthetic banner.
+    ``None`` entries are skipped (an optional frame that was not loaded).  Displays only and
+    returns nothing, so it can end a cell; ``smallcaps.data.provenance(frame)`` gives the dict.
     """
+    frames = tuple(f for f in frames if f is not None)
     prov: dict = {}
     for f in frames:
         prov.update(f.attrs.get("provenance", {}))
@@ -164,7 +167,7 @@ def show_sources(*frames) -> dict:
         from IPython import get_ipython
         from IPython.display import HTML, display
     except ImportError:  # pragma: no cover
-        return prov
+        return None
     if get_ipython() is not None:
         if synthetic:
             import html as _html
@@ -176,7 +179,7 @@ def show_sources(*frames) -> dict:
                 f"{msg}</div>"
             ))
         display(sources_table(*frames))
-    return prov
+    return None
 
 
 # =============================================================================================

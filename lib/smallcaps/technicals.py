@@ -993,9 +993,10 @@ def style_dashboard(table: pd.DataFrame, caption: str | None = None):
     styler = (table.rename_axis(None).style.format(fmt, na_rep="—")
               .map(colour, subset=[c for c in ("aligned", "MACD", "structure") if c in table])
               .map(sign, subset=pct_cols)
-              .set_table_styles([{"selector": "td", "props": "white-space: nowrap; "
-                                  "padding: 2px 8px; text-align: right"},
-                                 {"selector": "th", "props": "padding: 2px 8px"}]))
+              .set_table_styles([{"selector": "", "props": "font-size: 11px"},
+                                 {"selector": "td", "props": "white-space: nowrap; "
+                                  "padding: 2px 5px; text-align: right"},
+                                 {"selector": "th", "props": "padding: 2px 5px"}]))
     if caption:
         styler = styler.set_caption(html.escape(caption))
     return styler
