@@ -447,6 +447,8 @@ def test_study_reading_counts_both_ways():
     assert "1 of 2 current ratios is above a rising 200-day average (RUT/SPX)" in text
     assert "1 is below a falling one (NDX/SPX)" in text
     assert "Mixed" not in text
+    # the headline does not repeat the per-pair paragraphs shown beside each chart
+    assert study.pairs["RUT/SPX"].reading() not in text
     assert "1 of 2 ratios is above 100" in study.describe_rebased()
     assert study.describe_rebased().index("RUT/SPX") < study.describe_rebased().index("NDX/SPX")
     table = study.summary()

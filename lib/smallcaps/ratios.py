@@ -876,7 +876,9 @@ class RatioStudy:
                 "above 100 (their numerator outperformed).")
 
     def reading(self) -> str:
-        """Markdown: a headline count, then one paragraph per pair."""
+        """Markdown headline: how many ratios sit above a rising / below a falling 200-day
+        average (each pair's own paragraph is :meth:`PairAnalysis.reading`, shown with its
+        chart)."""
         current = {p: a for p, a in self.pairs.items() if not a.stale}
         up = [p for p, a in current.items()
               if a.above_ma(TREND_MA) and a.ma_slope(TREND_MA)[0] == "rising"]
@@ -894,7 +896,6 @@ class RatioStudy:
         if self.stale:
             lines[0] += " Not counted, because their data ends early: " + ", ".join(
                 f"{p} (ends {d:%Y-%m-%d})" for p, d in self.stale.items()) + "."
-        lines += [f"- {a.reading()}" for a in self.pairs.values()]
         return "\n".join(lines)
 
 
