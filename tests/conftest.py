@@ -3,7 +3,6 @@ executes a notebook with papermill and returns its recorded figures."""
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
@@ -38,18 +37,28 @@ def shared_market() -> Path:
     return SHARED_MARKET
 
 
+@pytest.fixture(scope="module")
+def shared_market_module() -> Path:
+    """``shared_market`` for module-scoped fixtures (one notebook run shared by many tests)."""
+    if not (SHARED_MARKET / "RUT.csv").is_file():
+        pytest.skip(f"real market data not found at {SHARED_MARKET}")
+    return SHARED_MARKET
+
+
+def plain_closes(folder: Path, name: str):
+    """The Close column of a Yahoo-export CSV read with plain pandas, independent of the
+    library (for cross-checking its numbers)."""
+    import pandas as pd
+
+    frame = pd.read_csv(folder / f"{name}.csv", index_col=0, parse_dates=True)
+    return frame["Close"].astype(float)
+
+
 def records_from(nb) -> dict:
     """Recorded figures (name -> value) from an executed notebook node."""
-    out = {}
-    for cell in nb.cells:
-        for o in cell.get("outputs", []):
-            data = o.get("data", {})
-            if RECORD_MIMETYPE in data:
-                rec = data[RECORD_MIMETYPE]
-                if isinstance(rec, str):
-                    rec = json.loads(rec)
-                out[rec["name"]] = rec["value"]
-    return out
+    from smallcaps.reports import collect_records
+
+    return collect_records(nb)
 
 
 def run_notebook(name: str, tmp_path: Path, **parameters) -> dict:

@@ -5,21 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import run_notebook
+from conftest import plain_closes, run_notebook
 
-
-def _closes(folder, name):
-    """Plain pandas read of a CSV's Close column, independent of the library."""
-    f = pd.read_csv(folder / f"{name}.csv", index_col=0, parse_dates=True)
-    return f["Close"].astype(float)
+_closes = plain_closes
 
 
 @pytest.fixture(scope="module")
-def figures(tmp_path_factory):
-    from conftest import SHARED_MARKET
-
-    if not (SHARED_MARKET / "RUT.csv").is_file():
-        pytest.skip("real market data not available")
+def figures(tmp_path_factory, shared_market_module):
+    SHARED_MARKET = shared_market_module
     tmp = tmp_path_factory.mktemp("nb04")
     rec = run_notebook("04_tax_loss_timing", tmp, source="csv", data_dir=str(SHARED_MARKET),
                        asof="2024-12-27")
