@@ -379,7 +379,7 @@ def test_ranking_flags_stale_series_and_orders_leaders():
     assert rk.stale == {"IWM": idx[149]}
     t = rk.table
     assert t.loc["IWM", "status"] == f"STALE: data ends {idx[149]:%Y-%m-%d}"
-    assert math.isnan(t.loc["IWM", "rank (1m)"])
+    assert pd.isna(t.loc["IWM", "rank (1m)"])
     end = idx[-1]
     s = prices["RUT"]
     exp1m = (s.iloc[-1] / s.loc[:end - pd.DateOffset(months=1)].iloc[-1] - 1) * 100

@@ -520,6 +520,22 @@ def test_show_sources_records_provenance_skips_none_and_returns_nothing(capsys):
     assert list(table.index) == ["RUT"] and table.loc["RUT", "source"] == "csv"
 
 
+def test_pretty_labels_units_and_orientation():
+    by_col = pd.DataFrame({"mean_pct": [1.2576], "mean_rel_pct": [0.0698], "hit_rate": [0.7105],
+                           "n": [38.0], "t": [2.6612], "latest_year": [2025.0]}, index=["RUT"])
+    out = reports.pretty(by_col)
+    assert list(out.columns) == ["mean (%)", "mean rel (pp)", "hit rate (%)", "n", "t-stat",
+                                 "latest year"]
+    assert out.loc["RUT"].tolist() == [1.26, 0.07, 71, 38, 2.66, 2025]
+    assert str(out["n"].dtype) == "Int64" and str(out["hit rate (%)"].dtype) == "Int64"
+    rows = by_col.T.astype(object)  # statistics as rows, plus a text row
+    rows.loc["label"] = "x"
+    by_row = reports.pretty(rows)
+    assert list(by_row.index) == ["mean (%)", "mean rel (pp)", "hit rate (%)", "n", "t-stat",
+                                  "latest year", "label"]
+    assert by_row.loc["hit rate (%)", "RUT"] == 71 and by_row.loc["label", "RUT"] == "x"
+
+
 def test_failed_page_has_error_on_top():
     nb = _nb_with_error()
     err = reports.find_error(nb)

@@ -1043,7 +1043,7 @@ def rank_returns(prices: pd.DataFrame, keys: Sequence[str] = RANKING_KEYS, asof=
         }
     t = pd.DataFrame.from_dict(rows, orient="index")
     current = t["status"] == "current"
-    t["rank (1m)"] = t["1m %"].where(current).rank(ascending=False, method="min")
+    t["rank (1m)"] = t["1m %"].where(current).rank(ascending=False, method="min").astype("Int64")
     t = t[["name", "last date", "last close", "1m %", "3m %", "YTD %", "rank (1m)", "status"]]
     order = t.sort_values(["rank (1m)", "1m %"], ascending=[True, False], na_position="last")
     return Ranking(asof=asof_ts, table=order)

@@ -35,8 +35,12 @@ import time as _time
 from dataclasses import dataclass as _dataclass
 from dataclasses import field as _field
 from pathlib import Path as _Path
+from typing import TYPE_CHECKING
 
 from smallcaps.errors import SmallcapsError
+
+if TYPE_CHECKING:  # pandas is imported where it is used (fast warm runs)
+    import pandas as pd
 
 RECORD_MIMETYPE = "application/vnd.smallcaps.record+json"
 
@@ -129,6 +133,57 @@ def say(markdown: str) -> None:
         display(Markdown(markdown))
     else:
         print(markdown)
+
+
+def _pretty_label(name: str) -> str:
+    if name == "t":
+        return "t-stat"
+    if name == "n" or name.endswith("_n"):
+        return name.replace("_", " ").replace(" n", " (n)") if name != "n" else "n"
+    unit = ""
+    base = name
+    if "hit_rate" in name:
+        unit, base = "%", name.replace("hit_rate", "hit rate")
+    elif name.endswith("_pct"):
+        unit, base = ("pp" if "rel" in name else "%"), name[: -len("_pct")]
+    elif name.endswith("_pp") or name.endswith("_bp"):
+        unit, base = name[-2:], name[:-3]
+    base = base.replace("_", " ").strip()
+    return f"{base} ({unit})" if unit else base
+
+
+def pretty(frame: pd.DataFrame, decimals: int = 2) -> pd.DataFrame:
+    """A statistics table made readable for a report, values unchanged in meaning.
+
+    Labels named in the kit's conventions become words with units: ``mean_pct`` -> "mean (%)",
+    ``mean_rel_pct`` -> "mean rel (pp)", ``hit_rate`` -> "hit rate (%)" (shares 0..1 shown
+    as percent), ``t`` -> "t-stat", ``n`` stays an integer count.  Works whether the
+    statistics are columns or rows (a row is treated as a statistic when its label matches
+    the conventions and the columns do not).  Other numbers are rounded to ``decimals``.
+    """
+    import pandas as pd
+
+    known = ("_pct", "_pp", "_bp", "hit_rate")
+
+    def is_stat(label) -> bool:
+        label = str(label)
+        return label in ("n", "t") or label.endswith("_n") or any(k in label for k in known)
+
+    rows_are_stats = sum(map(is_stat, frame.index)) > sum(map(is_stat, frame.columns))
+    out = frame.T.copy() if rows_are_stats else frame.copy()
+    for col in list(out.columns):
+        name = str(col)
+        values = pd.to_numeric(out[col], errors="coerce")
+        if values.isna().all() and out[col].notna().any():
+            continue  # text column
+        if "hit_rate" in name:
+            out[col] = (values * 100).round(0).astype("Int64")
+        elif name == "n" or name.endswith("_n") or name.endswith("_year") or name == "year":
+            out[col] = values.round(0).astype("Int64")
+        else:
+            out[col] = values.round(decimals)
+    out = out.rename(columns={c: _pretty_label(str(c)) for c in out.columns})
+    return out.T if rows_are_stats else out
 
 
 SYNTHETIC_BANNER = (

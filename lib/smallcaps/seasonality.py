@@ -848,8 +848,12 @@ class JanuaryEffect:
         return {k: st[k] for k in ("mean_pct", "hit_rate", "n", "t")}
 
     def summary(self) -> pd.DataFrame:
+        """One row: the spread's ``mean_rel_pct``, ``median_rel_pct`` (pp), ``hit_rate``, ``n``,
+        ``t``, the last-10-years mean, and the mean January return of each index (%)."""
         st = self.stats()
-        return pd.DataFrame({"value": st}).T.round(3)
+        names = {"mean_pct": "mean_rel_pct", "median_pct": "median_rel_pct",
+                 "recent_mean_pct": "recent_mean_rel_pct"}
+        return pd.DataFrame({"value": {names.get(k, k): v for k, v in st.items()}}).T.round(3)
 
     def reading(self) -> str:
         st = self.stats()
