@@ -550,6 +550,28 @@ def test_latest_and_event_list(strong_study):
     assert "events" in strong_study.describe_events()
 
 
+def test_record_helpers(strong_study):
+    lt = strong_study.latest_record()
+    assert set(lt) == {"date", "spread_pct", "z"} and lt["z"] == strong_study.latest()["z"]
+    ev = strong_study.latest_event_record()
+    assert ev == {"date": strong_study.events.index[-1], "z": strong_study.events["z"].iloc[-1]}
+    test = strong_study.test_record()
+    assert list(test) == ["21", "63"]
+    assert test["63"]["diff_pp"] == strong_study.summary().loc[63, "diff_pp"]
+    assert set(test["21"]) == {"diff_pp", "ci_low_pp", "ci_high_pp", "p_value"}
+    sens = strong_study.sensitivity([2.0, 3.0])
+    rec = events.variants_record(sens)
+    assert list(rec) == ["2.0", "3.0"]
+    assert rec["3.0"]["n_events"] == sens.loc[3.0, "n_events"]
+
+
+def test_latest_event_record_is_none_without_events():
+    small, large = synthetic(n=600, seed=3)
+    study = events.divergence_study(events.spread_zscore(small, large), sigma=50.0,
+                                    forward_days=[21], n_boot=50)
+    assert study.events.empty and study.latest_event_record() is None
+
+
 def test_divergence_study_bad_input():
     with pytest.raises(ParameterError, match="spread_zscore"):
         events.divergence_study(pd.DataFrame({"x": [1.0]}))

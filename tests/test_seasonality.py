@@ -182,6 +182,7 @@ def test_month_to_date_stops_at_asof():
     assert m2.asof == pd.Timestamp("2024-03-01")
     m3 = se.monthly_returns(monthly_frame(), asof="2024-02-29")
     assert m3.partial is None and m3.complete().index[-1] == pd.Period("2024-02", "M")
+    assert m3.partial_label is None and m.partial_label == "2024-03"
     m4 = se.monthly_returns(monthly_frame(), asof="2024-02-15")
     assert m4.partial == pd.Period("2024-02", "M")
     assert m4.table.loc["2024-02", "S"].item() == pytest.approx(100 / 110 * 100 - 100)

@@ -559,3 +559,13 @@ def test_reading_names_latest_pattern_and_counts_earlier_ones():
     text = res.reading()
     assert "Latest pattern: head-and-shoulders top" in text
     assert "(1 earlier pattern in the window" in text
+
+
+def test_describe_patterns_counts_kinds_and_confirmations():
+    empty = technicals.patterns_table({})
+    assert technicals.describe_patterns(empty) == "No head-and-shoulders pattern in the window."
+    table = pd.DataFrame({"pattern": ["inverted H&S", "inverted H&S", "H&S top"],
+                          "confirmed": ["2025-06-06", "no", "2024-02-01"]})
+    assert technicals.describe_patterns(table) == (
+        "3 head-and-shoulders patterns in the window (2 inverted H&S, 1 H&S top); "
+        "2 confirmed by a close through the neckline.")

@@ -566,6 +566,22 @@ class DivergenceStudy:
                 "return_to_date_pct": float((px[last] / px[pos] - 1) * 100),
                 "windows": windows}
 
+    def test_record(self, which: str = "small") -> dict:
+        """Event mean minus all-days mean per horizon, for recording: ``{"21": {"diff_pp",
+        "ci_low_pp", "ci_high_pp", "p_value"}, ...}`` (pp; bootstrap 95 % interval)."""
+        cols = ["diff_pp", "ci_low_pp", "ci_high_pp", "p_value"]
+        return {str(h): r[cols].to_dict() for h, r in self.summary(which).iterrows()}
+
+    def latest_record(self) -> dict:
+        """The last spread for recording: ``date``, ``spread_pct`` (pp), ``z``."""
+        last = self.latest()
+        return {k: last[k] for k in ("date", "spread_pct", "z")}
+
+    def latest_event_record(self) -> dict | None:
+        """The most recent event for recording, ``{"date", "z"}``, or None without events."""
+        ev = self.latest_event()
+        return None if ev is None else {"date": ev["date"], "z": ev["z"]}
+
     # -- paths -------------------------------------------------------------------------------
     def paths(self, which: str = "small", max_days: int | None = None) -> pd.DataFrame:
         """Average cumulative path after events against the all-days baseline.
@@ -937,6 +953,12 @@ def variants_table(table: pd.DataFrame) -> pd.DataFrame:
     if table.index.name == "sigma":
         res.index = pd.Index([_fmt_sigma(s) for s in table.index], name="threshold")
     return res
+
+
+def variants_record(table: pd.DataFrame) -> dict:
+    """:meth:`DivergenceStudy.sensitivity` or :meth:`~DivergenceStudy.compare_methods` as a
+    JSON-ready dict keyed by threshold or method (as strings), one dict of columns each."""
+    return {str(k): row for k, row in table.to_dict("index").items()}
 
 
 def divergence_study(signal: pd.DataFrame, sigma: float = 3.0, direction: str = "up",

@@ -332,6 +332,11 @@ class MonthlyReturns:
     spread: str | None = None
     provenance: dict = field(default_factory=dict)
 
+    @property
+    def partial_label(self) -> str | None:
+        """The month-to-date month as ``"YYYY-MM"``, or None when ``asof`` ends a month."""
+        return None if self.partial is None else f"{self.partial:%Y-%m}"
+
     def complete(self) -> pd.DataFrame:
         """Only the months complete by ``asof``."""
         if self.partial is None:

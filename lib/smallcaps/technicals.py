@@ -932,6 +932,17 @@ def patterns_table(results: Mapping[str, TrendResult]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=cols)
 
 
+def describe_patterns(table: pd.DataFrame) -> str:
+    """One sentence counting the patterns of :func:`patterns_table` (confirmed ones too)."""
+    if table.empty:
+        return "No head-and-shoulders pattern in the window."
+    n = len(table)
+    confirmed = int((table["confirmed"] != "no").sum())
+    kinds = ", ".join(f"{c} {k}" for k, c in table["pattern"].value_counts().items())
+    return (f"{n} head-and-shoulders pattern{'s' if n != 1 else ''} in the window ({kinds}); "
+            f"{confirmed} confirmed by a close through the neckline.")
+
+
 def dashboard(results: Mapping[str, TrendResult]) -> pd.DataFrame:
     """One row per index: close, % vs each MA, MA slopes, alignment, MACD, structure, nearest
     levels, breakout, all-time high, relative strength.  Percentages in percent."""
