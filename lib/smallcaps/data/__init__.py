@@ -12,15 +12,22 @@ Sources (``source=``):
 * ``"live"``: the network (Yahoo or FRED) through the cache; fails clearly when unreachable.
 * ``"csv"``: only the CSV folder (``data_dir``, else ``$SMALLCAPS_DATA_DIR``, else ``data/raw``).
 * ``"sample"``: only the synthetic sample (never market data).
+
+The as-of rule (:func:`resolve_asof`, used by :func:`load`, :func:`load_ohlc` and the report
+runner alike): blank means the last date on which the reference series (RUT and SPX) have a
+complete bar; a date means the last such bar on or before it.  Frames carry the resolved date
+in ``frame.attrs["asof"]``.
 """
 
 from __future__ import annotations
 
+from smallcaps.data.asof import DEFAULT_REFERENCE, AsOf, resolve_asof
 from smallcaps.data.catalog import Series, catalog, get_series
 from smallcaps.data.load import (
     FIELDS,
     SOURCES,
-    latest_date,
+    SyntheticDataWarning,
+    asof_of,
     load,
     load_ohlc,
     provenance,
@@ -29,15 +36,19 @@ from smallcaps.data.load import (
 from smallcaps.errors import DataError
 
 __all__ = [
+    "AsOf",
+    "DEFAULT_REFERENCE",
     "FIELDS",
     "SOURCES",
     "DataError",
     "Series",
     "catalog",
+    "SyntheticDataWarning",
+    "asof_of",
     "get_series",
-    "latest_date",
     "load",
     "load_ohlc",
     "provenance",
+    "resolve_asof",
     "resolve_data_dir",
 ]

@@ -9,9 +9,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from smallcaps.data.asof import AsOf, complete_dates, resolve_asof
 from smallcaps.data.catalog import PROJECT_ROOT, Series, get_series
 from smallcaps.data.csvfile import read_csv
-from smallcaps.errors import DataError
+from smallcaps.dates import parse_date
+from smallcaps.errors import DataError, ParameterError
 
 SOURCES = ("auto", "live", "csv", "sample")
 FIELDS = ("open", "high", "low", "close", "adj_close", "volume")
@@ -41,24 +43,30 @@ def find_csv(series: Series, data_dir: Path) -> Path | None:
     return None
 
 
-def _parse_date(value, what: str) -> pd.Timestamp | None:
-    if value is None or value == "":
-        return None
-    try:
-        ts = pd.Timestamp(value)
-    except (ValueError, TypeError):
-        raise DataError(f"{what} {value!r} is not a date; expected YYYY-MM-DD") from None
-    if ts.tzinfo is not None:
-        ts = ts.tz_localize(None)
-    return ts.normalize()
+# Parsed files and generated samples, kept for the life of the process: the as-of rule and
+# the load that follows it read each file once.  Keyed by the file's identity (path, size,
+# modification time), so an edited file is read again.
+_PARSED: dict[tuple, pd.DataFrame] = {}
+_PARSED_MAX = 64
+
+
+def _memo(key: tuple, make):
+    if key not in _PARSED:
+        if len(_PARSED) >= _PARSED_MAX:
+            _PARSED.pop(next(iter(_PARSED)))
+        _PARSED[key] = make()
+    return _PARSED[key]
 
 
 def _from_csv(series: Series, data_dir: Path) -> tuple[pd.DataFrame, dict] | None:
     path = find_csv(series, data_dir)
     if path is None:
         return None
-    frame = read_csv(path, symbol=series.symbol if series.provider == "fred" else None)
-    mtime = pd.Timestamp(path.stat().st_mtime, unit="s")
+    st = path.stat()
+    symbol = series.symbol if series.provider == "fred" else None
+    frame = _memo(("csv", str(path.resolve()), st.st_size, st.st_mtime_ns, symbol),
+                  lambda: read_csv(path, symbol=symbol))
+    mtime = pd.Timestamp(st.st_mtime, unit="s")
     info = {"source": "csv", "path": str(path), "format": frame.attrs.get("format"),
             "fetched_at": mtime.isoformat(timespec="seconds")}
     return frame, info
@@ -67,7 +75,7 @@ def _from_csv(series: Series, data_dir: Path) -> tuple[pd.DataFrame, dict] | Non
 def _from_sample(series: Series) -> tuple[pd.DataFrame, dict]:
     from smallcaps.data import sample
 
-    frame = sample.generate(series.key)
+    frame = _memo(("sample", series.key), lambda: sample.generate(series.key))
     return frame, {"source": "sample", "fetched_at": None, "synthetic": True}
 
 
@@ -113,16 +121,16 @@ def _one_source(series: Series, source: str, data_dir: Path, start):
     return _from_sample(series)
 
 
-def _check_args(source: str, field: str, start, end):
+def _check_args(source: str, field: str, start):
     if source not in SOURCES:
         raise DataError(f"unknown source {source!r}; valid: {', '.join(SOURCES)}")
     if field not in FIELDS:
         raise DataError(f"unknown field {field!r}; valid: {', '.join(FIELDS)}")
-    s = _parse_date(start, "start")
-    e = _parse_date(end, "end")
-    if s is not None and e is not None and e < s:
-        raise DataError(f"end {e:%Y-%m-%d} is before start {s:%Y-%m-%d}")
-    return s, e
+    try:
+        s = parse_date(start, "start")
+    except ParameterError as exc:
+        raise DataError(str(exc)) from None
+    return s
 
 
 def _provisional_date(frame: pd.DataFrame) -> pd.Timestamp | None:
@@ -136,7 +144,7 @@ def _provisional_date(frame: pd.DataFrame) -> pd.Timestamp | None:
     return None
 
 
-def _prov(series: Series, frame: pd.DataFrame, info: dict) -> dict:
+def _prov(series: Series, frame: pd.DataFrame, info: dict, asof: AsOf | None = None) -> dict:
     out = {
         "key": series.key,
         "name": series.name,
@@ -150,9 +158,13 @@ def _prov(series: Series, frame: pd.DataFrame, info: dict) -> dict:
         "rows": int(len(frame)),
         "fetched_at": info.get("fetched_at"),
     }
-    for k in ("path", "format", "cache_file", "stale"):
+    for k in ("path", "format", "cache_file"):
         if info.get(k):
             out[k] = info[k]
+    if info.get("stale"):
+        out["cache_stale"] = True
+    if asof is not None and len(frame) and frame.index[-1] < asof.timestamp:
+        out["stale"] = True
     flagged = info.get("provisional_date")
     if flagged is not None and len(frame) and frame.index[-1] == flagged:
         out["provisional_last_row"] = True
@@ -167,22 +179,69 @@ def _window(frame: pd.DataFrame, s, e) -> pd.DataFrame:
     return frame
 
 
+def _complete_closes(key: str, source: str, data_dir, provisional: bool) -> pd.DatetimeIndex:
+    """Dates on which ``key`` has a complete close (used by :func:`resolve_asof`)."""
+    if source not in SOURCES:
+        raise DataError(f"unknown source {source!r}; valid: {', '.join(SOURCES)}")
+    series = get_series(key)
+    frame, info = _one(series, source, resolve_data_dir(data_dir), None)
+    if "close" not in frame.columns:
+        raise DataError(f"{key} ({info.get('source')}) has no close")
+    return complete_dates(frame["close"], info.get("provisional_date"), provisional)
+
+
+def _cut(series: Series, frame: pd.DataFrame, info: dict, s, asof: AsOf) -> pd.DataFrame:
+    """``frame`` from ``s`` up to the as-of date, without a provisional last row unless the
+    as-of rule counts it."""
+    cut = _window(frame, s, asof.timestamp)
+    flagged = info.get("provisional_date")
+    if (not asof.provisional and flagged is not None and len(cut)
+            and cut.index[-1] == flagged):
+        cut = cut.iloc[:-1]
+    return cut
+
+
+def _no_data(key: str, info: dict, frame: pd.DataFrame, s, e) -> DataError:
+    rng = f"{s:%Y-%m-%d}" if s is not None else "the beginning"
+    rng += f" to {e:%Y-%m-%d}" if e is not None else " onwards"
+    if not len(frame):
+        return DataError(f"no {key} data at all in source {info.get('source')}")
+    return DataError(
+        f"no {key} data from {rng} (source {info.get('source')} has "
+        f"{frame.index[0]:%Y-%m-%d} to {frame.index[-1]:%Y-%m-%d})"
+    )
+
+
+def _as_of(asof, source, data_dir, reference, provisional) -> AsOf:
+    try:
+        return resolve_asof(asof, source, data_dir, reference=reference, provisional=provisional)
+    except ParameterError as exc:
+        raise DataError(str(exc)) from None
+
+
 def load(
     keys: str | Iterable[str],
     start=None,
-    end=None,
+    asof=None,
     field: str = "close",
     source: str = "auto",
     data_dir: str | Path | None = None,
+    *,
+    reference: Iterable[str] | None = None,
+    provisional: bool = False,
 ) -> pd.DataFrame:
-    """Load one field for catalog series, one column per key.
+    """Load one field for catalog series, one column per key, up to one as-of date.
 
     Parameters
     ----------
     keys : str or list of str
         Catalog keys (``"RUT"``, ``["RUT", "SPX"]``).
-    start, end : date-like, optional
-        Inclusive bounds; nothing after ``end`` is returned (the as-of date of a report).
+    start : date-like, optional
+        First date (inclusive); default the whole history.
+    asof : date-like or AsOf, optional
+        The report's as-of date, resolved by the kit's one rule (:func:`resolve_asof`): blank
+        for the last complete bar of the reference series, a date for the last complete bar on
+        or before it.  Nothing after it is returned.
     field : str
         ``close`` (default), ``adj_close``, ``open``, ``high``, ``low`` or ``volume``.  Yields
         (FRED) have only ``close``: the rate in percent.  ``adj_close`` falls back to ``close``
@@ -191,18 +250,27 @@ def load(
         ``auto``, ``live``, ``csv`` or ``sample`` (see module docstring).
     data_dir : str or Path, optional
         CSV folder for ``csv`` and ``auto``.
+    reference : list of str, optional
+        Reference series of the as-of rule (default RUT and SPX, or ``$SMALLCAPS_REFERENCE``).
+    provisional : bool
+        Count a provisional last row (an intraday snapshot) as a bar.
 
     Returns
     -------
     DataFrame
         Indexed by date (the union of the series' dates; a series is NaN on dates it lacks),
-        one column per key; ``attrs["provenance"]`` maps key -> provenance dict.
+        one column per key; ``attrs["provenance"]`` maps key -> provenance dict (``stale`` is
+        True for a series that ends before the as-of date), ``attrs["asof"]`` is the resolved
+        :class:`AsOf` as a dict.
     """
     keys = [keys] if isinstance(keys, str) else list(keys)
     if not keys:
         raise DataError("no series keys given; name at least one catalog key such as 'RUT'")
-    s, e = _check_args(source, field, start, end)
+    s = _check_args(source, field, start)
     ddir = resolve_data_dir(data_dir)
+    when = _as_of(asof, source, data_dir, reference, provisional)
+    if s is not None and s > when.timestamp:
+        raise DataError(f"start {s:%Y-%m-%d} is after the as-of date {when.date}")
     cols, prov = {}, {}
     for key in keys:
         series = get_series(key)
@@ -216,46 +284,48 @@ def load(
                     f"{key} ({info.get('source')}) has no {field!r}; available: "
                     + ", ".join(frame.columns)
                 )
-        sub = _window(frame[col], s, e).dropna()
+        sub = _cut(series, frame[[col]], info, s, when)[col].dropna()
         if sub.empty:
-            rng = f"{s:%Y-%m-%d}" if s is not None else "the beginning"
-            rng += f" to {e:%Y-%m-%d}" if e is not None else " onwards"
-            raise DataError(
-                f"no {key} data from {rng} (source {info.get('source')} has "
-                f"{frame.index[0]:%Y-%m-%d} to {frame.index[-1]:%Y-%m-%d})"
-                if len(frame) else f"no {key} data at all in source {info.get('source')}"
-            )
+            raise _no_data(key, info, frame, s, when.timestamp)
         cols[key] = sub
-        prov[key] = _prov(series, sub, info)
+        prov[key] = _prov(series, sub, info, when)
     out = pd.DataFrame(cols)
     out.index.name = "date"
     out.attrs["provenance"] = prov
     out.attrs["field"] = field
+    out.attrs["asof"] = when.to_dict()
     return out
 
 
 def load_ohlc(
     key: str,
     start=None,
-    end=None,
+    asof=None,
     source: str = "auto",
     data_dir: str | Path | None = None,
+    *,
+    reference: Iterable[str] | None = None,
+    provisional: bool = False,
 ) -> pd.DataFrame:
-    """Load an OHLCV frame for one price series, ready for ``mplfinance.plot``.
+    """Load an OHLCV frame for one price series up to the as-of date, ready for
+    ``mplfinance.plot``.
+
+    Parameters are those of :func:`load`.
 
     Returns
     -------
     DataFrame
         Columns ``Open, High, Low, Close, Volume`` (Volume is NaN-free: 0 where unknown),
-        ``attrs["provenance"]`` as in :func:`load`.  Rows without a close are dropped; a missing
-        Open/High/Low is filled from the close of the same row.
+        ``attrs["provenance"]`` and ``attrs["asof"]`` as in :func:`load`.  Rows without a close
+        are dropped; a missing Open/High/Low is filled from the close of the same row.
     """
-    s, e = _check_args(source, "close", start, end)
+    s = _check_args(source, "close", start)
     series = get_series(key)
     if series.kind != "price":
         raise DataError(f"{key} is a {series.kind} series; OHLC needs a price series")
+    when = _as_of(asof, source, data_dir, reference, provisional)
     frame, info = _one(series, source, resolve_data_dir(data_dir), s)
-    frame = _window(frame, s, e)
+    frame = _cut(series, frame, info, s, when)
     frame = frame[frame["close"].notna()]
     if frame.empty:
         raise DataError(f"no {key} data in the requested range")
@@ -265,7 +335,8 @@ def load_ohlc(
     out["Close"] = frame["close"]
     out["Volume"] = frame["volume"].fillna(0) if "volume" in frame else 0.0
     out.index.name = "date"
-    out.attrs["provenance"] = {key: _prov(series, out, info)}
+    out.attrs["provenance"] = {key: _prov(series, out, info, when)}
+    out.attrs["asof"] = when.to_dict()
     return out
 
 
@@ -274,8 +345,15 @@ def provenance(frame: pd.DataFrame) -> dict:
     return dict(frame.attrs.get("provenance", {}))
 
 
-def latest_date(keys: Iterable[str] = ("RUT", "SPX"), source: str = "auto",
-                data_dir: str | Path | None = None) -> pd.Timestamp:
-    """The latest date on which all ``keys`` have data: the default as-of date of a report."""
-    frame = load(list(keys), source=source, data_dir=data_dir)
-    return frame.dropna().index[-1]
+def asof_of(frame: pd.DataFrame) -> AsOf:
+    """The resolved :class:`AsOf` a loaded frame carries.
+
+    Raises
+    ------
+    DataError
+        For a frame that did not come from :func:`load` or :func:`load_ohlc`.
+    """
+    got = AsOf.from_value(frame.attrs.get("asof"))
+    if got is None:
+        raise DataError("this frame carries no as-of date; load it with smallcaps.data.load")
+    return got
