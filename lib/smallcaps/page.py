@@ -28,6 +28,8 @@ __all__ = [
     "record_figures",
     "say",
     "table",
+    "format_table",
+    "gallery",
     "sources",
     "sources_table",
 ]
@@ -151,7 +153,7 @@ def _pretty_label(name: str) -> str:
     return f"{base} ({unit})" if unit else base
 
 
-def table(frame: pd.DataFrame, decimals: int = 2) -> pd.DataFrame:
+def format_table(frame: pd.DataFrame, decimals: int = 2) -> pd.DataFrame:
     """A statistics table made readable for a report, values unchanged in meaning.
 
     Labels named in the kit's conventions become words with units: ``mean_pct`` -> "mean (%)",
@@ -234,3 +236,40 @@ def sources(*frames) -> None:
             ))
         display(sources_table(*frames))
     return None
+
+
+def _display(obj) -> None:
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+    except ImportError:  # pragma: no cover - IPython is a dependency
+        print(obj)
+        return
+    if get_ipython() is not None:
+        display(obj)
+    else:
+        print(obj)
+
+
+def table(frame: pd.DataFrame, decimals: int = 2) -> None:
+    """Show a statistics table made readable (:func:`format_table`); returns nothing, so a
+    cell can end with it."""
+    _display(format_table(frame, decimals=decimals))
+
+
+def gallery(items, plot, **options) -> None:
+    """For each item: draw ``plot(item, **options)``, show it, then show the item's reading.
+
+    The one way a notebook shows a chart per item (a pair, an index) followed by its prose,
+    without a loop in the notebook.  ``plot`` is a chart adapter taking one item and keyword
+    options; the reading is ``item.reading()`` when the item has one.
+    """
+    import matplotlib.pyplot as plt
+
+    for item in items:
+        plot(item, **options)
+        plt.show()
+        read = getattr(item, "reading", None)
+        if callable(read):
+            say(read())
+
