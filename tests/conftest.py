@@ -56,7 +56,7 @@ def plain_closes(folder: Path, name: str):
 
 def records_from(nb) -> dict:
     """Recorded figures (name -> value) from an executed notebook node."""
-    from smallcaps.reports import collect_records
+    from smallcaps.page import collect_records
 
     return collect_records(nb)
 

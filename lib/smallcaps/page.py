@@ -26,6 +26,7 @@ __all__ = [
     "jsonable",
     "record",
     "record_figures",
+    "collect_records",
     "say",
     "table",
     "format_table",
@@ -273,3 +274,16 @@ def gallery(items, plot, **options) -> None:
         if callable(read):
             say(read())
 
+
+def collect_records(nb) -> dict:
+    """Recorded figures (name -> value) from an executed notebook, in recording order."""
+    out: dict = {}
+    for cell in nb.get("cells", []):
+        for o in cell.get("outputs", []) or []:
+            data = o.get("data", {}) or {}
+            if RECORD_MIMETYPE in data:
+                rec = data[RECORD_MIMETYPE]
+                if isinstance(rec, str):
+                    rec = json.loads(rec)
+                out[rec["name"]] = rec["value"]
+    return out

@@ -37,7 +37,7 @@ from dataclasses import field as _field
 from pathlib import Path as _Path
 
 from smallcaps.errors import SmallcapsError
-from smallcaps.page import RECORD_MIMETYPE, jsonable
+from smallcaps.page import RECORD_MIMETYPE, collect_records, jsonable
 
 # =============================================================================================
 # The batch runner: ``smallcaps report`` and :func:`run`
@@ -665,20 +665,6 @@ PAPERMILL_ERROR_TAG = "papermill-error-cell-tag"
 def strip_ansi(text: str) -> str:
     """Remove terminal colour codes (as in IPython tracebacks)."""
     return _ANSI_RE.sub("", text)
-
-
-def collect_records(nb) -> dict:
-    """Recorded figures (name -> value) from an executed notebook, in recording order."""
-    out: dict = {}
-    for cell in nb.get("cells", []):
-        for o in cell.get("outputs", []) or []:
-            data = o.get("data", {}) or {}
-            if RECORD_MIMETYPE in data:
-                rec = data[RECORD_MIMETYPE]
-                if isinstance(rec, str):
-                    rec = json.loads(rec)
-                out[rec["name"]] = rec["value"]
-    return out
 
 
 def find_error(nb) -> dict | None:
