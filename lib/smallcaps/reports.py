@@ -37,7 +37,7 @@ from dataclasses import field as _field
 from pathlib import Path as _Path
 
 from smallcaps.errors import SmallcapsError
-from smallcaps.page import RECORD_MIMETYPE, collect_records, jsonable
+from smallcaps.page import collect_records, jsonable
 
 # =============================================================================================
 # The batch runner: ``smallcaps report`` and :func:`run`
