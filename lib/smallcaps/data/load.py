@@ -340,6 +340,30 @@ def load_ohlc(
     return out
 
 
+def load_bars(
+    keys: str | Iterable[str],
+    start=None,
+    asof=None,
+    source: str = "auto",
+    data_dir: str | Path | None = None,
+    *,
+    provisional: bool = False,
+) -> dict[str, pd.DataFrame]:
+    """:func:`load_ohlc` for several price series at one resolved as-of date.
+
+    Returns
+    -------
+    dict
+        key -> OHLCV frame (as :func:`load_ohlc`), in the order given, duplicates dropped.
+    """
+    keys = [keys] if isinstance(keys, str) else list(dict.fromkeys(keys))
+    if not keys:
+        raise DataError("no series keys given; name at least one catalog key such as 'RUT'")
+    when = _as_of(asof, source, data_dir, None, provisional)
+    return {k: load_ohlc(k, start=start, asof=when, source=source, data_dir=data_dir)
+            for k in keys}
+
+
 def provenance(frame: pd.DataFrame) -> dict:
     """The per-series provenance dict carried by a loaded frame (empty if none)."""
     return dict(frame.attrs.get("provenance", {}))
