@@ -22,9 +22,9 @@ def test_unknown_key_lists_known_ones():
         data.load(["RUT", "RTY"], source="sample")
 
 
-def test_end_before_start():
-    with pytest.raises(DataError, match="end 2020-01-01 is before start 2021-01-01"):
-        data.load("RUT", start="2021-01-01", end="2020-01-01", source="sample")
+def test_start_after_asof():
+    with pytest.raises(DataError, match="start 2021-01-01 is after the as-of date 2019-12-31"):
+        data.load("RUT", start="2021-01-01", asof="2020-01-01", source="sample")
 
 
 def test_bad_date_source_and_field():
@@ -38,21 +38,26 @@ def test_bad_date_source_and_field():
         data.load([], source="sample")
 
 
-def test_no_data_in_range():
-    with pytest.raises(DataError, match="no RUT data from 2030-01-01 onwards.*1988-01-04 to "
-                                        "2025-12-31"):
+def test_start_after_the_data():
+    with pytest.raises(DataError, match="start 2030-01-01 is after the as-of date 2025-12-31"):
         data.load("RUT", start="2030-01-01", source="sample")
 
 
-def test_end_is_inclusive_and_nothing_after():
-    f = data.load(["RUT", "DGS10"], start="2024-11-01", end="2024-11-08", source="sample")
+def test_no_data_in_range_names_the_series_and_its_span(shared_market):
+    with pytest.raises(DataError, match="no IWM data from 2025-10-01 to 2026-02-20 .source csv "
+                                        "has 2000-05-26 to 2025-09-26"):
+        data.load(["RUT", "IWM"], start="2025-10-01", source="csv", data_dir=shared_market)
+
+
+def test_asof_is_inclusive_and_nothing_after():
+    f = data.load(["RUT", "DGS10"], start="2024-11-01", asof="2024-11-08", source="sample")
     assert f.index[-1] == pd.Timestamp("2024-11-08") and f.index[0] == pd.Timestamp("2024-11-01")
     assert f.attrs["provenance"]["RUT"]["last"] == "2024-11-08"
     assert f.attrs["provenance"]["RUT"]["synthetic"] is True
 
 
 def test_sample_ohlc_ready_for_mplfinance():
-    o = data.load_ohlc("IWM", start="2024-11-01", end="2024-11-30", source="sample")
+    o = data.load_ohlc("IWM", start="2024-11-01", asof="2024-11-30", source="sample")
     assert list(o.columns) == ["Open", "High", "Low", "Close", "Volume"]
     assert o["Volume"].notna().all()
     with pytest.raises(DataError, match="DGS10 is a yield series; OHLC needs a price series"):
@@ -65,7 +70,8 @@ def test_csv_folder_file_naming_and_auto_prefers_csv(tmp_path):
     shutil.copy(FIX / "fred_blank.csv", tmp_path / "DGS10.csv")
     f = data.load(["RUT", "SPX"], source="csv", data_dir=tmp_path)
     assert f.loc["2024-10-31", "SPX"] == pytest.approx(5705.45, abs=0.01)
-    g = data.load("DGS10", source="auto", data_dir=tmp_path)  # no warning: CSV has it
+    # no warning: the CSV has it (and it is its own reference: the fixtures do not overlap)
+    g = data.load("DGS10", source="auto", data_dir=tmp_path, reference=["DGS10"])
     assert g.attrs["provenance"]["DGS10"]["source"] == "csv"
     assert g.attrs["provenance"]["DGS10"]["format"] == "fred"
     with pytest.raises(DataError, match="no CSV file for NDX in .*expected one of NDX.csv, "
@@ -165,20 +171,20 @@ REFERENCE = [  # PROVENANCE.md, closes on 2024-10-31 and 2024-11-29
 
 @pytest.mark.parametrize("key, field, oct31, nov29", REFERENCE)
 def test_real_reference_closes(shared_market, key, field, oct31, nov29):
-    f = data.load(key, start="2024-10-31", end="2024-11-29", field=field, source="csv",
+    f = data.load(key, start="2024-10-31", asof="2024-11-29", field=field, source="csv",
                   data_dir=shared_market)[key]
     assert f.loc["2024-10-31"] == pytest.approx(oct31, abs=0.006)
     assert f.loc["2024-11-29"] == pytest.approx(nov29, abs=0.006)
 
 
 def test_real_rates_and_rut_highs(shared_market):
-    y = data.load(["DGS10", "DGS2", "DFF"], start="2024-11-01", end="2024-12-31", source="csv",
+    y = data.load(["DGS10", "DGS2", "DFF"], start="2024-11-01", asof="2024-12-31", source="csv",
                   data_dir=shared_market)
     assert y.loc["2024-11-08", "DGS10"] == 4.30 and y.loc["2024-11-01", "DGS10"] == 4.37
     assert y.loc["2024-11-08", "DGS2"] == 4.26
     assert y.loc["2024-11-01", "DFF"] == 4.83 and y.loc["2024-11-08", "DFF"] == 4.58
     assert y.loc["2024-12-31", "DFF"] == 4.33
-    o = data.load_ohlc("RUT", start="2021-01-01", end="2025-12-31", source="csv",
+    o = data.load_ohlc("RUT", start="2021-01-01", asof="2025-12-31", source="csv",
                        data_dir=shared_market)
     assert o.loc[:"2024-12-31", "High"].idxmax() == pd.Timestamp("2024-11-25")
     assert o.loc[:"2023-12-31", "High"].idxmax() == pd.Timestamp("2021-11-08")
@@ -190,20 +196,21 @@ def test_real_rates_and_rut_highs(shared_market):
 
 
 def test_real_fred_holidays_are_nan_in_the_union(shared_market):
-    f = data.load(["RUT", "DGS10"], start="2024-10-10", end="2024-12-31", source="csv",
+    f = data.load(["RUT", "DGS10"], start="2024-10-10", asof="2024-12-31", source="csv",
                   data_dir=shared_market)
     assert pd.Timestamp("2024-12-25") not in f.index  # nobody has a value that day
     assert np.isnan(f.loc["2024-10-14", "DGS10"])  # Columbus Day: bonds closed...
     assert f.loc["2024-10-14", "RUT"] > 0  # ...stocks open
 
 
-def test_real_provisional_last_row_flagged_only_when_included(shared_market):
+def test_real_provisional_last_row_only_when_asked_for(shared_market):
+    """RUT's 2026-02-23 row is an intraday snapshot (Volume 0): not a complete bar."""
     full = data.load("RUT", source="csv", data_dir=shared_market)
-    assert full.attrs["provenance"]["RUT"]["provisional_last_row"] is True
-    assert full.index[-1] == pd.Timestamp("2026-02-23")  # values kept, only flagged
-    cut = data.load("RUT", end="2025-12-31", source="csv", data_dir=shared_market)
-    assert "provisional_last_row" not in cut.attrs["provenance"]["RUT"]
+    assert full.index[-1] == pd.Timestamp("2026-02-20")
+    assert "provisional_last_row" not in full.attrs["provenance"]["RUT"]
+    asked = data.load("RUT", source="csv", data_dir=shared_market, provisional=True)
+    assert asked.index[-1] == pd.Timestamp("2026-02-23")  # values kept, flagged
+    assert asked.attrs["provenance"]["RUT"]["provisional_last_row"] is True
+    assert asked.attrs["asof"]["date"] == "2026-02-23"
     spx = data.load("SPX", source="csv", data_dir=shared_market)  # no volume column
     assert "provisional_last_row" not in spx.attrs["provenance"]["SPX"]
-    assert data.latest_date(["RUT", "SPX"], source="csv", data_dir=shared_market) == \
-        pd.Timestamp("2026-02-23")

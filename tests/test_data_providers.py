@@ -250,7 +250,7 @@ def test_stale_cache_serves_auto_when_network_is_down(online, monkeypatch):
         warnings.simplefilter("error", SyntheticDataWarning)
         f = data.load("RUT", source="auto")
     prov = f.attrs["provenance"]["RUT"]
-    assert prov["source"] == "cache" and prov["stale"] is True
+    assert prov["source"] == "cache" and prov["cache_stale"] is True
     assert prov["fetched_at"] == "2020-01-01T00:00:00"
 
 

@@ -109,22 +109,3 @@ def test_compounded_simple_returns_equal_total_return(rets):
     total = (np.prod(1 + r / 100) - 1) * 100
     assert total == pytest.approx(returns.window_return(prices, prices.index[0],
                                                         prices.index[-1]), abs=1e-6)
-
-
-def test_summarize_hand_computed():
-    s = returns.summarize([1.0, 2.0, -3.0, 4.0, np.nan])
-    assert s["n"] == 4
-    assert s["mean"] == pytest.approx(1.0)
-    assert s["median"] == pytest.approx(1.5)
-    assert s["hit_rate"] == pytest.approx(0.75)
-    std = np.std([1, 2, -3, 4], ddof=1)
-    assert s["std"] == pytest.approx(std)
-    assert s["t"] == pytest.approx(1.0 / (std / 2.0))
-
-
-def test_summarize_degenerate():
-    assert returns.summarize([])["n"] == 0
-    one = returns.summarize([2.0])
-    assert one["n"] == 1 and math.isnan(one["t"])
-    flat = returns.summarize([1.0, 1.0])
-    assert math.isnan(flat["t"])

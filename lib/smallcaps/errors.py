@@ -8,6 +8,8 @@ exits with status 2.
 
 from __future__ import annotations
 
+__all__ = ["SmallcapsError", "DataError", "ParameterError", "NetworkError"]
+
 
 class SmallcapsError(ValueError):
     """A user mistake or an unavailable input, reported as one clear line."""

@@ -223,19 +223,23 @@ def sources(*frames) -> None:
     try:
         from IPython import get_ipython
         from IPython.display import HTML, display
-    except ImportError:  # pragma: no cover
+    except ImportError:  # pragma: no cover - IPython is a dependency
+        get_ipython = None
+    message = SYNTHETIC_BANNER.format(keys=", ".join(synthetic)) if synthetic else ""
+    if get_ipython is None or get_ipython() is None:  # plain Python: print what a page shows
+        if message:
+            print(message)
+        print(sources_table(*frames))
         return None
-    if get_ipython() is not None:
-        if synthetic:
-            import html as _html
+    if message:
+        import html as _html
 
-            msg = _html.escape(SYNTHETIC_BANNER.format(keys=", ".join(synthetic)))
-            display(HTML(
-                '<div class="smallcaps-synthetic" style="background:#b00020;color:#fff;'
-                'padding:12px;font-weight:bold;font-size:1.2em;border-radius:4px">'
-                f"{msg}</div>"
-            ))
-        display(sources_table(*frames))
+        display(HTML(
+            '<div class="smallcaps-synthetic" style="background:#b00020;color:#fff;'
+            'padding:12px;font-weight:bold;font-size:1.2em;border-radius:4px">'
+            f"{_html.escape(message)}</div>"
+        ))
+    display(sources_table(*frames))
     return None
 
 

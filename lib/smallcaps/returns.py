@@ -1,4 +1,4 @@
-"""Returns, rebasing and the summary statistics every analysis shares.
+"""Returns and rebasing, shared by every analysis (summary statistics: :mod:`smallcaps.stats`).
 
 Conventions: prices are levels (index points or USD); returns are **percent** (1.0 = 1 %);
 relative return = small-cap return minus large-cap return, in percentage points.
@@ -6,10 +6,12 @@ relative return = small-cap return minus large-cap return, in percentage points.
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from smallcaps.errors import ParameterError
+from smallcaps.stats import summarize  # noqa: F401  TRANSITIONAL, removed when topics switch
+
+__all__ = ["simple_returns", "period_closes", "relative_returns", "window_return", "rebase"]
 
 
 def simple_returns(prices: pd.DataFrame | pd.Series, periods: int = 1):
@@ -97,28 +99,3 @@ def rebase(prices: pd.DataFrame | pd.Series, at=None, base: float = 100.0):
             ref = ref.iloc[-1]
         out[col] = prices[col] / ref * base
     return pd.DataFrame(out, index=prices.index)
-
-
-def summarize(values, name: str | None = None) -> dict:
-    """Mean, median, hit rate, count and t-statistic of a sample of returns.
-
-    Parameters
-    ----------
-    values : array-like
-        Returns in percent; NaNs are dropped.
-
-    Returns
-    -------
-    dict
-        ``mean``, ``median`` (percent), ``hit_rate`` (share of values > 0, 0..1), ``n``,
-        ``std`` (percent, ddof=1), ``t`` (mean / (std / sqrt(n)); NaN when n < 2 or std = 0).
-    """
-    x = pd.Series(values, dtype=float).dropna().to_numpy()
-    n = int(x.size)
-    if n == 0:
-        return {"mean": np.nan, "median": np.nan, "hit_rate": np.nan, "n": 0, "std": np.nan,
-                "t": np.nan}
-    std = float(x.std(ddof=1)) if n > 1 else np.nan
-    t = float(x.mean() / (std / np.sqrt(n))) if n > 1 and std > 0 else np.nan
-    return {"mean": float(x.mean()), "median": float(np.median(x)),
-            "hit_rate": float((x > 0).mean()), "n": n, "std": std, "t": t}

@@ -113,6 +113,29 @@ def complete_dates(close: pd.Series, provisional_date, provisional: bool) -> pd.
     return pd.DatetimeIndex(s.index)
 
 
+def _reference_dates(keys, source, data_dir, provisional, required: bool) -> dict:
+    """key -> complete-bar dates of the reference series the source has (all of them, or an
+    error, when ``required``)."""
+    import warnings
+
+    from smallcaps.data.catalog import get_series
+    from smallcaps.data.load import _complete_closes
+
+    for key in keys:
+        get_series(key)  # an unknown reference key is an error, never skipped
+    found = {}
+    for key in keys:
+        try:
+            with warnings.catch_warnings():
+                if not required:
+                    warnings.simplefilter("ignore")
+                found[key] = _complete_closes(key, source, data_dir, provisional)
+        except DataError:  # not in this CSV folder, or no network for it
+            if required:
+                raise
+    return found
+
+
 def resolve_asof(
     asof=None,
     source: str = "auto",
@@ -120,6 +143,7 @@ def resolve_asof(
     *,
     reference: Iterable[str] | str | None = None,
     provisional: bool = False,
+    fallback: Iterable[str] | None = None,
 ) -> AsOf:
     """Resolve the effective as-of date (see the module docstring for the rule).
 
@@ -134,6 +158,9 @@ def resolve_asof(
         Reference series (default ``$SMALLCAPS_REFERENCE`` or RUT and SPX).
     provisional : bool
         Count provisional last rows as bars.
+    fallback : list of str, optional
+        Series to use as the reference when the source has none of the reference series (a
+        CSV folder without RUT and SPX): :func:`smallcaps.data.load` passes the keys it loads.
 
     Raises
     ------
@@ -143,15 +170,18 @@ def resolve_asof(
     given = AsOf.from_value(asof)
     if given is not None:
         return given
-    from smallcaps.data.load import _complete_closes
-
     want = parse_date(asof, "asof")
     keys = reference_keys(reference)
+    found = _reference_dates(keys, source, data_dir, provisional,
+                             required=fallback is None)
+    if not found and fallback is not None:
+        keys = reference_keys(fallback)
+        found = _reference_dates(keys, source, data_dir, provisional, required=True)
+    keys = tuple(found)
     common = None
-    for key in keys:
-        dates = _complete_closes(key, source, data_dir, provisional)
+    for dates in found.values():
         common = dates if common is None else common.intersection(dates)
-    if want is not None:
+    if want is not None and common is not None:
         common = common[common <= want]
     if common is None or len(common) == 0:
         upto = f" on or before {want:%Y-%m-%d}" if want is not None else ""

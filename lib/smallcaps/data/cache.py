@@ -174,13 +174,13 @@ def refresh(series: Series, force: bool = False) -> tuple[pd.DataFrame, dict]:
     reached; the cache is left untouched then.
     """
     global _network_down
-    reason = offline_reason()
-    if reason:
-        raise NetworkError(f"no network for {series.key} ({reason}); {OFFLINE_HINT}")
     cached = read_cache(series)
     old = cached[0] if cached else None
     if cached and not force and _now() - pd.Timestamp(cached[1]["fetched_at"]) < MAX_AGE:
-        return old, _info(series, cached[1], "cache", new_rows=0)
+        return old, _info(series, cached[1], "cache", new_rows=0)  # fresh: no request needed
+    reason = offline_reason()
+    if reason:
+        raise NetworkError(f"no network for {series.key} ({reason}); {OFFLINE_HINT}")
     start = None if old is None else old.index[-1] - pd.Timedelta(days=OVERLAP_DAYS)
     try:
         new = _provider_fetch(series, start)

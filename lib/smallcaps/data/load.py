@@ -19,6 +19,10 @@ SOURCES = ("auto", "live", "csv", "sample")
 FIELDS = ("open", "high", "low", "close", "adj_close", "volume")
 
 
+class _MissingSeries(DataError):
+    """The source has no file for a series (a CSV folder without it)."""
+
+
 class SyntheticDataWarning(UserWarning):
     """Raised (as a warning) whenever the synthetic sample stands in for market data."""
 
@@ -96,7 +100,7 @@ def _one_source(series: Series, source: str, data_dir: Path, start):
     if source == "csv":
         got = _from_csv(series, data_dir)
         if got is None:
-            raise DataError(
+            raise _MissingSeries(
                 f"no CSV file for {series.key} in {data_dir}; expected one of "
                 + ", ".join(f"{s}.csv" for s in series.file_stems)
             )
@@ -212,9 +216,14 @@ def _no_data(key: str, info: dict, frame: pd.DataFrame, s, e) -> DataError:
     )
 
 
-def _as_of(asof, source, data_dir, reference, provisional) -> AsOf:
+def _as_of(asof, source, data_dir, reference, provisional, keys) -> AsOf:
+    """The as-of rule for a load of ``keys``; synthetic-data warnings are left to the load of
+    the series themselves (they would repeat)."""
     try:
-        return resolve_asof(asof, source, data_dir, reference=reference, provisional=provisional)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", SyntheticDataWarning)
+            return resolve_asof(asof, source, data_dir, reference=reference,
+                                provisional=provisional, fallback=keys)
     except ParameterError as exc:
         raise DataError(str(exc)) from None
 
@@ -268,7 +277,7 @@ def load(
         raise DataError("no series keys given; name at least one catalog key such as 'RUT'")
     s = _check_args(source, field, start)
     ddir = resolve_data_dir(data_dir)
-    when = _as_of(asof, source, data_dir, reference, provisional)
+    when = _as_of(asof, source, data_dir, reference, provisional, keys)
     if s is not None and s > when.timestamp:
         raise DataError(f"start {s:%Y-%m-%d} is after the as-of date {when.date}")
     cols, prov = {}, {}
@@ -323,7 +332,7 @@ def load_ohlc(
     series = get_series(key)
     if series.kind != "price":
         raise DataError(f"{key} is a {series.kind} series; OHLC needs a price series")
-    when = _as_of(asof, source, data_dir, reference, provisional)
+    when = _as_of(asof, source, data_dir, reference, provisional, [key])
     frame, info = _one(series, source, resolve_data_dir(data_dir), s)
     frame = _cut(series, frame, info, s, when)
     frame = frame[frame["close"].notna()]
@@ -359,7 +368,7 @@ def load_bars(
     keys = [keys] if isinstance(keys, str) else list(dict.fromkeys(keys))
     if not keys:
         raise DataError("no series keys given; name at least one catalog key such as 'RUT'")
-    when = _as_of(asof, source, data_dir, None, provisional)
+    when = _as_of(asof, source, data_dir, None, provisional, keys)
     return {k: load_ohlc(k, start=start, asof=when, source=source, data_dir=data_dir)
             for k in keys}
 
