@@ -20,7 +20,7 @@ def yahoo_csv(path: Path, dates, closes, volumes=None) -> Path:
     volumes = volumes or [1000] * len(dates)
     lines = ["Date,Open,High,Low,Close,Adj Close,Volume"]
     for d, c, v in zip(dates, closes, volumes, strict=True):
-        lines.append(f"{d},{c},{c + 1},{c - 1},{c},{c},{v}")
+        lines.append(f"{d},{c},{c * 1.01},{c * 0.99},{c},{c},{v}")
     path.write_text("\n".join(lines) + "\n")
     return path
 
@@ -97,10 +97,17 @@ def test_a_folder_without_the_reference_uses_the_requested_series(tmp_path):
         data.resolve_asof(source="csv", data_dir=tmp_path)  # the runner's call: no fallback
 
 
-def test_no_common_bar_before_the_date(folder):
-    with pytest.raises(DataError, match="asof: RUT and SPX have no complete bar in common on or "
-                                        "before 2024-11-01"):
+def test_an_asof_outside_the_data_names_the_option_and_the_valid_range(folder):
+    span = ("valid: 2024-11-04 to 2024-11-08 .the complete bars of RUT and SPX., or empty for "
+            "the last one")
+    with pytest.raises(DataError, match="^asof 2024-11-01 is before the data; " + span):
         data.resolve_asof("2024-11-01", source="csv", data_dir=folder)
+    with pytest.raises(DataError, match="^--asof 2099-01-01 is after the data; " + span):
+        data.resolve_asof("2099-01-01", source="csv", data_dir=folder, what="--asof")
+    # a few days after the last bar is a dated report on the data so far, not an error
+    assert data.resolve_asof("2024-11-15", source="csv", data_dir=folder).date == "2024-11-08"
+    with pytest.raises(DataError, match="^asof 2024-11-16 is after the data"):
+        data.resolve_asof("2024-11-16", source="csv", data_dir=folder)
     with pytest.raises(DataError, match="asof 'soon' is not a date"):
         data.load("RUT", asof="soon", source="csv", data_dir=folder)
 
@@ -129,6 +136,10 @@ SAMPLE_DATES = data.load(["RUT", "SPX"], source="sample").dropna().index
                 max_value=pd.Timestamp("2026-03-01").date()))
 def test_resolved_date_is_the_last_common_bar_on_or_before(day):
     want = pd.Timestamp(day)
+    if (want - SAMPLE_DATES[-1]).days > 7:
+        with pytest.raises(DataError, match="is after the data"):
+            data.resolve_asof(want, source="sample")
+        return
     got = pd.Timestamp(data.resolve_asof(want, source="sample").date)
     assert got <= want and got in SAMPLE_DATES
     later = SAMPLE_DATES[(SAMPLE_DATES > got) & (SAMPLE_DATES <= want)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -101,7 +102,7 @@ def test_bad_number_names_file_line_and_expectation():
 
 @pytest.mark.parametrize("text, match", [
     ("", "empty file"),
-    ("Foo,Bar\n1,2\n", "line 1: unrecognised header"),
+    ("Foo,Bar\n1,2\n", "line 1: not a recognised CSV header"),
     ("Date,Close\n2024-13-01,5\n", "line 2: date '2024-13-01' is not a date"),
     ("Date,Close\n2024-11-01,5,6\n", "line 2: 3 fields, expected 2"),
     ("Date,Open,Wibble\n2024-11-01,5,6\n", "column 3: unknown column 'Wibble'"),
@@ -138,3 +139,54 @@ def test_shuffled_rows_parse_to_the_same_sorted_frame(rows, seed, crlf):
     pd.testing.assert_frame_equal(a, b)
     assert a.index.is_monotonic_increasing and a.index.is_unique
     assert a["close"].tolist() == [v for _, v in ordered]
+
+
+cells = st.one_of(st.floats(min_value=0.01, max_value=1e5, allow_nan=False).map(
+    lambda x: repr(round(x, 4))), st.sampled_from(["", ".", "null", "NaN"]))
+HEADERS = {
+    "yahoo": "Date,Open,High,Low,Close,Adj Close,Volume",
+    "yfinance-multi": "Price,Price,Close,High,Low,Open,Volume\nTicker,IWM,IWM,IWM,IWM,IWM,IWM\n"
+                      "Ticker,IWM,IWM,IWM,IWM,IWM,IWM\nDate,,,,,,",
+    "fred": "observation_date,DGS10",
+}
+
+
+@settings(max_examples=40, deadline=None)
+@given(fmt=st.sampled_from(sorted(HEADERS)), crlf=st.booleans(),
+       days=st.lists(st.integers(0, 60), min_size=1, max_size=30),
+       data=st.data())
+def test_fast_reader_equals_the_exact_line_by_line_parser(tmp_path_factory, fmt, crlf, days,
+                                                         data):
+    """pyarrow's reader (read_csv) and the exact parser give the same frame, duplicates,
+    unsorted dates and null markers included."""
+    width = 1 if fmt == "fred" else 6
+    lines = [HEADERS[fmt]]
+    for d in days:  # repeated days are duplicates, some with different values
+        date = f"{pd.Timestamp('2024-01-01') + pd.Timedelta(days=d):%Y-%m-%d}"
+        lines.append(",".join([date] + [data.draw(cells) for _ in range(width)]))
+    nl = "\r\n" if crlf else "\n"
+    text = nl.join(lines) + nl
+    path = tmp_path_factory.mktemp("fast") / "x.csv"
+    path.write_bytes(text.encode())
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fast = read_csv(path)
+        exact = parse_csv_text(text, str(path))
+    pd.testing.assert_frame_equal(fast, exact)
+    assert fast.attrs["format"] == exact.attrs["format"] == fmt
+
+
+def test_two_million_rows_with_repeated_dates_parse_without_a_per_date_loop(tmp_path):
+    """The issue's 2,000,000-row file (dates repeated) killed the old reader after 300 s; the
+    size here is a tenth of it (the timing lives in benchmarks/bench_csv.py)."""
+    n = 200_000
+    dates = pd.date_range("1990-01-01", periods=n // 4, freq="D").strftime("%Y-%m-%d")
+    body = "\n".join(f"{d},{i % 97 + 1}.5" for i, d in enumerate(list(dates) * 4))
+    path = tmp_path / "big.csv"
+    path.write_text("Date,Close\n" + body + "\n")
+    with pytest.warns(UserWarning, match=r"50000 dates appear more than once with different"):
+        frame = read_csv(path)
+    assert len(frame) == n // 4 and frame.index.is_unique
+    # the last row of each date wins: row 3 * n/4 + k carries (3 * n/4 + k) % 97 + 1.5
+    k = 12_345
+    assert frame["close"].iloc[k] == (3 * (n // 4) + k) % 97 + 1.5

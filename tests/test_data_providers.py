@@ -75,7 +75,7 @@ def test_fred_http_error_and_connection_error_are_network_errors(online):
 @responses.activate
 def test_fred_html_answer_is_a_data_error(online):
     responses.get(fred.URL, body="<html><body>maintenance</body></html>")
-    with pytest.raises(DataError, match="FRED DGS10: line 1: unrecognised header"):
+    with pytest.raises(DataError, match="FRED DGS10: line 1: not a recognised CSV header"):
         fred.fetch("DGS10")
 
 

@@ -85,6 +85,9 @@ def test_format_table_units_counts_and_orientation():
     assert list(out.columns) == ["mean (%)", "mean rel (pp)", "hit rate (%)", "n", "t-stat"]
     assert out.loc["Nov", "hit rate (%)"] == 40 and out.loc["Nov", "mean (%)"] == 1.23
     assert str(out["n"].dtype) == "Int64"
+    dated = page.format_table(pd.DataFrame({"first": pd.to_datetime(["2024-12-02"]),
+                                            "n": [3.0]}))
+    assert dated.loc[0, "first"] == "2024-12-02"  # dates stay dates, not nanoseconds
     by_row = page.format_table(by_col.T)
     assert list(by_row.index) == list(out.columns)  # statistics as rows stay rows
 

@@ -175,6 +175,9 @@ def format_table(frame: pd.DataFrame, decimals: int = 2) -> pd.DataFrame:
     out = frame.T.copy() if rows_are_stats else frame.copy()
     for col in list(out.columns):
         name = str(col)
+        if pd.api.types.is_datetime64_any_dtype(out[col]):
+            out[col] = out[col].dt.strftime("%Y-%m-%d")
+            continue
         values = pd.to_numeric(out[col], errors="coerce")
         if values.isna().all() and out[col].notna().any():
             continue  # text column

@@ -31,6 +31,9 @@ from smallcaps.errors import DataError
 __all__ = ["AsOf", "DEFAULT_REFERENCE", "reference_keys", "resolve_asof"]
 
 DEFAULT_REFERENCE = ("RUT", "SPX")
+#: An explicit as-of may lie this many calendar days after the last complete bar (a long
+#: weekend, a holiday, a report dated the Sunday after the close); later is refused.
+MAX_DAYS_AFTER_DATA = 7
 
 
 @dataclass(frozen=True)
@@ -144,6 +147,7 @@ def resolve_asof(
     reference: Iterable[str] | str | None = None,
     provisional: bool = False,
     fallback: Iterable[str] | None = None,
+    what: str = "asof",
 ) -> AsOf:
     """Resolve the effective as-of date (see the module docstring for the rule).
 
@@ -161,6 +165,8 @@ def resolve_asof(
     fallback : list of str, optional
         Series to use as the reference when the source has none of the reference series (a
         CSV folder without RUT and SPX): :func:`smallcaps.data.load` passes the keys it loads.
+    what : str
+        The input's name in errors (``"--asof"`` for the command line).
 
     Raises
     ------
@@ -170,7 +176,7 @@ def resolve_asof(
     given = AsOf.from_value(asof)
     if given is not None:
         return given
-    want = parse_date(asof, "asof")
+    want = parse_date(asof, what)
     keys = reference_keys(reference)
     found = _reference_dates(keys, source, data_dir, provisional,
                              required=fallback is None)
@@ -181,13 +187,15 @@ def resolve_asof(
     common = None
     for dates in found.values():
         common = dates if common is None else common.intersection(dates)
-    if want is not None and common is not None:
-        common = common[common <= want]
     if common is None or len(common) == 0:
-        upto = f" on or before {want:%Y-%m-%d}" if want is not None else ""
-        raise DataError(
-            f"asof: {' and '.join(keys)} have no complete bar in common{upto}"
-        )
-    date = f"{common[-1]:%Y-%m-%d}"
-    return AsOf(date=date, requested=None if want is None else f"{want:%Y-%m-%d}",
+        raise DataError(f"{what}: {' and '.join(keys)} have no complete bar in common")
+    first, last = common[0], common[-1]
+    span = (f"valid: {first:%Y-%m-%d} to {last:%Y-%m-%d} (the complete bars of "
+            f"{' and '.join(keys)}), or empty for the last one")
+    if want is not None and want < first:
+        raise DataError(f"{what} {want:%Y-%m-%d} is before the data; {span}")
+    if want is not None and (want - last).days > MAX_DAYS_AFTER_DATA:
+        raise DataError(f"{what} {want:%Y-%m-%d} is after the data; {span}")
+    date = last if want is None else common[common <= want][-1]
+    return AsOf(date=f"{date:%Y-%m-%d}", requested=None if want is None else f"{want:%Y-%m-%d}",
                 reference=keys, provisional=bool(provisional))

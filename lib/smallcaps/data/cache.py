@@ -25,7 +25,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from smallcaps.data.catalog import PROJECT_ROOT, Series
+from smallcaps import project
+from smallcaps.data.catalog import Series
 from smallcaps.errors import NetworkError
 
 META_KEY = b"smallcaps"
@@ -42,9 +43,10 @@ class CacheWarning(UserWarning):
 
 
 def cache_dir() -> Path:
-    """The cache folder: ``$SMALLCAPS_CACHE_DIR``, else ``data/cache`` in the project."""
+    """The cache folder: ``$SMALLCAPS_CACHE_DIR``, else ``data/cache`` in the project folder
+    (:func:`smallcaps.project.project_dir`)."""
     env = os.environ.get("SMALLCAPS_CACHE_DIR")
-    return Path(env).expanduser() if env else PROJECT_ROOT / "data" / "cache"
+    return Path(env).expanduser() if env else project.cache_dir()
 
 
 def cache_path(series: Series) -> Path:

@@ -1,8 +1,9 @@
 """The series catalog: analyst keys mapped to provider, symbol, kind and units.
 
-The built-in catalog ships with the package (``catalog.yml`` beside this file).  A user adds or
-overrides series in a small YAML file of the same shape: ``data/catalog.yml`` in the project, or
-the file named by the ``SMALLCAPS_CATALOG`` environment variable.
+The built-in catalog ships with the package (the resource ``smallcaps.data/catalog.yml``).  A
+user adds or overrides series in a small YAML file of the same shape: ``data/catalog.yml`` in the
+project folder (:func:`smallcaps.project.project_dir`), or the file named by the
+``SMALLCAPS_CATALOG`` environment variable.
 """
 
 from __future__ import annotations
@@ -14,11 +15,14 @@ from pathlib import Path
 
 import yaml
 
+from smallcaps import project
 from smallcaps.errors import DataError
+
+__all__ = ["KINDS", "PROVIDERS", "Series", "catalog", "get_series", "user_catalog_path"]
 
 PROVIDERS = ("yahoo", "fred")
 KINDS = ("price", "yield")
-PROJECT_ROOT = Path(__file__).resolve().parents[3]
+BUILTIN = "catalog.yml"  # resource of the package smallcaps.data
 
 
 @dataclass(frozen=True)
@@ -84,15 +88,18 @@ def _parse(entries: dict, origin: str) -> dict[str, Series]:
 
 
 def user_catalog_path() -> Path:
-    """Path of the user's catalog extension file (may not exist)."""
+    """Path of the user's catalog extension file (may not exist): ``$SMALLCAPS_CATALOG``, else
+    ``data/catalog.yml`` in the project folder."""
     env = os.environ.get("SMALLCAPS_CATALOG")
-    return Path(env) if env else PROJECT_ROOT / "data" / "catalog.yml"
+    return Path(env).expanduser() if env else project.catalog_path()
 
 
 @lru_cache(maxsize=8)
 def _load_catalog(user_path: str, mtime: float) -> dict[str, Series]:
-    builtin = Path(__file__).with_name("catalog.yml")
-    cat = _parse(yaml.safe_load(builtin.read_text()), str(builtin))
+    from importlib import resources
+
+    builtin = resources.files("smallcaps.data").joinpath(BUILTIN)
+    cat = _parse(yaml.safe_load(builtin.read_text(encoding="utf-8")), f"smallcaps.data/{BUILTIN}")
     p = Path(user_path)
     if p.is_file():
         try:

@@ -67,29 +67,98 @@ def read_csv(path: str | Path, symbol: str | None = None) -> pd.DataFrame:
         Index ``date`` (sorted, unique); columns among ``open, high, low, close, adj_close,
         volume``; ``attrs["format"]`` is one of ``"yahoo"``, ``"yfinance-multi"``, ``"fred"``,
         ``"plain"``.
+
+    Notes
+    -----
+    The body is parsed by pyarrow's C++ CSV reader (linear in the number of rows, memory
+    proportional to the data).  When it refuses a file (a cell that is not a number, a short
+    row, a date it cannot read), the file is parsed again line by line, only to name the line
+    and the rule in the error.
     """
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        with open(path, "rb") as fh:
+            head_bytes = fh.read(_HEAD_BYTES)
     except FileNotFoundError:
         raise DataError(f"{path}: file not found") from None
+    except IsADirectoryError:
+        raise DataError(f"{path}: is a folder, not a CSV file") from None
+    try:
+        head = head_bytes.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head_bytes) - 4:  # not merely a character cut at the buffer's end
+            raise DataError(f"{path}: not a text CSV file (could not decode as UTF-8)") from None
+        head = head_bytes[: exc.start].decode("utf-8-sig")
+    layout = _layout(head.splitlines()[:_HEAD_LINES], str(path), symbol)
+    fast = _fast_body(path, layout)
+    if fast is not None:
+        return fast
+    try:
+        text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         raise DataError(f"{path}: not a text CSV file (could not decode as UTF-8)") from None
     return parse_csv_text(text, str(path), symbol=symbol)
 
 
-def parse_csv_text(text: str, name: str, symbol: str | None = None) -> pd.DataFrame:
-    """Parse CSV text (see :func:`read_csv`); ``name`` is used in error messages."""
-    rows = list(csv.reader(io.StringIO(text)))
-    # keep original 1-based line numbers, drop blank lines
-    numbered = [(i + 1, r) for i, r in enumerate(rows) if any(c.strip() for c in r)]
-    if not numbered:
-        raise DataError(f"{name}: empty file; expected a header such as 'Date,Close'")
-    header_line, header = numbered[0]
-    head = [_norm(c) for c in header]
+_HEAD_BYTES = 1 << 16
+_HEAD_LINES = 8
+#: null markers the fast reader knows (the slow path compares case-insensitively)
+_NULLS = sorted({v for m in _MISSING for v in (m, m.upper(), m.title())})
 
-    if head and head[0] == "price" and len(numbered) > 1 and _norm(numbered[1][1][0]) == "ticker":
-        fmt = "yfinance-multi"
+
+def _layout(lines: list[str], name: str, symbol: str | None):
+    """(format, columns, header rows) from the first lines, or None when the fast reader
+    should not try (blank lines in the header, anything unusual): the slow path decides."""
+    rows = list(csv.reader(io.StringIO("\n".join(lines))))
+    if not rows or not any(c.strip() for c in rows[0]):
+        return None
+    try:
+        fmt, cols, skip = _header(rows, name, symbol)
+    except DataError:
+        return None  # the slow path raises the same error with the line number
+    if any(not any(c.strip() for c in r) for r in rows[:skip]):
+        return None
+    return fmt, cols, skip
+
+
+def _fast_body(path: Path, layout) -> pd.DataFrame | None:
+    """The body through pyarrow, or None to let the slow path parse (and explain) the file."""
+    if layout is None:
+        return None
+    import pyarrow as pa
+    from pyarrow import csv as pacsv
+
+    fmt, cols, skip = layout
+    names = ["date", *cols]
+    try:
+        table = pacsv.read_csv(
+            path,
+            read_options=pacsv.ReadOptions(skip_rows=skip, column_names=names),
+            parse_options=pacsv.ParseOptions(ignore_empty_lines=True),
+            convert_options=pacsv.ConvertOptions(
+                column_types={"date": pa.timestamp("s"), **{c: pa.float64() for c in cols}},
+                timestamp_parsers=["%Y-%m-%d", pacsv.ISO8601],
+                null_values=_NULLS, strings_can_be_null=False, quoted_strings_can_be_null=True),
+        )
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeDecodeError):
+        return None
+    stamps = table.column("date")
+    if stamps.null_count:
+        return None
+    # a time of day is dropped, as the exact parser keeps only YYYY-MM-DD
+    idx = pd.DatetimeIndex(stamps.to_numpy(zero_copy_only=False), name="date").normalize()
+    frame = pd.DataFrame({c: table.column(c).to_numpy(zero_copy_only=False) for c in cols},
+                         index=idx.as_unit("us"))
+    del table
+    return _finish(frame, fmt, str(path))
+
+
+def _header(rows: list[list[str]], name: str, symbol: str | None,
+            first_line: int = 1) -> tuple[str, list[str], int]:
+    """(format, value columns, number of header rows) from the first non-blank rows."""
+    header = rows[0]
+    head = [_norm(c) for c in header]
+    if head and head[0] == "price" and len(rows) > 1 and rows[1] and _norm(rows[1][0]) == "ticker":
         cols = []
         for j, c in enumerate(head[1:], start=1):
             if c == "price":
@@ -98,25 +167,29 @@ def parse_csv_text(text: str, name: str, symbol: str | None = None) -> pd.DataFr
                 cols.append(_ALIASES[c])
             else:
                 raise DataError(
-                    f"{name}: line {header_line}, column {j + 1}: unknown price field "
+                    f"{name}: line {first_line}, column {j + 1}: unknown price field "
                     f"{header[j]!r}; expected Open, High, Low, Close, Adj Close or Volume"
                 )
-        body = [(ln, r) for ln, r in numbered[1:] if _norm(r[0]) not in ("ticker", "date", "")]
+        skip = 1
+        while skip < len(rows) and rows[skip] and _norm(rows[skip][0]) in ("ticker", "date"):
+            skip += 1
+        fmt = "yfinance-multi"
     elif head and head[0] in _DATE_NAMES:
         rest = head[1:]
+        skip = 1
         if not rest:
-            raise DataError(f"{name}: line {header_line}: a date column but no value column")
+            raise DataError(f"{name}: line {first_line}: a date column but no value column")
         if head[0] == "observation_date" or (
             len(rest) == 1 and header[0].strip() == "DATE" and rest[0] not in _ALIASES
         ):
             fmt = "fred"
             if len(rest) != 1:
                 raise DataError(
-                    f"{name}: line {header_line}: FRED export must have one value column"
+                    f"{name}: line {first_line}: FRED export must have one value column"
                 )
             if symbol and rest[0] != symbol.lower():
                 raise DataError(
-                    f"{name}: line {header_line}: FRED column {header[1]!r}, expected {symbol!r}"
+                    f"{name}: line {first_line}: FRED column {header[1]!r}, expected {symbol!r}"
                 )
             cols = ["close"]
         elif len(rest) == 1:
@@ -128,21 +201,60 @@ def parse_csv_text(text: str, name: str, symbol: str | None = None) -> pd.DataFr
             for j, c in enumerate(rest, start=1):
                 if c not in _ALIASES:
                     raise DataError(
-                        f"{name}: line {header_line}, column {j + 1}: unknown column "
+                        f"{name}: line {first_line}, column {j + 1}: unknown column "
                         f"{header[j]!r}; expected Open, High, Low, Close, Adj Close, Volume"
                     )
                 cols.append(_ALIASES[c])
             if "close" not in cols and "adj_close" not in cols:
-                raise DataError(f"{name}: line {header_line}: no Close column in {header!r}")
-        body = numbered[1:]
+                raise DataError(f"{name}: line {first_line}: no Close column in the header")
     else:
         raise DataError(
-            f"{name}: line {header_line}: unrecognised header {','.join(header)!r}; expected a "
-            "Yahoo export (Date,Open,High,Low,Close,Adj Close,Volume), a FRED export "
-            "(observation_date,<ID>) or Date,Close"
+            f"{name}: line {first_line}: not a recognised CSV header; expected a Yahoo export "
+            "(Date,Open,High,Low,Close,Adj Close,Volume), a FRED export (observation_date,<ID>) "
+            "or Date,Close"
         )
     if len(set(cols)) != len(cols):
-        raise DataError(f"{name}: line {header_line}: duplicate columns in header {header!r}")
+        raise DataError(f"{name}: line {first_line}: duplicate columns in the header")
+    return fmt, cols, skip
+
+
+def _finish(frame: pd.DataFrame, fmt: str, name: str) -> pd.DataFrame:
+    """Sort (stable), drop duplicate dates keeping the last row (warning when they differ),
+    order the columns; vectorised, so linear in the number of rows."""
+    if not frame.index.is_monotonic_increasing:
+        frame = frame.sort_index(kind="mergesort")
+    dup = frame.index.duplicated(keep="last")
+    if dup.any():
+        repeated = frame[frame.index.duplicated(keep=False)]
+        rows = pd.DataFrame({"date": repeated.index,
+                             "row": pd.util.hash_pandas_object(repeated, index=False).to_numpy()})
+        counts = rows.drop_duplicates().groupby("date").size()
+        conflicting = counts.index[counts > 1]
+        if len(conflicting):
+            warnings.warn(
+                f"{name}: {len(conflicting)} dates appear more than once with different values "
+                f"(first {conflicting[0]:%Y-%m-%d}); the last row for each date is kept",
+                stacklevel=3,
+            )
+        frame = frame[~dup]
+    frame = frame[[c for c in COLUMNS if c in frame.columns]]
+    frame.attrs["format"] = fmt
+    return frame
+
+
+def parse_csv_text(text: str, name: str, symbol: str | None = None) -> pd.DataFrame:
+    """Parse CSV text (see :func:`read_csv`) line by line; ``name`` is used in error messages.
+
+    The slow, exact path: every problem is reported with its line number."""
+    rows = list(csv.reader(io.StringIO(text)))
+    # keep original 1-based line numbers, drop blank lines
+    numbered = [(i + 1, r) for i, r in enumerate(rows) if any(c.strip() for c in r)]
+    if not numbered:
+        raise DataError(f"{name}: empty file; expected a header such as 'Date,Close'")
+    fmt, cols, skip = _header([r for _, r in numbered[:_HEAD_LINES]], name, symbol,
+                              first_line=numbered[0][0])
+    body = [(ln, r) for ln, r in numbered[skip:]
+            if not (fmt == "yfinance-multi" and _norm(r[0]) in ("ticker", "date", ""))]
 
     dates: list[str] = []
     values = np.full((len(body), len(cols)), np.nan)
@@ -161,32 +273,15 @@ def parse_csv_text(text: str, name: str, symbol: str | None = None) -> pd.DataFr
                 values[k, j] = float(cell)
             except ValueError:
                 raise DataError(
-                    f"{name}: line {ln}: {cell!r} in column {cols[j]} is not a number "
+                    f"{name}: line {ln}: {cell[:40]!r} in column {cols[j]} is not a number "
                     "(expected a number, or empty / '.' / null for missing)"
                 ) from None
-    idx = pd.to_datetime(pd.Series(dates), format="%Y-%m-%d", errors="coerce")
+    idx = pd.to_datetime(pd.Series(dates, dtype=object), format="%Y-%m-%d", errors="coerce")
     if idx.isna().any():
         k = int(np.flatnonzero(idx.isna().to_numpy())[0])
         raise DataError(
-            f"{name}: line {body[k][0]}: date {body[k][1][0]!r} is not a date (expected YYYY-MM-DD)"
+            f"{name}: line {body[k][0]}: date {body[k][1][0][:40]!r} is not a date "
+            "(expected YYYY-MM-DD)"
         )
     frame = pd.DataFrame(values, index=pd.DatetimeIndex(idx, name="date"), columns=cols)
-    if not frame.index.is_monotonic_increasing:
-        frame = frame.sort_index(kind="mergesort")
-    dup = frame.index.duplicated(keep="last")
-    if dup.any():
-        dupdates = frame.index[dup]
-        conflicting = [
-            d for d in dupdates.unique()
-            if not frame.loc[[d]].drop_duplicates().shape[0] == 1
-        ]
-        if conflicting:
-            warnings.warn(
-                f"{name}: {len(conflicting)} dates appear more than once with different values "
-                f"(first {conflicting[0]:%Y-%m-%d}); the last row for each date is kept",
-                stacklevel=2,
-            )
-        frame = frame[~dup]
-    frame = frame[[c for c in COLUMNS if c in frame.columns]]
-    frame.attrs["format"] = fmt
-    return frame
+    return _finish(frame, fmt, name)

@@ -17,27 +17,21 @@ What goes in, per ``source``:
 from __future__ import annotations
 
 import hashlib
-import os
 from pathlib import Path
 
-from smallcaps._report_files import file_digest, tree_digest
-from smallcaps.data.catalog import PROJECT_ROOT, catalog, user_catalog_path
+from smallcaps.data.cache import cache_dir
+from smallcaps.data.catalog import catalog, user_catalog_path
 from smallcaps.data.load import SOURCES, find_csv, resolve_data_dir
 from smallcaps.errors import DataError
+from smallcaps.project import file_digest, resource_dir, tree_digest
+
+__all__ = ["data_fingerprint", "watched_paths"]
 
 
-def cache_dir() -> Path:
-    """The download cache folder (``$SMALLCAPS_CACHE_DIR``, else ``data/cache``)."""
-    try:  # the cache module owns the answer when it exists
-        from smallcaps.data import cache as _cache
-
-        getter = getattr(_cache, "cache_dir", None)
-        if callable(getter):
-            return Path(getter())
-    except ImportError:
-        pass
-    env = os.environ.get("SMALLCAPS_CACHE_DIR")
-    return Path(env).expanduser() if env else PROJECT_ROOT / "data" / "cache"
+def _sample_source() -> Path | None:
+    """The synthetic sample's generator (``smallcaps/data/sample.py``, a package resource)."""
+    folder = resource_dir("smallcaps.data")
+    return None if folder is None else folder / "sample.py"
 
 
 def data_fingerprint(source: str = "auto", data_dir: str | Path | None = None) -> str:
@@ -71,8 +65,8 @@ def data_fingerprint(source: str = "auto", data_dir: str | Path | None = None) -
     if source in ("live", "auto"):
         h.update(b"cache:" + tree_digest(cache_dir()).encode() + b"\n")
     if source in ("sample", "auto"):
-        sample = Path(__file__).with_name("sample.py")
-        if sample.is_file():
+        sample = _sample_source()
+        if sample is not None and sample.is_file():
             h.update(b"sample:" + file_digest(sample).encode() + b"\n")
     return h.hexdigest()[:16]
 
@@ -80,10 +74,10 @@ def data_fingerprint(source: str = "auto", data_dir: str | Path | None = None) -
 def watched_paths(source: str = "auto", data_dir: str | Path | None = None) -> list[Path]:
     """Files and folders whose change may change :func:`data_fingerprint` (for stat checks).
 
-    The report runner keeps the fingerprint and the default as-of date while the size and
+    The report runner keeps the fingerprint and the resolved as-of date while the size and
     modification time of these paths (folders: all files in them) stay the same.
     """
-    paths = [user_catalog_path(), Path(__file__).with_name("sample.py")]
+    paths = [user_catalog_path(), *filter(None, [_sample_source()])]
     if source in ("csv", "auto"):
         paths.append(resolve_data_dir(data_dir))
     if source in ("live", "auto"):

@@ -10,10 +10,12 @@ from pathlib import Path
 import pandas as pd
 
 from smallcaps.data.asof import AsOf, complete_dates, resolve_asof
-from smallcaps.data.catalog import PROJECT_ROOT, Series, get_series
+from smallcaps.data.catalog import Series, get_series
 from smallcaps.data.csvfile import read_csv
+from smallcaps.data.schemas import check_format, validate
 from smallcaps.dates import parse_date
 from smallcaps.errors import DataError, ParameterError
+from smallcaps.project import raw_data_dir
 
 SOURCES = ("auto", "live", "csv", "sample")
 FIELDS = ("open", "high", "low", "close", "adj_close", "volume")
@@ -28,23 +30,39 @@ class SyntheticDataWarning(UserWarning):
 
 
 def resolve_data_dir(data_dir: str | Path | None = None) -> Path:
-    """The CSV folder: ``data_dir``, else ``$SMALLCAPS_DATA_DIR``, else ``data/raw``."""
+    """The CSV folder: ``data_dir``, else ``$SMALLCAPS_DATA_DIR``, else ``data/raw`` in the
+    project folder (:func:`smallcaps.project.project_dir`)."""
     if data_dir:
         return Path(data_dir).expanduser()
     env = os.environ.get("SMALLCAPS_DATA_DIR")
-    return Path(env).expanduser() if env else PROJECT_ROOT / "data" / "raw"
+    return Path(env).expanduser() if env else raw_data_dir()
 
 
 def find_csv(series: Series, data_dir: Path) -> Path | None:
-    """The file in ``data_dir`` holding ``series`` (``RUT.csv``, ``^RUT.csv``, ``GSPC.csv``...)."""
+    """The file in ``data_dir`` holding ``series`` (``RUT.csv``, ``^RUT.csv``, ``GSPC.csv``...).
+
+    A symbolic link that leads outside the folder is refused unless
+    ``$SMALLCAPS_FOLLOW_SYMLINKS`` is ``1`` (a data folder never reads a system file by
+    accident)."""
     if not data_dir.is_dir():
         return None
     for stem in series.file_stems:
         for ext in (".csv", ".CSV"):
             p = data_dir / f"{stem}{ext}"
             if p.is_file():
+                _check_link(p, data_dir)
                 return p
     return None
+
+
+def _check_link(path: Path, data_dir: Path) -> None:
+    if not path.is_symlink() or os.environ.get("SMALLCAPS_FOLLOW_SYMLINKS") == "1":
+        return
+    if not path.resolve().is_relative_to(data_dir.resolve()):
+        raise DataError(
+            f"{path}: a symbolic link to a file outside the data folder; copy the file in, or "
+            "set SMALLCAPS_FOLLOW_SYMLINKS=1 to allow links"
+        )
 
 
 # Parsed files and generated samples, kept for the life of the process: the as-of rule and
@@ -68,8 +86,14 @@ def _from_csv(series: Series, data_dir: Path) -> tuple[pd.DataFrame, dict] | Non
         return None
     st = path.stat()
     symbol = series.symbol if series.provider == "fred" else None
-    frame = _memo(("csv", str(path.resolve()), st.st_size, st.st_mtime_ns, symbol),
-                  lambda: read_csv(path, symbol=symbol))
+
+    def parse() -> pd.DataFrame:
+        got = read_csv(path, symbol=symbol)
+        check_format(got.attrs.get("format"), series.key, series.kind, series.provider,
+                     str(path))
+        return validate(got, series.key, series.kind, str(path))
+
+    frame = _memo(("csv", str(path.resolve()), st.st_size, st.st_mtime_ns, symbol), parse)
     mtime = pd.Timestamp(st.st_mtime, unit="s")
     info = {"source": "csv", "path": str(path), "format": frame.attrs.get("format"),
             "fetched_at": mtime.isoformat(timespec="seconds")}
@@ -79,7 +103,8 @@ def _from_csv(series: Series, data_dir: Path) -> tuple[pd.DataFrame, dict] | Non
 def _from_sample(series: Series) -> tuple[pd.DataFrame, dict]:
     from smallcaps.data import sample
 
-    frame = _memo(("sample", series.key), lambda: sample.generate(series.key))
+    frame = _memo(("sample", series.key), lambda: validate(
+        sample.generate(series.key), series.key, series.kind, "the synthetic sample"))
     return frame, {"source": "sample", "fetched_at": None, "synthetic": True}
 
 
@@ -87,7 +112,11 @@ def _from_live(series: Series, start: pd.Timestamp | None, *, required: bool):
     """Network through the parquet cache; returns None when unavailable and not required."""
     from smallcaps.data import cache
 
-    return cache.fetch_through_cache(series, required=required)
+    got = cache.fetch_through_cache(series, required=required)
+    if got is not None:
+        where = got[1].get("cache_file") or f"the {series.provider} download of {series.key}"
+        validate(got[0], series.key, series.kind, where)
+    return got
 
 
 def _one(series: Series, source: str, data_dir: Path, start) -> tuple[pd.DataFrame, dict]:
