@@ -16,7 +16,7 @@ def figures(tmp_path_factory, shared_market_module):
     tmp = tmp_path_factory.mktemp("nb04")
     rec = run_notebook("04_tax_loss_timing", tmp, source="csv", data_dir=str(SHARED_MARKET),
                        asof="2024-12-27")
-    return rec, SHARED_MARKET
+    return rec, SHARED_MARKET, tmp / "04_tax_loss_timing.out.ipynb"
 
 
 def _window_rel(rut, spx, year, start_md, end_md):
@@ -33,7 +33,7 @@ def _window_rel(rut, spx, year, start_md, end_md):
 
 
 def test_nb04_recorded_keys(figures):
-    rec, _ = figures
+    rec, _, _ = figures
     for key in ("pressure_window", "rebound_window", "typical_trough", "by_ytd_group",
                 "current_year"):
         assert key in rec, key
@@ -47,7 +47,7 @@ def test_nb04_recorded_keys(figures):
 
 
 def test_nb04_windows_match_independent_computation(figures):
-    rec, folder = figures
+    rec, folder, _ = figures
     rut, spx = _closes(folder, "RUT"), _closes(folder, "GSPC")
     years = range(1988, 2024)  # 2024's rebound is not complete by 2024-12-27
     pressure = [_window_rel(rut, spx, y, "12-01", "12-20") for y in years]
@@ -64,7 +64,7 @@ def test_nb04_windows_match_independent_computation(figures):
 
 
 def test_nb04_current_year_and_groups(figures):
-    rec, folder = figures
+    rec, folder, _ = figures
     cur = rec["current_year"]
     assert cur["year"] == 2024 and cur["phase"] == "rebound"
     rut, spx = _closes(folder, "RUT"), _closes(folder, "GSPC")
@@ -77,3 +77,26 @@ def test_nb04_current_year_and_groups(figures):
     tr = rec["typical_trough"]
     assert 0 <= tr["trading_day"] <= 64
     assert tr["date"][:2] in {"11", "12", "01"}
+
+
+def test_nb04_shows_generated_prose_and_charts(figures):
+    """The executed notebook shows the as-of in generated prose, three charts and the
+    sensitivity verdict at the kit's critical t (14 of 19 start dates with t >= 1.96; 13 with
+    the old threshold of 2.0)."""
+    import nbformat
+
+    _, _, out = figures
+    nb = nbformat.read(out, as_version=4)
+    markdown, images = [], 0
+    for cell in nb.cells:
+        for o in cell.get("outputs", []):
+            data = o.get("data", {})
+            markdown.append(data.get("text/markdown", ""))
+            images += "image/png" in data
+    text = "\n".join(markdown)
+    assert images == 3
+    assert "As of 2024-12-27, 36 seasons (1988 to 2023) have both windows complete." in text
+    assert "the 2024 season is inside the rebound window" in text
+    assert "statistically distinguishable from zero (t >= 1.96) for 14." in text
+    assert "Excluded, windows not complete by 2024-12-27: 2024 (rebound window not " \
+           "complete)." in text

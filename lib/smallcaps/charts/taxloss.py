@@ -1,101 +1,234 @@
-"""Charts of the taxloss study: ``plot_*`` functions return their Axes, never show or save."""
+"""Charts of the turn-of-the-year study (notebook 04).
+
+``plot_*`` functions take Series and DataFrames and return their Axes (never show or save);
+``chart_*`` adapters unpack a :class:`smallcaps.taxloss.TurnOfYear` or
+:class:`smallcaps.taxloss.ReboundSensitivity` and call them with dated titles and the source
+note.  Losses (the pressure window, negative bars) are red, gains (the rebound) green.
+"""
 
 from __future__ import annotations
 
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+
 from smallcaps.charts.base import COLORS, add_source, date_span, new_axes, source_text
 
-__all__ = ['plot_relative_path', 'plot_window_returns', 'plot_rebound_sensitivity']
+__all__ = [
+    "plot_relative_path",
+    "plot_window_returns",
+    "plot_rebound_sensitivity",
+    "chart_relative_path",
+    "chart_window_returns",
+    "chart_rebound_sensitivity",
+]
+
+_INK = "#333333"
 
 
-def plot_relative_path(study, ax=None):
-    """Small-minus-large path through the turn of the year (a
-    :class:`smallcaps.taxloss.TurnOfYear`): average of complete years with the middle half of
-    years as a band, the current season on top, the typical pressure and rebound windows
-    shaded and the average trough marked."""
+def plot_relative_path(
+    band: pd.DataFrame,
+    current: pd.Series | None = None,
+    *,
+    pressure_days: tuple[float, float] | None = None,
+    rebound_days: tuple[float, float] | None = None,
+    trough: tuple[int, float] | None = None,
+    average_label: str = "average",
+    current_label: str = "current season",
+    current_dashed: bool = False,
+    pressure_label: str = "pressure window",
+    rebound_label: str = "rebound window",
+    trough_label: str = "average trough",
+    xlabel: str = "trading day of the window (0 = close before)",
+    ylabel: str = "small minus large (pp)",
+    title: str = "Relative path through the turn of the year",
+    source: str | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """Average small-minus-large path by trading day with the middle half of years as a band.
+
+    Parameters
+    ----------
+    band : DataFrame
+        Indexed by trading day of the window (0 = close before it): ``mean``, ``q25``,
+        ``q75`` (pp) and ``n`` (years with a value); days with fewer than half the most
+        years are not drawn.
+    current : Series, optional
+        A season's path (pp by trading day) drawn on top (dashed with ``current_dashed``).
+    pressure_days, rebound_days : pair of float, optional
+        First and last trading day of each window, shaded red (pressure) and green (rebound).
+    trough : pair (trading day, pp), optional
+        The average trough, marked with a triangle.
+    source : str, optional
+        Source note written under the chart.
+
+    Returns
+    -------
+    Axes
+    """
     ax = new_axes(ax, figsize=(12, 4.8))
-    b = study.band.dropna(subset=["mean"])
+    b = band.dropna(subset=["mean"])
     b = b.loc[b["n"] >= b["n"].max() / 2] if len(b) else b
-    spans = study.typical_window_days()
-    shades = {"pressure": COLORS["down"], "rebound": COLORS["up"]}
-    for name, days in spans.items():
+    for days, color, label in ((pressure_days, COLORS["down"], pressure_label),
+                               (rebound_days, COLORS["up"], rebound_label)):
         if days is not None:
-            ax.axvspan(days[0] - 0.5, days[1] + 0.5, color=shades[name], alpha=0.08,
-                       label=f"{name} window ({study.windows[name][0]} to "
-                             f"{study.windows[name][1]}, typical days)")
+            ax.axvspan(days[0] - 0.5, days[1] + 0.5, color=color, alpha=0.08, label=label)
     ax.fill_between(b.index, b["q25"], b["q75"], color=COLORS["neutral"], alpha=0.2,
                     label="middle half of years")
+    ax.plot(b.index, b["mean"], color=COLORS["neutral"], lw=1.8, label=average_label)
+    if current is not None and len(current) > 1:
+        ax.plot(current.index, current.to_numpy(), color=COLORS["small"],
+                lw=1.6 if current_dashed else 2.2, ls="--" if current_dashed else "-",
+                label=current_label)
+    if trough is not None:
+        ax.plot([trough[0]], [trough[1]], "v", color=_INK, ms=8, label=trough_label)
+    ax.axhline(0, color=_INK, lw=0.8)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title, fontsize=11)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
+    if source:
+        add_source(ax, source)
+    return ax
+
+
+def plot_window_returns(
+    pressure: pd.Series,
+    rebound: pd.Series,
+    *,
+    pressure_label: str = "pressure window",
+    rebound_label: str = "rebound window",
+    xlabel: str = "year (December of the season)",
+    ylabel: str = "small minus large (pp)",
+    title: str = "Pressure and rebound windows by year",
+    source: str | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """Side-by-side bars of each year's pressure (red) and rebound (green) relative return.
+
+    Parameters
+    ----------
+    pressure, rebound : Series
+        Small minus large (pp) by year, on the same index.
+    source : str, optional
+        Source note written under the chart.
+
+    Returns
+    -------
+    Axes
+    """
+    ax = new_axes(ax, figsize=(10, 4.2))
+    x = np.arange(len(pressure))
+    ax.bar(x - 0.2, pressure.to_numpy(), width=0.4, color=COLORS["down"], alpha=0.8,
+           label=pressure_label)
+    ax.bar(x + 0.2, rebound.reindex(pressure.index).to_numpy(), width=0.4, color=COLORS["up"],
+           alpha=0.8, label=rebound_label)
+    ax.axhline(0, color=_INK, lw=0.8)
+    step = max(1, -(-len(x) // 15))
+    ax.set_xticks(x[::step], [str(v) for v in pressure.index[::step]])
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.legend(loc="upper left")
+    if source:
+        add_source(ax, source)
+    return ax
+
+
+def plot_rebound_sensitivity(
+    table: pd.DataFrame,
+    *,
+    xlabel: str = "rebound window start",
+    ylabel: str = "mean small minus large (pp)",
+    title: str = "Rebound sensitivity to the start date\nlabel = share of years small caps led",
+    source: str | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """Mean relative rebound by start date, green when positive and red when negative, with
+    the share of years small caps led written over each bar.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Indexed by start month-day: ``mean_rel_pct`` (pp) and ``hit_rate`` (0..1).
+    source : str, optional
+        Source note written under the chart.
+
+    Returns
+    -------
+    Axes
+    """
+    ax = new_axes(ax, figsize=(10, 4))
+    vals = table["mean_rel_pct"].to_numpy(dtype=float)
+    colors = [COLORS["up"] if v >= 0 else COLORS["down"] for v in vals]
+    bars = ax.bar(range(len(vals)), vals, color=colors, alpha=0.85)
+    for bar, v, hit in zip(bars, vals, table["hit_rate"].to_numpy(dtype=float), strict=True):
+        y = 0.0 if np.isnan(v) else v
+        ax.annotate("n/a" if np.isnan(hit) else f"{hit:.0%}",
+                    (bar.get_x() + bar.get_width() / 2, y), xytext=(0, 3 if y >= 0 else -10),
+                    textcoords="offset points", ha="center", fontsize=7.5)
+    ax.axhline(0, color=_INK, lw=0.8)
+    ax.set_xticks(range(len(vals)), [str(i) for i in table.index], fontsize=8)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title, fontsize=11)
+    if source:
+        add_source(ax, source)
+    return ax
+
+
+def chart_relative_path(study, ax: Axes | None = None) -> Axes:
+    """:func:`plot_relative_path` of a :class:`~smallcaps.taxloss.TurnOfYear`: the average of
+    complete seasons, the current season (or, when it has not started, the latest complete
+    one, dashed), the typical pressure and rebound days and the average trough."""
+    w = study.windows
     done = [c for c in study.paths.columns if bool(study.path_windows.at[c, "complete"])]
-    ax.plot(b.index, b["mean"], color=COLORS["neutral"], lw=1.8,
-            label=f"average {done[0]}-{done[-1]} ({len(done)} years)" if done else "average")
+    spans = study.typical_window_days()
     cur = study.current()
-    if cur["path"] is not None and len(cur["path"]) > 1:
-        ax.plot(cur["path"].index, cur["path"].to_numpy(), color=COLORS["small"], lw=2.2,
-                label=f"{cur['year']} season to {study.asof:%Y-%m-%d}")
-    elif done:
-        last = study.paths[done[-1]].dropna()
-        ax.plot(last.index, last.to_numpy(), color=COLORS["small"], lw=1.6, ls="--",
-                label=f"latest complete season ({done[-1]})")
+    current, label, dashed = cur["path"], f"{cur['year']} season to {study.asof:%Y-%m-%d}", False
+    if (current is None or len(current) <= 1) and done:
+        current = study.paths[done[-1]].dropna()
+        label, dashed = f"latest complete season ({done[-1]})", True
     tr = study.trough()
-    if tr["trading_day"] and tr["value_pp"] < 0:
-        ax.plot([tr["trading_day"]], [tr["value_pp"]], "v", color="#333333", ms=8,
-                label=f"average trough: day {tr['trading_day']} (~{tr['date']})")
-    ax.axhline(0, color="#333333", lw=0.8)
-    ax.set_xlabel(f"trading day after {study.windows['path'][0]} (0 = close before)")
-    ax.set_ylabel(f"{study.small} minus {study.large} (pp)")
+    mark = (tr["trading_day"], tr["value_pp"]) if tr["trading_day"] and tr["value_pp"] < 0 \
+        else None
     first = min(study.paths.columns) if len(study.paths.columns) else None
     span = [study.path_windows.at[first, "base"], study.asof] if first is not None else []
-    ax.set_title(f"{study.small} vs {study.large} through the turn of the year "
-                 f"({study.windows['path'][0]} to {study.windows['path'][1]}), "
-                 f"{date_span(span)}", fontsize=11)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
-    add_source(ax, source_text(study.provenance, [study.small, study.large]))
-    return ax
+    return plot_relative_path(
+        study.band, current, pressure_days=spans["pressure"], rebound_days=spans["rebound"],
+        trough=mark, current_label=label, current_dashed=dashed,
+        average_label=f"average {done[0]}-{done[-1]} ({len(done)} years)" if done else "average",
+        pressure_label=f"pressure window ({w['pressure'][0]} to {w['pressure'][1]}, typical "
+                       "days)",
+        rebound_label=f"rebound window ({w['rebound'][0]} to {w['rebound'][1]}, typical days)",
+        trough_label=f"average trough: day {tr['trading_day']} (~{tr['date']})",
+        xlabel=f"trading day after {w['path'][0]} (0 = close before)",
+        ylabel=f"{study.small} minus {study.large} (pp)",
+        title=f"{study.small} vs {study.large} through the turn of the year ({w['path'][0]} to "
+              f"{w['path'][1]}), {date_span(span)}",
+        source=source_text(study.provenance, [study.small, study.large]), ax=ax)
 
 
-def plot_window_returns(study, ax=None):
-    """Relative return (small minus large, pp) of each year's pressure and rebound windows
-    (a :class:`smallcaps.taxloss.TurnOfYear`)."""
-    import numpy as np
-
-    ax = new_axes(ax, figsize=(10, 4.2))
-    y = study.years
-    x = np.arange(len(y))
-    ax.bar(x - 0.2, y["pressure_rel"], width=0.4, color=COLORS["down"], alpha=0.8,
-           label=f"pressure {study.windows['pressure'][0]} to {study.windows['pressure'][1]}")
-    ax.bar(x + 0.2, y["rebound_rel"], width=0.4, color=COLORS["up"], alpha=0.8,
-           label=f"rebound {study.windows['rebound'][0]} to {study.windows['rebound'][1]}")
-    ax.axhline(0, color="#333333", lw=0.8)
-    step = max(1, -(-len(y) // 15))
-    ax.set_xticks(x[::step], [str(v) for v in y.index[::step]])
-    ax.set_xlabel("year (December of the season)")
-    ax.set_ylabel(f"{study.small} minus {study.large} (pp)")
+def chart_window_returns(study, ax: Axes | None = None) -> Axes:
+    """:func:`plot_window_returns` of a :class:`~smallcaps.taxloss.TurnOfYear`'s complete
+    seasons."""
+    y, w = study.years, study.windows
     span = [y["pressure_first"].min(), y["rebound_last"].max()] if len(y) else []
-    ax.set_title(f"Pressure and rebound windows by year, {date_span(span)}")
-    ax.legend(loc="upper left")
-    add_source(ax, source_text(study.provenance, [study.small, study.large]))
-    return ax
+    return plot_window_returns(
+        y["pressure_rel"], y["rebound_rel"],
+        pressure_label=f"pressure {w['pressure'][0]} to {w['pressure'][1]}",
+        rebound_label=f"rebound {w['rebound'][0]} to {w['rebound'][1]}",
+        ylabel=f"{study.small} minus {study.large} (pp)",
+        title=f"Pressure and rebound windows by year, {date_span(span)}",
+        source=source_text(study.provenance, [study.small, study.large]), ax=ax)
 
 
-def plot_rebound_sensitivity(study, table, ax=None):
-    """Mean relative rebound (pp) by rebound start date, end fixed (``table`` from
-    :meth:`smallcaps.taxloss.TurnOfYear.sensitivity`); the share of years small caps led is
-    written over each bar."""
-    ax = new_axes(ax, figsize=(10, 4))
-    vals = table["mean_rel_pct"]
-    bars = ax.bar(range(len(vals)), vals, color=[COLORS["up"] if v >= 0 else COLORS["down"]
-                                                 for v in vals], alpha=0.85)
-    for b, (_, row) in zip(bars, table.iterrows(), strict=True):
-        v = row["mean_rel_pct"] if row["mean_rel_pct"] == row["mean_rel_pct"] else 0.0
-        ax.annotate(f"{row['hit_rate']:.0%}", (b.get_x() + b.get_width() / 2, v),
-                    xytext=(0, 3 if v >= 0 else -10), textcoords="offset points",
-                    ha="center", fontsize=7.5)
-    ax.axhline(0, color="#333333", lw=0.8)
-    ax.set_xticks(range(len(vals)), list(table.index), fontsize=8)
-    ax.set_xlabel(f"rebound window start (end {study.windows['rebound'][1]})")
-    ax.set_ylabel(f"mean {study.small} minus {study.large} (pp)")
-    y = study.years
-    span = [y["pressure_first"].min(), y["rebound_last"].max()] if len(y) else []
-    ax.set_title(f"Rebound sensitivity to the start date, {date_span(span)}\n"
-                 "label = share of years small caps led", fontsize=11)
-    add_source(ax, source_text(study.provenance, [study.small, study.large]))
-    return ax
+def chart_rebound_sensitivity(sensitivity, ax: Axes | None = None) -> Axes:
+    """:func:`plot_rebound_sensitivity` of a :class:`~smallcaps.taxloss.ReboundSensitivity`."""
+    s = sensitivity
+    return plot_rebound_sensitivity(
+        s.table, xlabel=f"rebound window start (end {s.end})",
+        ylabel=f"mean {s.small} minus {s.large} (pp)",
+        title=f"Rebound sensitivity to the start date, {date_span(list(s.span))}\n"
+              "label = share of years small caps led",
+        source=source_text(s.provenance, [s.small, s.large]), ax=ax)
