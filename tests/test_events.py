@@ -1,16 +1,18 @@
-"""Tests for smallcaps.events: hand-computed cases, planted effects, no-look-ahead properties."""
+"""Tests for smallcaps.events: hand-computed cases, planted effects, no-look-ahead properties.
+
+The prose is tested in test_narrative_events.py, the charts in test_charts_events.py."""
 
 from __future__ import annotations
 
+import json
 import math
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from smallcaps import charts, events
+from smallcaps import events, page
 from smallcaps.errors import ParameterError, SmallcapsError
 
 
@@ -303,7 +305,7 @@ def test_study_windows_only_counted_when_complete():
     assert late in study.events.index
     row = study.to_frame().loc[late]
     assert np.isfinite(row["small_5d_pct"]) and math.isnan(row["small_21d_pct"])
-    t = study.summary()
+    t = study.table.loc["small"]
     assert t.loc[21, "n_events"] == t.loc[5, "n_events"] - 1
     # baseline counts: days with a z-score whose window is complete
     n_z = int(study.signal["z"].notna().sum())
@@ -313,13 +315,14 @@ def test_study_windows_only_counted_when_complete():
     early = small.index[700]
     expect = (small.iloc[721] / small.iloc[700] - 1) * 100
     assert study.to_frame().loc[early, "small_21d_pct"] == pytest.approx(expect)
-    le = study.latest_event()
+    le = study.latest_event
     assert le["date"] == late and le["days_since"] == 10
     assert le["windows"]["5"] == {"days_elapsed": 5, "complete": True,
                                   "return_pct": pytest.approx(
                                       (small.iloc[1494] / small.iloc[1489] - 1) * 100)}
     assert le["windows"]["21"]["days_elapsed"] == 10
     assert le["windows"]["21"]["complete"] is False
+    assert le["return_to_date_pct"] == pytest.approx((small.iloc[-1] / small.iloc[1489] - 1) * 100)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -368,119 +371,138 @@ def test_block_bootstrap_degenerate():
 
 
 # ---------------------------------------------------------------------------------------------
-# the study, its summary and its reading (both signs)
+# the study: its table, display tables, figures, paths and variants
 # ---------------------------------------------------------------------------------------------
 
 JUMPS = {p: 0.12 for p in range(400, 3800, 170)}
 
 
+def planted_study(drift_after: float, **options) -> events.DivergenceStudy:
+    """20 planted +12% jumps on SMALL, each followed by 63 days of ``drift_after`` a day."""
+    small, large = synthetic(n=4000, seed=21, jumps=JUMPS, drift_after=drift_after)
+    return events.divergence_study(events.spread_zscore(small, large),
+                                   forward_days=[21, 63], n_boot=500, **options)
+
+
 @pytest.fixture(scope="module")
 def strong_study():
-    small, large = synthetic(n=4000, seed=21, jumps=JUMPS, drift_after=0.004)
-    return events.divergence_study(events.spread_zscore(small, large),
-                                   forward_days=[21, 63], n_boot=500)
+    return planted_study(0.004)
 
 
-@pytest.fixture(scope="module")
-def weak_study():
-    small, large = synthetic(n=4000, seed=21, jumps=JUMPS, drift_after=-0.004)
-    return events.divergence_study(events.spread_zscore(small, large),
-                                   forward_days=[21, 63], n_boot=500)
-
-
-def test_summary_recovers_planted_post_event_drift(strong_study):
-    t = strong_study.summary()
+def test_table_recovers_planted_post_event_drift(strong_study):
+    t = strong_study.table.loc["small"]
     assert len(strong_study.events) >= len(JUMPS) - 1
     # 63 days of +0.4% a day on top of the market: about +29% vs a baseline far below
     assert t.loc[63, "mean_pct"] > 20
     assert t.loc[63, "diff_pp"] > 10
     assert t.loc[63, "ci_low_pp"] > 0 and t.loc[63, "p_value"] < 0.05
-    sp = strong_study.summary("spread")
+    sp = strong_study.table.loc["spread"]
     assert sp.loc[63, "mean_pct"] > 15
     assert sp.loc[63, "diff_pp"] > 10
-    stats = strong_study.stats()
-    assert set(stats) == {"21", "63"}
-    assert set(stats["63"]) == {"mean_pct", "median_pct", "hit_rate", "n"}
-    assert stats["63"]["n"] == t.loc[63, "n_events"]
-    assert 0 <= stats["63"]["hit_rate"] <= 1
+    # a negative planted drift turns the difference round
+    weak = planted_study(-0.004).table.loc["small"]
+    assert weak.loc[63, "diff_pp"] < -10 and weak.loc[63, "p_value"] < 0.05
 
 
-def test_reading_positive(strong_study):
-    text = strong_study.reading()
-    assert f"**{len(strong_study.events)} events**" in text
-    assert "above the drift" in text and "significant at 5%" in text
-    assert "beat its unconditional drift significantly" in text
-    assert "support the claim that small caps stay strong after they surge past" in text
-    assert "worse" not in text
+def test_figures_are_what_the_notebook_records(strong_study):
+    fig = strong_study.figures()
+    assert list(fig) == ["method", "events", "forward", "baseline", "forward_spread",
+                         "baseline_spread", "test", "latest", "latest_event"]
+    json.dumps(page.jsonable(fig))
+    t = strong_study.table.loc["small"]
+    assert set(fig["forward"]) == {"21", "63"}
+    assert fig["forward"]["63"] == {"mean_pct": t.loc[63, "mean_pct"],
+                                    "median_pct": t.loc[63, "median_pct"],
+                                    "hit_rate": t.loc[63, "hit_rate"],
+                                    "n": int(t.loc[63, "n_events"])}
+    assert fig["baseline"]["21"]["n"] == t.loc[21, "base_n"]
+    assert fig["baseline"]["21"]["mean_pct"] == t.loc[21, "base_mean_pct"]
+    sp = strong_study.table.loc["spread"]
+    assert fig["forward_spread"]["63"]["mean_pct"] == sp.loc[63, "mean_pct"]
+    assert fig["baseline_spread"]["63"]["median_pct"] == sp.loc[63, "base_median_pct"]
+    assert fig["test"]["63"] == {"diff_pp": t.loc[63, "diff_pp"],
+                                 "ci_low_pp": t.loc[63, "ci_low_pp"],
+                                 "ci_high_pp": t.loc[63, "ci_high_pp"],
+                                 "p_value": t.loc[63, "p_value"]}
+    assert fig["method"]["sigma"] == 3.0 and fig["method"]["std_method"] == "expanding"
+    assert fig["method"]["forward_days"] == [21, 63] and fig["method"]["small"] == "SMALL"
+    ev = strong_study.events
+    assert len(fig["events"]) == len(ev)
+    assert fig["events"][0] == {"date": ev.index[0], "z": ev["z"].iloc[0],
+                                "spread_pct": strong_study.signal.loc[ev.index[0],
+                                                                      "spread_pct"]}
+    sig = strong_study.signal
+    assert fig["latest"] == {"date": sig.index[-1], "spread_pct": sig["spread_pct"].iloc[-1],
+                             "z": pytest.approx(sig["spread_pct"].iloc[-1]
+                                                / sig["sd_pp"].iloc[-1])}
+    assert fig["latest_event"] == {"date": ev.index[-1], "z": ev["z"].iloc[-1]}
 
 
-def test_reading_shows_tiny_p_values_as_bound(strong_study):
-    t = strong_study.summary()
-    text = strong_study.reading()
-    if (t["p_value"] == 0).any():
-        assert "p < 0.001" in text
-    assert "p = 0.000" not in text
-    assert "Relative to LARGE after events" in text
+def test_latest(strong_study):
+    lt = strong_study.latest
+    sig = strong_study.signal
+    assert lt["date"] == sig.index[-1]
+    assert lt["sd_pp"] == pytest.approx(sig["sd_pp"].iloc[-1])
+    assert lt["beyond"] is (lt["z"] > 3.0)
+    assert strong_study.asof == sig.index[-1]
+    q = strong_study.qualifying
+    assert len(q) == sig["z"].notna().sum()
+    assert int(q.sum()) == strong_study.events["cluster_days"].sum()
 
 
-def test_reading_negative(weak_study):
-    t = weak_study.summary()
-    assert t.loc[63, "diff_pp"] < -10 and t.loc[63, "p_value"] < 0.05
-    text = weak_study.reading()
-    assert "below the drift" in text
-    assert "significantly *worse*" in text and "contradict" in text
-    assert "support the claim" not in text
+def test_display_tables(strong_study):
+    et = strong_study.summary("events")
+    assert len(et) == len(strong_study.events)
+    assert et.index[0] == f"{strong_study.events.index[0]:%Y-%m-%d}"
+    assert ("SMALL forward return (%)", "63d") in et.columns
+    assert ("SMALL − LARGE forward (pp)", "21d") in et.columns
+    first = strong_study.to_frame().iloc[0]
+    assert et.iloc[0][("SMALL forward return (%)", "63d")] == round(first["small_63d_pct"], 2)
+    st_ = strong_study.summary()
+    t = strong_study.table.loc["small"]
+    assert list(st_.index) == ["21 days", "63 days"]
+    assert st_.loc["63 days", ("after events", "up (%)")] == round(t.loc[63, "hit_rate"] * 100)
+    lo, hi = t.loc[63, "ci_low_pp"], t.loc[63, "ci_high_pp"]
+    assert st_.loc["63 days", ("events − all days", "95% CI (pp)")] == f"{lo:+.1f} to {hi:+.1f}"
+    assert ("all days", "mean (pp)") in strong_study.summary("spread").columns
+    with pytest.raises(ParameterError, match="which"):
+        strong_study.summary("large")
 
 
-def test_reading_not_significant_and_in_sample_warning():
-    small, large = synthetic(n=3000, seed=4, jumps={1000: 0.12, 2000: 0.12})
-    study = events.divergence_study(events.spread_zscore(small, large, std_method="full"),
-                                    forward_days=[21], n_boot=200)
-    text = study.reading()
-    assert "IN-SAMPLE" in text and "look-ahead" in text
-    n = int(study.summary().loc[21, "n_events"])
-    if n < events.MIN_EVENTS_TO_TEST:
-        assert "too few events" in text
-    no_events = events.divergence_study(events.spread_zscore(small, large), sigma=50,
-                                        forward_days=[21], n_boot=50)
-    assert no_events.events.empty
-    assert "No event" in no_events.reading()
-    assert no_events.latest_event() is None
-    assert "no event" in no_events.describe_latest()
-    assert no_events.to_frame().empty and no_events.event_list() == []
-    assert "No event" in no_events.describe_paths()
-    assert no_events.paths(max_days=3)["n_events"].eq(0).all()
-    assert "0 at 50σ" in no_events.describe_sensitivity(no_events.sensitivity([50.0]))
-    for ax in (charts.plot_divergence_zscore(no_events), charts.plot_event_paths(no_events)):
-        plt.close(ax.figure)
-
-
-def test_paths_start_at_zero_and_match_summary(strong_study):
+def test_paths_start_at_zero_and_match_the_table(strong_study):
     p = strong_study.paths(max_days=63)
     assert p.loc[0, "event_mean"] == 0 and p.loc[0, "baseline"] == 0
-    t = strong_study.summary()
+    t = strong_study.table.loc["small"]
     assert p.loc[63, "event_mean"] == pytest.approx(t.loc[63, "mean_pct"])
     assert p.loc[63, "baseline"] == pytest.approx(t.loc[63, "base_mean_pct"])
     assert p.loc[63, "band_low"] < p.loc[63, "event_mean"] < p.loc[63, "band_high"]
+    assert p.loc[0, "n_events"] == len(strong_study.events)
     ps = strong_study.paths("spread", max_days=21)
     assert ps.loc[21, "event_mean"] == pytest.approx(
-        strong_study.summary("spread").loc[21, "mean_pct"])
-    assert "outside" in strong_study.describe_paths()
+        strong_study.table.loc["spread"].loc[21, "mean_pct"])
 
 
 def test_sensitivity_counts_fall_with_threshold(strong_study):
-    tab = strong_study.sensitivity([2.0, 3.0, 4.0])
-    assert list(tab.index) == [2.0, 3.0, 4.0]
+    var = strong_study.sensitivity([2.0, 3.0, 4.0])
+    assert isinstance(var, events.Variants) and var.by == "sigma" and var.horizons == (21, 63)
+    tab = var.to_frame()
+    assert list(tab.index) == [2.0, 3.0, 4.0] and tab.index.name == "sigma"
     assert tab["n_events"].is_monotonic_decreasing
     assert tab.loc[3.0, "n_events"] == len(strong_study.events)
-    assert tab.loc[3.0, "diff_63d_pp"] == pytest.approx(strong_study.summary().loc[63, "diff_pp"])
-    vt = events.variants_table(tab)
+    t = strong_study.table.loc["small"]
+    assert tab.loc[3.0, "diff_63d_pp"] == pytest.approx(t.loc[63, "diff_pp"])
+    assert tab.loc[3.0, "n_63d"] == t.loc[63, "n_events"]
+    assert tab.loc[3.0, "p_21d"] == t.loc[21, "p_value"]
+    vt = var.summary()
     assert list(vt.index) == ["2σ", "3σ", "4σ"]
     assert vt.loc["3σ", ("63 days", "vs all days (pp)")] == round(tab.loc[3.0, "diff_63d_pp"], 2)
     assert vt.loc["4σ", ("", "events")] == tab.loc[4.0, "n_events"]
-    text = strong_study.describe_sensitivity(tab)
-    assert "above the drift at every threshold" in text
-    assert f"{int(tab.loc[2.0, 'n_events'])} at 2σ" in text
+    fig = var.figures()
+    assert list(fig) == ["sensitivity"] and list(fig["sensitivity"]) == ["2.0", "3.0", "4.0"]
+    assert fig["sensitivity"]["3.0"]["n_events"] == tab.loc[3.0, "n_events"]
+    assert fig["sensitivity"]["3.0"]["mean_63d_pct"] == t.loc[63, "mean_pct"]
+    spread = strong_study.sensitivity([3.0], which="spread").to_frame()
+    assert spread.loc[3.0, "mean_63d_pct"] == strong_study.table.loc["spread"].loc[63, "mean_pct"]
 
 
 def test_rerun_and_compare_methods(strong_study):
@@ -497,79 +519,30 @@ def test_rerun_and_compare_methods(strong_study):
     pd.testing.assert_frame_equal(full.table, direct.table)
     with pytest.raises(ParameterError, match="cannot change"):
         strong_study.rerun(window=3)
-    tab = strong_study.compare_methods()
+    var = strong_study.compare_methods()
+    tab = var.table
+    assert var.by == "std_method" and var.name == "methods"
     assert list(tab.index) == ["expanding", "rolling", "full"]
     assert tab.loc["expanding", "n_events"] == len(strong_study.events)
     assert tab.loc["full", "n_events"] == len(full.events)
-    text = strong_study.describe_methods(tab)
-    assert "full-sample (in-sample, look-ahead)" in text
-    assert f"{len(strong_study.events)} events" in text
+    assert list(var.figures()["methods"]) == ["expanding", "rolling", "full"]
+    assert list(var.summary().index) == ["expanding", "rolling", "full"]
+    with pytest.raises(ParameterError, match="std_method"):
+        strong_study.compare_methods(["ewm"])
 
 
-def test_describe_methods_counts_difference():
-    small, large = synthetic(n=2500, seed=4, jumps={900: 0.12, 1800: 0.12})
-    st_ = events.divergence_study(events.spread_zscore(small, large), forward_days=[21],
-                                  n_boot=50)
-    tab = pd.DataFrame({"n_events": [5, 7], "diff_21d_pp": [1.0, -2.0], "p_21d": [0.5, 0.01]},
-                       index=pd.Index(["expanding", "full"], name="std_method"))
-    text = st_.describe_methods(tab)
-    assert "2 more events" in text
-    assert "+1.0 pp vs the drift at 21 days, not significant" in text
-    assert "-2.0 pp vs the drift at 21 days, significant (p = 0.010)" in text
-    tab.loc["full", "n_events"] = 4
-    assert "1 fewer event than" in st_.describe_methods(tab)
-
-
-def test_display_tables(strong_study):
-    et = strong_study.events_table()
-    assert len(et) == len(strong_study.events)
-    assert et.index[0] == f"{strong_study.events.index[0]:%Y-%m-%d}"
-    assert ("SMALL forward return (%)", "63d") in et.columns
-    first = strong_study.to_frame().iloc[0]
-    assert et.iloc[0][("SMALL forward return (%)", "63d")] == round(first["small_63d_pct"], 2)
-    st_ = strong_study.summary_table()
-    t = strong_study.summary()
-    assert list(st_.index) == ["21 days", "63 days"]
-    assert st_.loc["63 days", ("after events", "up (%)")] == round(t.loc[63, "hit_rate"] * 100)
-    lo, hi = t.loc[63, "ci_low_pp"], t.loc[63, "ci_high_pp"]
-    assert st_.loc["63 days", ("events − all days", "95% CI (pp)")] == f"{lo:+.1f} to {hi:+.1f}"
-    assert ("all days", "mean (pp)") in strong_study.summary_table("spread").columns
-
-
-def test_latest_and_event_list(strong_study):
-    lt = strong_study.latest()
-    sig = strong_study.signal
-    assert lt["date"] == sig.index[-1]
-    assert lt["spread_pct"] == pytest.approx(sig["spread_pct"].iloc[-1])
-    assert lt["z"] == pytest.approx(sig["spread_pct"].iloc[-1] / sig["sd_pp"].iloc[-1])
-    lst = strong_study.event_list()
-    assert len(lst) == len(strong_study.events)
-    assert set(lst[0]) == {"date", "spread_pct", "z"}
-    assert lst[0]["date"] == strong_study.events.index[0]
-    assert "As of" in strong_study.describe_latest()
-    assert "events" in strong_study.describe_events()
-
-
-def test_record_helpers(strong_study):
-    lt = strong_study.latest_record()
-    assert set(lt) == {"date", "spread_pct", "z"} and lt["z"] == strong_study.latest()["z"]
-    ev = strong_study.latest_event_record()
-    assert ev == {"date": strong_study.events.index[-1], "z": strong_study.events["z"].iloc[-1]}
-    test = strong_study.test_record()
-    assert list(test) == ["21", "63"]
-    assert test["63"]["diff_pp"] == strong_study.summary().loc[63, "diff_pp"]
-    assert set(test["21"]) == {"diff_pp", "ci_low_pp", "ci_high_pp", "p_value"}
-    sens = strong_study.sensitivity([2.0, 3.0])
-    rec = events.variants_record(sens)
-    assert list(rec) == ["2.0", "3.0"]
-    assert rec["3.0"]["n_events"] == sens.loc[3.0, "n_events"]
-
-
-def test_latest_event_record_is_none_without_events():
-    small, large = synthetic(n=600, seed=3)
-    study = events.divergence_study(events.spread_zscore(small, large), sigma=50.0,
+def test_study_without_events():
+    small, large = synthetic(n=3000, seed=4, jumps={1000: 0.12, 2000: 0.12})
+    study = events.divergence_study(events.spread_zscore(small, large), sigma=50,
                                     forward_days=[21], n_boot=50)
-    assert study.events.empty and study.latest_event_record() is None
+    assert study.events.empty
+    assert study.latest_event is None
+    fig = study.figures()
+    assert fig["events"] == [] and fig["latest_event"] is None
+    assert fig["forward"]["21"]["n"] == 0 and math.isnan(fig["forward"]["21"]["mean_pct"])
+    assert study.to_frame().empty and study.summary("events").empty
+    assert study.paths(max_days=3)["n_events"].eq(0).all()
+    assert study.sensitivity([50.0]).table.loc[50.0, "n_events"] == 0
 
 
 def test_divergence_study_bad_input():
@@ -581,23 +554,3 @@ def test_divergence_study_bad_input():
         events.divergence_study(sig, forward_days=[-5])
     with pytest.raises(ParameterError, match="direction"):
         events.divergence_study(sig, direction="sideways")
-
-
-# ---------------------------------------------------------------------------------------------
-# charts
-# ---------------------------------------------------------------------------------------------
-
-def test_charts_have_titles_labels_and_source(strong_study):
-    ax = charts.plot_divergence_zscore(strong_study)
-    assert charts.date_span(strong_study.signal["z"].dropna().index) in ax.get_title()
-    assert "z-score" in ax.get_ylabel()
-    labels = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert any(f"n={len(strong_study.events)}" in s for s in labels)
-    assert any(t.get_text().startswith("Source:") for t in ax.texts)
-    plt.close(ax.figure)
-    for which, unit in (("small", "(%)"), ("spread", "(pp)")):
-        ax = charts.plot_event_paths(strong_study, which)
-        assert unit in ax.get_ylabel()
-        assert "trading days" in ax.get_xlabel()
-        assert any(t.get_text().startswith("Source:") for t in ax.texts)
-        plt.close(ax.figure)
