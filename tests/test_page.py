@@ -133,3 +133,30 @@ def test_collect_records_reads_what_record_wrote():
             page.RECORD_MIMETYPE: json.dumps({"name": "b", "value": [1, 2]})})]
     nb.cells = [cell]
     assert page.collect_records(nb) == {"a": 1, "b": [1, 2]}
+
+
+HOSTILE = '<img src=x onerror=alert(3)>'
+
+
+@pytest.mark.parametrize("text, shown", [
+    (f"**{HOSTILE}** fell 2.1%", "**&lt;img src=x onerror=alert(3)&gt;** fell 2.1%"),
+    ("<script>alert(1)</script>", "&lt;script&gt;alert(1)&lt;/script&gt;"),
+    ("p < 0.001 & t > 2", "p &lt; 0.001 &amp; t &gt; 2"),
+    ("[click](javascript:alert(1)) now", "click now"),
+    ("![x](http://evil/x.png)", "x"),
+    ("see [the test](#the-test)", "see [the test](#the-test)"),
+    ("- `RUT/SPX` *rose*", "- `RUT/SPX` *rose*"),
+])
+def test_safe_markdown_escapes_html_and_outside_links(text, shown):
+    assert page.safe_markdown(text) == shown
+
+
+def test_say_renders_hostile_names_without_a_live_tag(capsys):
+    """What a page shows goes through nbconvert's Markdown renderer: no tag survives."""
+    from nbconvert.filters.markdown_mistune import markdown2html_mistune
+
+    page.say(f"The series **{HOSTILE}** and <b>bold</b> [x](javascript:alert(1)).")
+    printed = capsys.readouterr().out
+    rendered = markdown2html_mistune(printed)
+    assert "<img" not in rendered and "<b>" not in rendered and "javascript:" not in rendered
+    assert "&lt;img src=x onerror=alert(3)&gt;" in rendered and "<strong>" in rendered

@@ -28,6 +28,7 @@ __all__ = [
     "record_figures",
     "collect_records",
     "say",
+    "safe_markdown",
     "table",
     "format_table",
     "gallery",
@@ -123,18 +124,51 @@ def record_figures(result) -> dict:
     return {name: record(name, value) for name, value in figures.items()}
 
 
+_LINK = None
+
+
+def safe_markdown(markdown: str) -> str:
+    """Generated prose made safe to render: the one place where text that carries values from
+    data, the catalog or parameters enters Markdown.
+
+    HTML is escaped (``<``, ``>``, ``&``), so a series named ``<img src=x onerror=...>`` shows
+    as text and never becomes a tag; Markdown links and images are kept only when they point
+    inside the page (``[text](#anchor)``), others become their text.  Markdown emphasis, code
+    spans and lists are kept: prose is written in them.
+    """
+    import html
+    import re
+
+    global _LINK
+    if _LINK is None:
+        # [label](target "title"), one level of parentheses inside the target allowed
+        _LINK = re.compile(r"!?\[([^\]]*)\]\(\s*((?:[^()\s]|\([^()]*\))*)"
+                           r"(?:[^()]|\([^()]*\))*\)")
+    text = html.escape(str(markdown), quote=False)
+
+    def link(m: re.Match) -> str:
+        label, target = m.group(1), m.group(2)
+        if target.startswith("#") and not m.group(0).startswith("!"):
+            return f"[{label}]({target})"
+        return label
+
+    return _LINK.sub(link, text)
+
+
 def say(markdown: str) -> None:
-    """Display generated prose (Markdown) in the notebook; in plain Python, print it."""
+    """Display generated prose (Markdown, made safe by :func:`safe_markdown`) in the notebook;
+    in plain Python, print it."""
+    text = safe_markdown(markdown)
     try:
         from IPython import get_ipython
         from IPython.display import Markdown, display
     except ImportError:  # pragma: no cover
-        print(markdown)
+        print(text)
         return
     if get_ipython() is not None:
-        display(Markdown(markdown))
+        display(Markdown(text))
     else:
-        print(markdown)
+        print(text)
 
 
 def _pretty_label(name: str) -> str:
