@@ -38,6 +38,7 @@ def test_notebook_01_on_real_data_as_of_a_friday(shared_market, tmp_path):
     # full-sample weekly 1990..2024-11: positive, significant slope (against the claim)
     assert 1.0 < rec["beta_per_100bp_pct"] < 3.0
     assert rec["beta_tstat_hac"] > 3
+    assert round(rec["beta_per_100bp_pct"], 2) == 1.96 and round(rec["beta_tstat_hac"], 2) == 5.29
     assert 0.005 < rec["r_squared"] < 0.05
     assert rec["r_squared"] == pytest.approx(rec["corr_full"] ** 2, rel=1e-9)
     assert -1 <= rec["corr_rolling_latest"] <= 1
@@ -51,11 +52,15 @@ def test_notebook_01_on_real_data_as_of_a_friday(shared_market, tmp_path):
         assert 0 <= rec[key] <= 1
 
 
-def test_notebook_01_runs_monthly_on_dgs2_to_the_latest_date(shared_market, tmp_path):
+def test_notebook_01_runs_monthly_on_dgs2_at_the_default_asof(shared_market, tmp_path):
     rec = run_notebook(NB, tmp_path, source="csv", data_dir=str(shared_market),
                        yield_series="DGS2", freq="M", window=24, regime_periods=3)
     assert KEYS <= set(rec)
-    # latest common RUT/SPX date is 2026-02-23; DGS2 that day from the CSV
+    # blank asof: the kit's rule, the last complete RUT and SPX bar.  RUT's 2026-02-23 row is a
+    # provisional snapshot (Volume 0), so the as-of is Friday 2026-02-20; DGS2 that day (3.48)
     dgs2 = _close(shared_market / "DGS2.csv", "DGS2")
-    assert rec["yield_last"] == dgs2.loc["2026-02-23"]
+    assert rec["yield_last"] == dgs2.loc["2026-02-20"] == 3.48
+    assert rec["yield_change_1w_bp"] == pytest.approx(
+        (dgs2.loc["2026-02-20"] - dgs2.loc["2026-02-13"]) * 100)
+    assert rec["provenance"]["RUT"]["last"] == "2026-02-20"
     assert sum(r["n"] for r in rec["regimes"].values()) > 400

@@ -88,6 +88,8 @@ def test_format_table_units_counts_and_orientation():
     dated = page.format_table(pd.DataFrame({"first": pd.to_datetime(["2024-12-02"]),
                                             "n": [3.0]}))
     assert dated.loc[0, "first"] == "2024-12-02"  # dates stay dates, not nanoseconds
+    mixed = page.format_table(pd.DataFrame({"value": [1.23456, "+4 bp"]}, dtype=object))
+    assert mixed["value"].tolist() == [1.23456, "+4 bp"]  # text mixed in: left as it is
     by_row = page.format_table(by_col.T)
     assert list(by_row.index) == list(out.columns)  # statistics as rows stay rows
 

@@ -1,19 +1,20 @@
 """Tests for smallcaps.rates (notebook 01): planted effects, alignment, regimes, no look-ahead,
-errors, generated prose for both signs, and real-data values."""
+errors, the results protocol, and real-data values.  The prose is tested in
+test_narrative_rates.py, the charts in test_charts_rates.py."""
 
 from __future__ import annotations
 
 import math
 import shutil
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from smallcaps import charts, data, rates
+from smallcaps import data, fmt, rates
 from smallcaps.errors import ParameterError, SmallcapsError
+from smallcaps.stats import hac_maxlags
 
 
 def weekly_frame(n=1000, slope=-3.0, seed=0, start="2000-01-07", noise=1.5, ar=0.0, lead=0):
@@ -57,7 +58,7 @@ def holiday_frame():
 
 def test_weekly_alignment_uses_friday_closes_and_handles_holiday_fridays():
     df = holiday_frame()
-    a = rates.align_periods(df, "RUT", "SPX", "DGS10", "W-FRI")
+    a = rates.align_periods(df, ("RUT", "SPX"), "DGS10", "W-FRI")
     assert list(a.index) == list(pd.to_datetime(
         ["2024-03-22", "2024-03-28", "2024-04-05", "2024-04-12", "2024-04-19"]))
     # Good Friday: equity close from Thursday; the Friday yield fixing is NOT paired with it
@@ -102,10 +103,10 @@ def test_monthly_alignment_takes_last_trading_day():
 # ---- regression -------------------------------------------------------------------------------
 
 def test_hac_lag_rule():
-    assert rates.hac_maxlags(100) == 4
-    assert rates.hac_maxlags(1886) == math.floor(4 * (18.86) ** (2 / 9))
-    assert rates.hac_maxlags(1886) == 7
-    assert rates.hac_maxlags(5) >= 1
+    assert hac_maxlags(100) == 4
+    assert hac_maxlags(1886) == math.floor(4 * (18.86) ** (2 / 9))
+    assert hac_maxlags(1886) == 7
+    assert hac_maxlags(5) >= 1
 
 
 @pytest.mark.parametrize("slope", [-3.0, 2.0])
@@ -114,7 +115,7 @@ def test_planted_slope_recovered_within_its_band(slope):
     f = res.fit
     assert f.ci_low < slope < f.ci_high
     assert f.slope == pytest.approx(slope, abs=0.6)
-    assert f.n == 1000 and f.maxlags == rates.hac_maxlags(1000)
+    assert f.n == 1000 and f.maxlags == hac_maxlags(1000)
     assert np.sign(f.t_hac) == np.sign(slope) and abs(f.t_hac) > 5
     # slope in pp per +100 bp: the same number straight from numpy
     a = res.sample
@@ -293,8 +294,8 @@ def test_latest_reading_hand_computed():
 
 
 def test_sample_reading_reports_holidays_and_a_stale_yield():
-    daily = rates.analyze(holiday_frame(), freq="D", window=5, regime_periods=2)
-    assert "1 days without a DGS10 value were left out" in daily.reading("sample")
+    daily = rates.analyze(holiday_frame(), freq="D", window=5, regime=(2, 25))
+    assert "1 day without a DGS10 value was left out" in daily.reading("sample")
     # too short for Granger tests with 5 daily lags: NaN p-values, said in words
     assert daily.granger["p_value"].isna().all()
     assert "too few periods to test" in daily.reading()
@@ -360,7 +361,7 @@ def test_changing_csv_rows_after_asof_changes_nothing(shared_market, tmp_path):
         (changed / key).write_text("".join(out))
     figs = []
     for folder in (shared_market, changed):
-        df = data.load(["RUT", "SPX", "DGS10"], start="1990-01-01", end="2024-11-08",
+        df = data.load(["RUT", "SPX", "DGS10"], start="1990-01-01", asof="2024-11-08",
                        source="csv", data_dir=folder)
         figs.append(rates.analyze(df).figures())
     _same(*figs)
@@ -371,14 +372,16 @@ def test_changing_csv_rows_after_asof_changes_nothing(shared_market, tmp_path):
 
 @pytest.mark.parametrize("kwargs,match", [
     ({"yield_series": "RUT"}, "yield_series 'RUT' is a price series"),
-    ({"small": "DGS10", "yield_series": "DGS10"}, "small 'DGS10' is a yield series"),
+    ({"pair": ("DGS10", "SPX"), "yield_series": "DGS10"}, "small 'DGS10' is a yield series"),
     ({"window": 5000}, "window 5000 is longer than the sample"),
     ({"window": 2}, "window must be"),
     ({"freq": "Q"}, "freq 'Q' is not supported; valid: W-FRI"),
     ({"yield_series": "DGS2"}, "yield_series 'DGS2' is not a column"),
-    ({"regime_periods": 0}, "regime_periods must be"),
-    ({"regime_periods": 5000}, "regime_periods 5000 is not shorter than the sample"),
-    ({"regime_bp": -5}, "regime_bp must be"),
+    ({"regime": (0, 25)}, "regime_periods must be"),
+    ({"regime": (5000, 25)}, "regime_periods 5000 is not shorter than the sample"),
+    ({"regime": (13, -5)}, "regime_bp must be"),
+    ({"regime": 13}, "regime 13 must be a pair"),
+    ({"pair": "RUT"}, "pair 'RUT' must be two price series keys"),
 ])
 def test_clear_errors(kwargs, match):
     with pytest.raises(ParameterError, match=match) as info:
@@ -394,14 +397,14 @@ def test_too_short_sample_is_a_clear_error():
 
 def test_reading_part_is_checked():
     res = rates.analyze(weekly_frame(n=300))
-    with pytest.raises(ParameterError, match="part 'nope' is unknown"):
+    with pytest.raises(ParameterError, match="section 'nope' is unknown; valid: sample, levels"):
         res.reading("nope")
 
 
 # ---- results object and charts ----------------------------------------------------------------
 
 def test_summary_figures_and_frame():
-    res = rates.analyze(weekly_frame(n=300, seed=4), window=26, regime_periods=4, regime_bp=10)
+    res = rates.analyze(weekly_frame(n=300, seed=4), window=26, regime=(4, 10))
     figs = res.figures()
     assert set(figs) == {
         "yield_last", "yield_change_1w_bp", "yield_change_4w_bp", "relative_return_1w_pct",
@@ -413,41 +416,73 @@ def test_summary_figures_and_frame():
     assert figs["beta_per_100bp_pct"] == res.fit.slope
     assert figs["yield_last"] == pytest.approx(res.aligned["yield_pct"].iloc[-1])
     s = res.summary()
-    assert "slope per +100 bp" in s.index and "units" in s.columns
+    assert list(s.columns) == ["value", "units"]
+    assert s.loc["slope per +100 bp", "value"] == fmt.pp(res.fit.slope, 3)
+    assert s.loc["t-stat (Newey-West HAC)", "value"] == f"t = {res.fit.t_hac:.2f}"
+    assert s.loc["weekly periods (n)", "value"] == "300 weeks"
+    assert s.loc["verdict on the claim", "value"] == res.fit.verdict == "supports claim"
+    assert s.loc["yield change, 1 week", "value"] == fmt.bp(res.latest["yield_change_1w_bp"])
     frame = res.to_frame()
     assert {"rel_return_pct", "yield_change_bp", "corr", "beta", "regime"} <= set(frame.columns)
     assert len(frame) == len(res.aligned)
+    assert frame["regime"].notna().sum() == len(res.regime_labels)
 
 
-def test_charts_have_dated_titles_units_and_sources():
-    charts.use_style()
-    res = rates.analyze(weekly_frame(n=300, seed=4), window=26)
-    span = charts.date_span(res.sample.index)
-    for fn in (charts.plot_ratio_vs_yield, charts.plot_rolling_correlation,
-               charts.plot_rolling_beta, charts.plot_regimes, charts.plot_cross_correlation,
-               charts.plot_slopes):
-        ax = fn(res)
-        title = ax.get_title()
-        assert span[-10:] in title, (fn.__name__, title)
-        assert ax.get_ylabel() and ax.get_xlabel()
-        notes = [t.get_text() for t in ax.texts if t.get_text().startswith("Source:")]
-        assert notes, fn.__name__
-        plt.close("all")
-    ax = charts.plot_ratio_vs_yield(res)
-    assert ax.right_ax.yaxis_inverted()
-    assert "%" in ax.right_ax.get_ylabel()
-    plt.close("all")
-    ax = charts.plot_slopes(res, by="horizon")
-    assert len(ax.get_xticklabels()) == len(res.by_horizon)
-    plt.close("all")
-    with pytest.raises(ParameterError):
-        charts.plot_slopes(res, by="nope")
+def test_fit_keeps_the_statsmodels_results():
+    res = rates.analyze(weekly_frame(n=400, slope=-3.0, seed=6))
+    f = res.fit
+    assert f.conf_int() == pytest.approx((f.ci_low, f.ci_high), rel=1e-12)
+    lo90, hi90 = f.conf_int(alpha=0.10)
+    assert f.ci_low < lo90 < f.slope < hi90 < f.ci_high
+    assert f.results.params[1] == pytest.approx(f.slope)
+    assert f.results.cov_type == "HAC"
+    assert f.results.nobs == f.n == 400
+    empty = rates.fit_sensitivity(pd.Series([1.0, 2.0]), pd.Series([3.0, 4.0]))
+    assert empty.results is None and empty.verdict == "too few data"
+    assert all(math.isnan(v) for v in empty.conf_int())
+
+
+def test_display_tables_and_derived_facts():
+    res = rates.analyze(weekly_frame(n=520, slope=-3.0, seed=13), window=26, regime=(4, 10))
+    periods = res.table("periods")
+    assert list(periods.columns[:3]) == ["from", "to", "n"]
+    assert periods["slope, pp per +100 bp"].tolist() == pytest.approx(
+        res.by_period["slope_pct_per_100bp"].round(3).tolist())
+    regimes = res.table("regimes")
+    assert regimes.loc["falling", "small ahead, % of periods"] == pytest.approx(
+        round(res.regimes.loc["falling", "hit_rate"] * 100, 1))
+    assert list(res.table("granger").index) == ["DGS10 change -> relative return",
+                                                "relative return -> DGS10 change"]
+    assert "weeks" in res.table("horizons").columns
+    with pytest.raises(ParameterError, match="table 'nope' is unknown; valid: periods"):
+        res.table("nope")
+    # falling minus rising: the difference of the regime means and Welch's t of the two samples
+    fa, ri = res.regimes.loc["falling"], res.regimes.loc["rising"]
+    spread = res.regime_spread
+    assert spread["diff_pp"] == pytest.approx(fa["mean_rel_return_pct"] - ri["mean_rel_return_pct"])
+    assert spread["t"] == pytest.approx(spread["diff_pp"] / math.sqrt(fa["se_pct"] ** 2
+                                                                    + ri["se_pct"] ** 2))
+    # the ratio and yield moves over the whole sample and the last year, by hand
+    a = res.aligned
+    moves = res.level_moves
+    ratio = a["small"] / a["large"]
+    assert moves.loc["full", "ratio_change_pct"] == pytest.approx(
+        (ratio.iloc[-1] / ratio.iloc[0] - 1) * 100)
+    year = a.loc[a.index >= a.index[-1] - pd.DateOffset(years=1)]
+    assert moves.loc["last year", "start"] == year.index[0]
+    assert moves.loc["last year", "yield_change_bp"] == pytest.approx(
+        (year["yield_pct"].iloc[-1] - year["yield_pct"].iloc[0]) * 100)
+    r = res.rolling.dropna()
+    assert res.rolling_shares["corr_negative"] == pytest.approx((r["corr"] < 0).mean())
+    assert res.rolling_shares["beta_below_zero"] == pytest.approx((r["beta_high"] < 0).mean())
+    assert res.xcorr_band == pytest.approx(1.96 / math.sqrt(len(res.sample)))
+    assert res.fallbacks == 0  # Friday-only synthetic data: every yield is the close's own day
 
 
 # ---- real data --------------------------------------------------------------------------------
 
 def test_real_data_weekly_dgs10(shared_market):
-    df = data.load(["RUT", "SPX", "DGS10"], start="1990-01-01", end="2024-11-08",
+    df = data.load(["RUT", "SPX", "DGS10"], start="1990-01-01", asof="2024-11-08",
                    source="csv", data_dir=shared_market)
     res = rates.analyze(df)
     lt = res.latest
@@ -461,6 +496,31 @@ def test_real_data_weekly_dgs10(shared_market):
     assert a.loc["2022-11-11", "yield_date"] == pd.Timestamp("2022-11-10")
     assert (a.index >= a["yield_date"]).all()
     # Weekly, 1990-2024: the slope is positive and significant (the data contradicts the claim)
-    assert res.fit.n > 1800 and res.fit.maxlags == 7
+    assert res.fit.n == 1818 and res.fit.maxlags == 7
     assert res.fit.slope > 0 and res.fit.t_hac > 1.96
+    assert round(res.fit.slope, 2) == 1.96 and round(res.fit.t_hac, 2) == 5.29
     assert "contradicts the claim" in res.reading("fit")
+
+
+def test_real_data_default_asof_pins(shared_market):
+    """Blank as-of is the kit's rule: RUT's 2026-02-23 row is provisional, so the sample ends on
+    Friday 2026-02-20 (n 1,885).  The slope and its HAC t are the audited values."""
+    df = data.load(["RUT", "SPX", "DGS10"], start="1990-01-01", source="csv",
+                   data_dir=shared_market)
+    res = rates.analyze(df)
+    assert res.sample.index[-1] == pd.Timestamp("2026-02-20")
+    assert res.fit.n == 1885 and res.fit.maxlags == 7
+    assert round(res.fit.slope, 2) == 1.80
+    assert round(res.fit.t_hac, 2) == 4.79
+    assert round(res.fit.t_plain, 2) == 6.56
+    assert res.fit.verdict == "contradicts claim"
+    lt = res.latest
+    assert lt["yield_last"] == 4.08
+    assert lt["yield_change_1w_bp"] == pytest.approx(4.0)
+    assert lt["yield_change_4w_bp"] == pytest.approx(-16.0)
+    # counting the provisional bar (the notebook's old behaviour) adds the week to 2026-02-23
+    old = rates.analyze(data.load(["RUT", "SPX", "DGS10"], start="1990-01-01", source="csv",
+                                  data_dir=shared_market, provisional=True))
+    assert old.sample.index[-1] == pd.Timestamp("2026-02-23") and old.fit.n == 1886
+    assert round(old.fit.slope, 2) == 1.80 and round(old.fit.t_hac, 2) == 4.79
+    assert old.latest["yield_last"] == 4.03

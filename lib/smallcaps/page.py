@@ -213,8 +213,8 @@ def format_table(frame: pd.DataFrame, decimals: int = 2) -> pd.DataFrame:
             out[col] = out[col].dt.strftime("%Y-%m-%d")
             continue
         values = pd.to_numeric(out[col], errors="coerce")
-        if values.isna().all() and out[col].notna().any():
-            continue  # text column
+        if (values.isna() & out[col].notna()).any():
+            continue  # text (or text mixed with numbers): shown as it is
         if "hit_rate" in name:
             out[col] = (values * 100).round(0).astype("Int64")
         elif name == "n" or name.endswith("_n") or name.endswith("_year") or name == "year":

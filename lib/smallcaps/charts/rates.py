@@ -1,8 +1,24 @@
-"""Charts of the rates study: ``plot_*`` functions return their Axes, never show or save."""
+"""Charts of the rates study (notebook 01).
+
+``plot_*`` functions take plain Series / DataFrames and keyword options and return their Axes;
+they never show or save.  ``chart_*(result, ...)`` adapters unpack a
+:class:`smallcaps.rates.RatesResult` and call them with its labels, dated title and source
+note.  Below zero is the claim's sign everywhere (falling yields, small caps ahead): negative
+slopes and correlations are drawn green (``COLORS["up"]``), positive ones red.
+
+Labels: ``small``, ``large`` and ``yield_name`` are series keys for axis labels; ``period``
+is ``"week"``, ``"month"`` or ``"day"``; ``source`` is the note written under the chart (none
+when omitted); ``dates`` gives the date span of the title for tables that have no dates.
+"""
 
 from __future__ import annotations
 
+import pandas as pd
+from matplotlib.axes import Axes
+
 from smallcaps.charts.base import COLORS, add_source, date_span, new_axes, source_text
+from smallcaps.errors import ParameterError
+from smallcaps.stats import T_CRIT
 
 __all__ = [
     "plot_ratio_vs_yield",
@@ -11,153 +27,235 @@ __all__ = [
     "plot_regimes",
     "plot_cross_correlation",
     "plot_slopes",
+    "chart_ratio_vs_yield",
+    "chart_rolling_correlation",
+    "chart_rolling_beta",
+    "chart_regimes",
+    "chart_cross_correlation",
+    "chart_slopes",
 ]
 
-
-def _rates_source(ax, result, keys=None):
-    k = keys or [v[0] for v in result.names.values()]
-    return add_source(ax, source_text(result.provenance, k))
+_SLOPES_BY = ("period", "horizon")
 
 
-def plot_ratio_vs_yield(result, ax=None):
-    """Small/large price ratio (rebased to 100) with the yield on an inverted right axis.
+def _finish(ax: Axes, title: str, source: str | None) -> Axes:
+    ax.set_title(title)
+    return add_source(ax, source) if source else ax
 
-    With the right axis inverted, the claim ("falling yields help small caps") would show as
-    the two lines moving together.  Returns the left Axes (the yield Axes is ``ax.right_ax``).
+
+def _dated(text: str, dates) -> str:
+    return text if dates is None else f"{text}, {date_span(dates)}"
+
+
+def plot_ratio_vs_yield(ratio: pd.Series, yield_pct: pd.Series, *, small: str = "small",
+                        large: str = "large", yield_name: str = "yield", period: str = "week",
+                        title: str | None = None, source: str | None = None,
+                        ax: Axes | None = None) -> Axes:
+    """Small/large price ratio (rebased to 100 at its first value) with the yield (%) on an
+    inverted right axis.
+
+    With the right axis inverted, the claim ("falling yields help small caps") shows as the
+    two lines moving together.  Returns the left Axes; the yield Axes is ``ax.right_ax``.
     """
     ax = new_axes(ax, figsize=(10, 4.5))
-    a = result.aligned
-    (s, s_name), (lg, l_name), (y, y_name) = (result.names[k] for k in ("small", "large", "yield"))
-    ratio = a["small"] / a["large"]
-    ratio = ratio / ratio.iloc[0] * 100.0
-    ax.plot(ratio.index, ratio, color=COLORS["small"], lw=1.2, label=f"{s}/{lg} ratio (left)")
-    ax.set_ylabel(f"{s}/{lg} ratio, rebased to 100")
+    r = ratio.dropna()
+    r = r / r.iloc[0] * 100.0
+    ax.plot(r.index, r, color=COLORS["small"], lw=1.2, label=f"{small}/{large} ratio (left)")
+    ax.set_ylabel(f"{small}/{large} ratio, rebased to 100")
     right = ax.twinx()
-    right.plot(a.index, a["yield_pct"], color=COLORS["yield"], lw=1.0, alpha=0.85,
-               label=f"{y} yield (right, inverted)")
+    right.plot(yield_pct.index, yield_pct, color=COLORS["yield"], lw=1.0, alpha=0.85,
+               label=f"{yield_name} yield (right, inverted)")
     right.invert_yaxis()
-    right.set_ylabel(f"{y} yield, % (inverted: up = lower yield)")
+    right.set_ylabel(f"{yield_name} yield, % (inverted: up = lower yield)")
     right.spines["right"].set_visible(True)
     right.grid(False)
     ax.right_ax = right
     lines = ax.get_lines() + right.get_lines()
     ax.legend(lines, [ln.get_label() for ln in lines], loc="upper left")
-    ax.set_title(f"{s_name} / {l_name} vs {y} yield (inverted), {date_span(a.index)}")
-    ax.set_xlabel(f"{result.period} ending")
-    return _rates_source(ax, result)
+    ax.set_xlabel(f"{period} ending")
+    default = f"{small} / {large} vs {yield_name} yield (inverted), {date_span(r.index)}"
+    return _finish(ax, title or default, source)
 
 
-def plot_rolling_correlation(result, ax=None):
-    """Rolling correlation of relative return with yield change, zero line and full-sample line.
-
-    Below zero is the claim's sign (falling yields, small caps ahead)."""
+def plot_rolling_correlation(rolling: pd.DataFrame, *, full: float | None = None,
+                             window: int = 52, small: str = "small", large: str = "large",
+                             yield_name: str = "yield", period: str = "week",
+                             title: str | None = None, source: str | None = None,
+                             ax: Axes | None = None) -> Axes:
+    """Rolling correlation (column ``corr``, -1..1) of relative return with yield change, a zero
+    line and the full-sample correlation ``full`` dashed; negative stretches (the claimed sign)
+    shaded green."""
     ax = new_axes(ax, figsize=(10, 4))
-    r = result.rolling["corr"].dropna()
-    s, lg, y = (result.names[k][0] for k in ("small", "large", "yield"))
+    r = rolling["corr"].dropna()
     ax.plot(r.index, r, color=COLORS["small"], lw=1.1,
-            label=f"rolling {result.window}-{result.period} correlation")
+            label=f"rolling {window}-{period} correlation")
     ax.axhline(0, color="black", lw=0.8)
-    ax.axhline(result.fit.corr, color=COLORS["neutral"], lw=0.9, ls="--",
-               label=f"full sample {result.fit.corr:+.2f}")
+    if full is not None:
+        ax.axhline(full, color=COLORS["neutral"], lw=0.9, ls="--",
+                   label=f"full sample {full:+.2f}")
     ax.fill_between(r.index, r, 0, where=r < 0, color=COLORS["up"], alpha=0.15,
                     label="negative: the claimed sign")
     ax.set_ylim(-1, 1)
     ax.set_ylabel("correlation (-1 to 1)")
-    ax.set_xlabel(f"end of {result.window}-{result.period} window")
-    ax.set_title(f"Rolling correlation: {s}-{lg} relative return vs {y} change, "
-                 f"{date_span(r.index)}")
+    ax.set_xlabel(f"end of {window}-{period} window")
     ax.legend(loc="lower left", ncols=3)
-    return _rates_source(ax, result)
+    default = (f"Rolling correlation: {small}-{large} relative return vs {yield_name} change, "
+               f"{date_span(r.index)}")
+    return _finish(ax, title or default, source)
 
 
-def plot_rolling_beta(result, ax=None):
-    """Rolling OLS beta (pp per +100 bp) with its 95 % band, zero line and full-sample slope."""
+def plot_rolling_beta(rolling: pd.DataFrame, *, full: float | None = None, window: int = 52,
+                      small: str = "small", large: str = "large", yield_name: str = "yield",
+                      period: str = "week", title: str | None = None, source: str | None = None,
+                      ax: Axes | None = None) -> Axes:
+    """Rolling OLS beta (column ``beta``, pp per +100 bp) with its 95 % band (``beta_low``,
+    ``beta_high``), a zero line and the full-sample slope ``full`` dashed."""
     ax = new_axes(ax, figsize=(10, 4))
-    r = result.rolling.dropna(subset=["beta"])
-    s, lg, y = (result.names[k][0] for k in ("small", "large", "yield"))
+    r = rolling.dropna(subset=["beta"])
     ax.fill_between(r.index, r["beta_low"], r["beta_high"], color=COLORS["small"], alpha=0.2,
                     lw=0, label="95% band (OLS s.e.)")
     ax.plot(r.index, r["beta"], color=COLORS["small"], lw=1.1,
-            label=f"rolling {result.window}-{result.period} beta")
+            label=f"rolling {window}-{period} beta")
     ax.axhline(0, color="black", lw=0.8)
-    ax.axhline(result.fit.slope, color=COLORS["neutral"], lw=0.9, ls="--",
-               label=f"full sample {result.fit.slope:+.2f}")
+    if full is not None:
+        ax.axhline(full, color=COLORS["neutral"], lw=0.9, ls="--",
+                   label=f"full sample {full:+.2f}")
     ax.set_ylabel("pp relative return per +100 bp")
-    ax.set_xlabel(f"end of {result.window}-{result.period} window")
-    ax.set_title(f"Rolling beta of {s}-{lg} relative return on {y} change, "
-                 f"{date_span(r.index)}")
+    ax.set_xlabel(f"end of {window}-{period} window")
     ax.legend(loc="lower left", ncols=3)
-    return _rates_source(ax, result)
+    default = (f"Rolling beta of {small}-{large} relative return on {yield_name} change, "
+               f"{date_span(r.index)}")
+    return _finish(ax, title or default, source)
 
 
-def plot_regimes(result, ax=None):
-    """Mean relative return per period in falling / neutral / rising yield regimes, ±1.96 s.e."""
+def plot_regimes(regimes: pd.DataFrame, *, regime: tuple[int, float] = (13, 25.0),
+                 small: str = "small", large: str = "large", yield_name: str = "yield",
+                 period: str = "week", dates=None, title: str | None = None,
+                 source: str | None = None, ax: Axes | None = None) -> Axes:
+    """Mean relative return per period (pp) in falling / neutral / rising yield regimes, with
+    ±1.96 standard errors; falling green, rising red.
+
+    ``regimes`` has one row per regime with ``mean_rel_return_pct``, ``se_pct``, ``n``,
+    ``hit_rate`` (0..1) and ``t``; ``regime`` is ``(regime_periods, regime_bp)`` for the axis
+    label.
+    """
     ax = new_axes(ax, figsize=(9, 4.5))
-    t = result.regimes
+    t = regimes
     colors = {"falling": COLORS["up"], "neutral": COLORS["neutral"], "rising": COLORS["down"]}
     x = list(range(len(t)))
-    ax.bar(x, t["mean_rel_return_pct"], yerr=1.96 * t["se_pct"], capsize=4,
+    err = T_CRIT * t["se_pct"].fillna(0)
+    ax.bar(x, t["mean_rel_return_pct"], yerr=T_CRIT * t["se_pct"], capsize=4,
            color=[colors.get(i, COLORS["neutral"]) for i in t.index], alpha=0.85)
-    bp, k = f"{result.regime_bp:g}", result.regime_periods
-    ax.set_xticks(x, list(t.index))
-    tops = t["mean_rel_return_pct"] + 1.96 * t["se_pct"].fillna(0)
-    bottoms = t["mean_rel_return_pct"] - 1.96 * t["se_pct"].fillna(0)
-    for xi, (name, row) in zip(x, t.iterrows(), strict=True):
+    ax.set_xticks(x, [str(i) for i in t.index])
+    for xi, (_, row), e in zip(x, t.iterrows(), err, strict=True):
         up = row["mean_rel_return_pct"] >= 0
         ax.annotate(f"n={int(row['n'])}, hit {row['hit_rate']:.0%}\nt={row['t']:+.2f}",
-                    xy=(xi, tops[name] if up else bottoms[name]), xytext=(0, 4 if up else -4),
-                    textcoords="offset points", ha="center", va="bottom" if up else "top",
-                    fontsize=8)
+                    xy=(xi, row["mean_rel_return_pct"] + (e if up else -e)),
+                    xytext=(0, 4 if up else -4), textcoords="offset points", ha="center",
+                    va="bottom" if up else "top", fontsize=8)
     ax.margins(y=0.25)
     ax.axhline(0, color="black", lw=0.8)
-    s, lg, y = (result.names[k_][0] for k_ in ("small", "large", "yield"))
-    ax.set_ylabel(f"mean {s}-{lg} relative return, pp per {result.period}")
-    ax.set_xlabel(f"{y} change over the trailing {k} {result.period}s: falling < -{bp} bp, "
+    k, bp = regime[0], f"{regime[1]:g}"
+    ax.set_ylabel(f"mean {small}-{large} relative return, pp per {period}")
+    ax.set_xlabel(f"{yield_name} change over the trailing {k} {period}s: falling < -{bp} bp, "
                   f"rising > +{bp} bp")
-    lab = result.regime_labels
-    ax.set_title(f"Relative return by yield regime (mean ± 1.96 s.e.), {date_span(lab.index)}")
-    return _rates_source(ax, result)
+    default = _dated("Relative return by yield regime (mean ± 1.96 s.e.)", dates)
+    return _finish(ax, title or default, source)
 
 
-def plot_cross_correlation(result, ax=None):
-    """Stem plot of corr(yield change at t, relative return at t + k) with a ±1.96/√n band."""
+def plot_cross_correlation(xcorr: pd.Series, *, n: int | None = None, small: str = "small",
+                           large: str = "large", yield_name: str = "yield",
+                           period: str = "week", dates=None, title: str | None = None,
+                           source: str | None = None, ax: Axes | None = None) -> Axes:
+    """Stem plot of corr(yield change at t, relative return at t + k) by lag k, with the
+    ±1.96/√n noise band (``n`` periods; default ``xcorr.attrs["n"]``, no band without it)."""
     ax = new_axes(ax, figsize=(9, 4))
-    x = result.xcorr
-    n = x.attrs.get("n", len(result.sample))
-    band = 1.96 / n ** 0.5
-    ax.axhspan(-band, band, color=COLORS["neutral"], alpha=0.15, label=f"±1.96/√n (n={n})")
-    ax.stem(x.index, x.to_numpy(), basefmt="k-")
-    s, lg, y = (result.names[k][0] for k in ("small", "large", "yield"))
-    ax.set_xlabel(f"lag k, {result.period}s (k > 0: {y} change leads the relative return)")
+    n = xcorr.attrs.get("n") if n is None else n
+    if n:
+        band = T_CRIT / n ** 0.5
+        ax.axhspan(-band, band, color=COLORS["neutral"], alpha=0.15,
+                   label=f"±1.96/√n (n={n})")
+    ax.stem(xcorr.index, xcorr.to_numpy(), basefmt="k-")
+    ax.set_xlabel(f"lag k, {period}s (k > 0: {yield_name} change leads the relative return)")
     ax.set_ylabel("correlation (-1 to 1)")
-    ax.set_title(f"Cross-correlation: {y} change vs {s}-{lg} relative return, "
-                 f"{date_span(result.sample.index)}")
-    ax.legend(loc="upper right")
-    return _rates_source(ax, result)
+    if n:
+        ax.legend(loc="upper right")
+    default = _dated(f"Cross-correlation: {yield_name} change vs {small}-{large} relative "
+                     "return", dates)
+    return _finish(ax, title or default, source)
 
 
-def plot_slopes(result, by: str = "period", ax=None):
-    """Slope (pp per +100 bp) with its 95 % HAC band per sub-period (``by="period"``) or per
-    horizon (``by="horizon"``); below zero is the claim's sign."""
-    table = {"period": result.by_period, "horizon": result.by_horizon}.get(by)
-    if table is None:
-        from smallcaps.errors import ParameterError
-
+def plot_slopes(table: pd.DataFrame, *, by: str = "period", yield_name: str = "yield",
+                period: str = "week", dates=None, title: str | None = None,
+                source: str | None = None, ax: Axes | None = None) -> Axes:
+    """Slope (column ``slope_pct_per_100bp``, pp per +100 bp) with its 95 % HAC band
+    (``ci_low``, ``ci_high``) per row of ``table``: sub-periods (``by="period"``) or horizons
+    (``by="horizon"``).  Negative slopes (the claimed sign) green, positive red."""
+    if by not in _SLOPES_BY:
         raise ParameterError(f"by {by!r} is not valid; use 'period' or 'horizon'")
     ax = new_axes(ax, figsize=(9, 4))
     t = table.dropna(subset=["slope_pct_per_100bp"])
     x = list(range(len(t)))
-    colors = [COLORS["up"] if v < 0 else COLORS["down"] for v in t["slope_pct_per_100bp"]]
     b = t["slope_pct_per_100bp"]
     ax.errorbar(x, b, yerr=[b - t["ci_low"], t["ci_high"] - b], fmt="none",
                 ecolor=COLORS["neutral"], capsize=4)
-    ax.scatter(x, b, color=colors, zorder=3)
+    ax.scatter(x, b, color=[COLORS["up"] if v < 0 else COLORS["down"] for v in b], zorder=3)
     ax.axhline(0, color="black", lw=0.8)
     ax.set_xticks(x, [str(i) for i in t.index])
-    y = result.names["yield"][0]
     ax.set_ylabel("slope, pp per +100 bp")
     ax.set_xlabel("sub-period" if by == "period" else
-                  f"horizon h (overlapping h-{result.period} changes)")
-    ax.set_title(f"Slope on {y} change by {by} (95% HAC band), "
-                 f"{date_span(result.sample.index)}")
-    return _rates_source(ax, result)
+                  f"horizon h (overlapping h-{period} changes)")
+    default = _dated(f"Slope on {yield_name} change by {by} (95% HAC band)", dates)
+    return _finish(ax, title or default, source)
+
+
+# ---- adapters: a RatesResult in, the chart notebook 01 shows out --------------------------
+
+def _labels(result, pair: bool = True) -> dict:
+    keys = {role: result.names[role][0] for role in ("small", "large", "yield")}
+    out = {"small": keys["small"], "large": keys["large"]} if pair else {}
+    return {**out, "yield_name": keys["yield"], "period": result.period,
+            "source": source_text(result.provenance, list(keys.values()))}
+
+
+def chart_ratio_vs_yield(result, ax: Axes | None = None) -> Axes:
+    """:func:`plot_ratio_vs_yield` of a rates result, titled with the series' long names."""
+    a = result.aligned
+    names = {role: result.names[role][1] for role in ("small", "large")}
+    title = (f"{names['small']} / {names['large']} vs {result.names['yield'][0]} yield "
+             f"(inverted), {date_span(a.index)}")
+    return plot_ratio_vs_yield(a["small"] / a["large"], a["yield_pct"], title=title, ax=ax,
+                               **_labels(result))
+
+
+def chart_rolling_correlation(result, ax: Axes | None = None) -> Axes:
+    """:func:`plot_rolling_correlation` of a rates result (full-sample line from its fit)."""
+    return plot_rolling_correlation(result.rolling, full=result.fit.corr, window=result.window,
+                                    ax=ax, **_labels(result))
+
+
+def chart_rolling_beta(result, ax: Axes | None = None) -> Axes:
+    """:func:`plot_rolling_beta` of a rates result (full-sample line from its fit)."""
+    return plot_rolling_beta(result.rolling, full=result.fit.slope, window=result.window,
+                             ax=ax, **_labels(result))
+
+
+def chart_regimes(result, ax: Axes | None = None) -> Axes:
+    """:func:`plot_regimes` of a rates result, dated by its labelled periods."""
+    return plot_regimes(result.regimes, regime=(result.regime_periods, result.regime_bp),
+                        dates=result.regime_labels.index, ax=ax, **_labels(result))
+
+
+def chart_cross_correlation(result, ax: Axes | None = None) -> Axes:
+    """:func:`plot_cross_correlation` of a rates result, dated by its sample."""
+    return plot_cross_correlation(result.xcorr, n=len(result.sample),
+                                  dates=result.sample.index, ax=ax, **_labels(result))
+
+
+def chart_slopes(result, by: str = "period", ax: Axes | None = None) -> Axes:
+    """:func:`plot_slopes` of a rates result: ``by="period"`` (decades) or ``"horizon"``."""
+    if by not in _SLOPES_BY:
+        raise ParameterError(f"by {by!r} is not valid; use 'period' or 'horizon'")
+    table = result.by_period if by == "period" else result.by_horizon
+    return plot_slopes(table, by=by, dates=result.sample.index, ax=ax,
+                       **_labels(result, pair=False))

@@ -1,0 +1,229 @@
+"""Prose of notebook 01 (smallcaps.narrative.rates) on hand-made results: the words follow the
+numbers (sign, significance, regimes, lead/lag, latest week) and the numbers are restated."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+import pytest
+from smallcaps import fmt
+from smallcaps.errors import ParameterError
+from smallcaps.narrative import rates as narrative
+
+
+def _fit(slope=1.8, t_hac=4.79, **kw):
+    base = {"slope": slope, "ci_low": slope - 0.74, "ci_high": slope + 0.74, "t_hac": t_hac,
+            "t_plain": 6.56, "maxlags": 7, "r_squared": 0.022, "corr": 0.15, "n": 1885}
+    base.update(kw)
+    base["significant"] = bool(np.isfinite(t_hac) and abs(t_hac) >= 1.96)
+    return SimpleNamespace(**base)
+
+
+def _table(rows):
+    """rows: label -> (slope, t_hac, verdict)."""
+    return pd.DataFrame({"slope_pct_per_100bp": [r[0] for r in rows.values()],
+                         "t_hac": [r[1] for r in rows.values()],
+                         "verdict": [r[2] for r in rows.values()]}, index=list(rows))
+
+
+def fake(**over):
+    """A duck-typed rates result with round, hand-picked numbers (weekly, RUT/SPX/DGS10)."""
+    idx = pd.date_range("1990-01-05", periods=12, freq="W-FRI")
+    aligned = pd.DataFrame({"yield_date": idx}, index=idx)
+    aligned.attrs["unmatched"] = 0
+    rolling = pd.DataFrame({"corr": [np.nan, 0.1, -0.22], "beta": [np.nan, 0.5, -1.25],
+                            "beta_low": [np.nan, -0.5, -2.5], "beta_high": [np.nan, 1.5, 0.0]},
+                           index=idx[-3:])
+    regimes = pd.DataFrame(
+        {"mean_rel_return_pct": [0.014, -0.051, 0.085], "hit_rate": [0.501, 0.486, 0.527],
+         "t": [0.21, -1.04, 1.2], "n": [579, 814, 480], "next_mean_pct": [0.09, -0.048, -0.009],
+         "next_t": [1.36, -0.98, -0.12]}, index=["falling", "neutral", "rising"])
+    xcorr = pd.Series([0.01, -0.02, 0.03, 0.15, -0.04, 0.02, -0.01],
+                      index=pd.RangeIndex(-3, 4, name="lag"))
+    granger = pd.DataFrame({"lags": [4, 4], "p_value": [0.845, 0.543]},
+                           index=["yield_to_relative", "relative_to_yield"])
+    latest = {"date": pd.Timestamp("2026-02-20"), "yield_date": pd.Timestamp("2026-02-20"),
+              "yield_last": 4.08, "yield_change_1w_bp": 4.0, "yield_change_4w_bp": -16.0,
+              "relative_return_1w_pct": -0.43, "corr_rolling_latest": -0.22,
+              "corr_percentile": 3.0}
+    moves = pd.DataFrame({"start": [idx[0], idx[6]], "end": [idx[-1], idx[-1]],
+                          "ratio_change_pct": [-19.96, 5.6], "yield_change_bp": [-391.0, -34.0]},
+                         index=["full", "last year"])
+    base = dict(
+        names={"small": ("RUT", "Russell 2000"), "large": ("SPX", "S&P 500"),
+               "yield": ("DGS10", "10-year Treasury yield")},
+        freq="W-FRI", period="week", adjective="weekly", window=52, regime_periods=13,
+        regime_bp=25.0, aligned=aligned, sample=aligned.iloc[1:], fallbacks=0, fit=_fit(),
+        by_period=_table({"1990s": (1.83, 3.06, "contradicts claim"),
+                          "2020s": (0.19, 0.17, "not significant")}),
+        by_horizon=_table({"1 week": (1.80, 4.79, "contradicts claim")}),
+        rolling=rolling, latest=latest, level_moves=moves,
+        rolling_shares={"corr_negative": 0.2, "beta_below_zero": 0.024, "beta_above_zero": 0.34},
+        regimes=regimes, regime_spread={"diff_pp": -0.071, "t": -0.72}, xcorr=xcorr,
+        xcorr_band=0.1, granger=granger,
+    )
+    base.update(over)
+    return SimpleNamespace(**base)
+
+
+def test_sections_and_unknown_section():
+    assert narrative.SECTIONS == ("sample", "levels", "fit", "periods", "horizons", "rolling",
+                                  "regimes", "leadlag", "latest")
+    full = narrative.read(fake())
+    heads = ["**Sample.**", "**Levels.**", "**Full sample", "**By sub-period**",
+             "**By horizon**", "**Rolling 52-week window.**", "**Regimes**", "**Lead/lag.**",
+             "**Latest, 2026-02-20.**"]
+    positions = [full.index(h) for h in heads]
+    assert positions == sorted(positions)
+    assert full.count("\n\n") == 8
+    with pytest.raises(ParameterError, match="section 'all' is unknown; valid: sample, levels"):
+        narrative.read(fake(), "all")
+
+
+@pytest.mark.parametrize("slope,t,words", [
+    (-2.0, -3.0, "**The data supports the claim**"),
+    (1.8, 4.79, "**The data contradicts the claim**"),
+    (-0.5, -1.95, "**No reliable link**: the slope is negative, the claimed sign,"),
+    (0.5, 1.0, "**No reliable link**: the slope is positive, against the claim,"),
+    (-0.5, -1.96, "**The data supports the claim**"),  # |t| = 1.96 is significant
+])
+def test_fit_verdict_follows_sign_and_significance(slope, t, words):
+    text = narrative.read(fake(fit=_fit(slope, t)), "fit")
+    assert words in text
+    assert f"went with a {slope:+.2f} pp RUT vs SPX relative return per week" in text
+    assert f"Newey-West t = {t:+.2f} with 7 lags, plain t = +6.56" in text
+    assert "(1,885 weekly periods)" in text
+    assert "10-year Treasury yield (DGS10)" in text
+    assert "explain 2.2% of the variance" in text and "a small share" in text
+
+
+def test_fit_without_data_and_with_a_large_r_squared():
+    text = narrative.read(fake(fit=_fit(np.nan, np.nan)), "fit")
+    assert text.endswith("Too few data for a verdict.")
+    text = narrative.read(fake(fit=_fit(-3.0, -8.0, r_squared=0.2)), "fit")
+    assert "explain 20.0% of the variance of weekly relative returns." in text
+    assert "small share" not in text
+
+
+def test_sub_periods_and_horizons_split_by_sign_and_significance():
+    text = narrative.read(fake(), "periods")
+    assert ("the slope is positive (against the claim) in every one: 1990s (+1.83, t +3.1), "
+            "2020s (+0.19, t +0.2)") in text
+    assert "no significant support anywhere; significant contradiction in 1990s." in text
+    mixed = _table({"1990s": (-2.0, -2.5, "supports claim"),
+                    "2000s": (1.0, 1.2, "not significant"),
+                    "2010s": (-0.4, -0.8, "not significant")})
+    text = narrative.read(fake(by_horizon=mixed), "horizons")
+    assert ("**the sign differs**: negative (the claimed sign) in 1990s (-2.00, t -2.5), 2010s "
+            "(-0.40, t -0.8); positive (against the claim) in 2000s (+1.00, t +1.2)") in text
+    assert "significant support in 1990s; no significant contradiction" in text
+    assert "overlapping changes over h weeks" in text
+    empty = _table({"1990s": (np.nan, np.nan, "too few data")})
+    assert "no sub-sample had enough data" in narrative.read(fake(by_period=empty), "periods")
+
+
+@pytest.mark.parametrize("diff,t,words", [
+    (0.3, 2.5, "significant; **consistent with the claim**"),
+    (-0.3, -1.96, "significant; **against the claim**: small caps did better while yields"),
+    (0.1, 1.5, "not significant; the claimed sign, but no evidence"),
+    (-0.071, -0.72, "not significant; the sign is against the claim"),
+])
+def test_regime_contrast_words(diff, t, words):
+    text = narrative.read(fake(regime_spread={"diff_pp": diff, "t": t}), "regimes")
+    assert words in text
+    assert f"Falling minus rising: {diff:+.3f} pp per week (t ≈ {t:+.2f}," in text
+    assert ("falling (yield down more than 25 bp): +0.014 pp per week, small caps ahead 50% of "
+            "the time, t = +0.21, n = 579") in text
+    assert "trailing 13 weeks" in text
+    assert "In the week *after* a labelled week: falling +0.090 pp (t = +1.36)" in text
+
+
+def test_regimes_with_an_empty_regime():
+    f = fake()
+    f.regimes.loc["rising", "n"] = 0
+    text = narrative.read(fake(regimes=f.regimes, regime_spread={"diff_pp": np.nan,
+                                                                  "t": np.nan}), "regimes")
+    assert "rising (yield up more than 25 bp): no periods" in text
+    assert text.endswith("Too few falling or rising periods to compare.")
+
+
+def test_lead_lag_names_the_largest_lag_the_band_and_granger():
+    text = narrative.read(fake(), "leadlag")
+    assert "Same-week correlation +0.15." in text
+    assert ("The largest lagged correlation is -0.04 at lag +1 (yield change leads by 1 week)"
+            in text)
+    x = pd.Series([0.01, -0.02, 0.03, 0.05, -0.04, 0.02, -0.30],
+                  index=pd.RangeIndex(-3, 4, name="lag"))
+    g = pd.DataFrame({"lags": [4, 4], "p_value": [0.0004, np.nan]},
+                     index=["yield_to_relative", "relative_to_yield"])
+    text = narrative.read(fake(xcorr=x, granger=g), "leadlag")
+    assert "Same-week correlation +0.05." in text
+    assert "-0.30 at lag +3 (yield change leads by 3 weeks)" in text
+    assert "lags outside the ±0.10 noise band: [3] (of 6 lags" in text
+    assert "past yield changes **do** help predict the relative return (p < 0.001)" in text
+    assert "too few periods to test whether past relative returns predict yield changes" in text
+
+
+def test_lead_lag_when_the_relative_return_leads_and_nothing_is_outside_the_band():
+    x = pd.Series([0.01, -0.08, 0.03, 0.2, -0.04, 0.02, -0.01],
+                  index=pd.RangeIndex(-3, 4, name="lag"))
+    text = narrative.read(fake(xcorr=x), "leadlag")
+    assert "-0.08 at lag -2 (relative return leads by 2 weeks)" in text
+    assert "no lag lies outside the ±0.10 noise band." in text
+    assert "past yield changes do not help predict the relative return (p = 0.84)" in text
+
+
+@pytest.mark.parametrize("dy,rr,words", [
+    (-7.0, 3.92, "+3.92 pp (small caps ahead), in line with the claim"),
+    (4.0, -0.43, "-0.43 pp (large caps ahead), in line with the claim"),
+    (4.0, 1.0, "+1.00 pp (small caps ahead), not what the claim would predict"),
+    (0.0, 1.0, "no signal either way"),
+])
+def test_latest_week_against_the_claim(dy, rr, words):
+    f = fake()
+    latest = {**f.latest, "yield_change_1w_bp": dy, "relative_return_1w_pct": rr}
+    text = narrative.read(fake(latest=latest), "latest")
+    assert words in text
+    assert f"DGS10 at 4.08%, {fmt.bp(dy)} on the week and -16 bp over four weeks" in text
+    assert "correlation is -0.22 (3rd percentile of its history)" in text
+    assert "more than a week" not in text
+
+
+def test_stale_yield_is_flagged_in_sample_and_latest():
+    f = fake()
+    latest = {**f.latest, "yield_date": pd.Timestamp("2026-02-06")}
+    stale = fake(latest=latest)
+    assert "**The DGS10 data ends on 2026-02-06**" in narrative.read(stale, "sample")
+    assert ("(the latest DGS10 value is from 2026-02-06, more than a week before the equity "
+            "data)") in narrative.read(stale, "latest")
+    assert "ends on" not in narrative.read(f, "sample")
+
+
+def test_sample_counts_fallbacks_and_unmatched_periods():
+    f = fake(fallbacks=3)
+    f.aligned.attrs["unmatched"] = 1
+    text = narrative.read(f, "sample")
+    assert text.startswith("**Sample.** 11 weekly changes from 1990-01-12 to 1990-03-23")
+    assert "in 3 weeks that value is from an earlier day (bond-market holidays)" in text
+    assert "1 week without a DGS10 value was left out" in text
+    text = narrative.read(fake(fallbacks=0), "sample")
+    assert "no bond-market holiday needed a fallback." in text
+    daily = narrative.read(fake(freq="D", period="day", adjective="daily"), "sample")
+    assert "Each day pairs the equity closes with the DGS10 value of that day." in daily
+
+
+def test_levels_say_whether_the_moves_fit_the_claim():
+    text = narrative.read(fake(), "levels")
+    assert ("the RUT/SPX ratio changed -20.0% while DGS10 moved -391 bp (the opposite of the "
+            "claim); over the last year, +5.6% against -34 bp (as the claim would have it)") in text
+
+
+def test_rolling_restates_shares_and_the_latest_window():
+    text = narrative.read(fake(), "rolling")
+    assert "The correlation is now -0.22, at the 3rd percentile" in text
+    assert "negative (the claimed sign) 20% of the time and positive 80%" in text
+    assert "The rolling beta is now -1.25 pp per +100 bp (band -2.50 to +0.00)" in text
+    assert "wholly below zero (significantly the claimed sign) in 2% of windows" in text
+    assert "wholly above zero in 34%" in text
