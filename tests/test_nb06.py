@@ -43,7 +43,11 @@ def test_nb06_real_data_latest(shared_market, tmp_path):
     rec = run_notebook("06_trend_and_levels", tmp_path, source="csv",
                        data_dir=str(shared_market))
     asof = rec["provenance"]["RUT"]["last"]
-    assert asof == "2026-02-23"  # last date every index (and SPX) has
+    # The kit's as-of rule: the last complete bar of RUT and SPX.  RUT's 2026-02-23 row is a
+    # provisional snapshot (Volume 0), so the default is 2026-02-20 (it was 2026-02-23 when the
+    # notebook took the latest date every series had); SPX and NDX, which run to 2026-07, and
+    # DJI are all cut there.
+    assert asof == "2026-02-20"
     assert {p["last"] for p in rec["provenance"].values()} == {asof}
     assert set(rec) == {"provenance", "trend", "patterns"}
     trend = rec["trend"]
@@ -83,9 +87,12 @@ def test_nb06_real_data_latest(shared_market, tmp_path):
 
 
 def test_nb06_real_data_end_2024_no_look_ahead(shared_market, tmp_path):
+    # benchmark "" (no relative-strength line) runs the notebook's no-benchmark path too
     rec = run_notebook("06_trend_and_levels", tmp_path, source="csv",
-                       data_dir=str(shared_market), asof="2024-12-31", series=["RUT", "SPX"])
+                       data_dir=str(shared_market), asof="2024-12-31", series=["RUT", "SPX"],
+                       benchmark="")
     assert rec["provenance"]["RUT"]["last"] == "2024-12-31"
+    assert set(rec["provenance"]) == {"RUT", "SPX"}
     rut = rec["trend"]["RUT"]
     # PROVENANCE.md: new intraday high 2466.49 on 2024-11-25 (above the 2021 peak 2458.86)
     assert rut["all_time_high"] == pytest.approx(2466.49, abs=0.005)

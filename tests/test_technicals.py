@@ -1,6 +1,7 @@
 """Tests for smallcaps.technicals (notebook 06): hand-computed MAs and MACD, swing points and
 levels on hand-made series, planted head-and-shoulders patterns, no look-ahead, readings for both
-directions, charts, and the real data's reference highs."""
+directions, the results protocol (TrendResult, TrendStudy), and the real data's reference highs.
+Prose details: test_narrative_technicals.py; charts: test_charts_technicals.py."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from smallcaps import charts, technicals
+from smallcaps import charts, data, technicals
 from smallcaps.errors import DataError, ParameterError, SmallcapsError
 
 
@@ -227,7 +228,7 @@ def test_breakout_above_double_top():
     assert res.breakouts["level"].iloc[0] == pytest.approx(110.0)
     assert res.breakouts["touches"].iloc[0] == 2
     assert bool(res.breakouts["holding"].iloc[0])
-    assert res.to_dict()["breakout_date"] == f"{bars.index[73]:%Y-%m-%d}"
+    assert res.figures()["trend"]["TST"]["breakout_date"] == f"{bars.index[73]:%Y-%m-%d}"
 
 
 def test_breakout_needs_level_before_breakout():
@@ -270,7 +271,7 @@ def test_inverse_head_and_shoulders_flat_neckline_and_target():
     assert p["target"] == pytest.approx(120.0)
     # closes rise 2 a bar from 90 at bar 50: bar 55 closes at 100 (not through), bar 56 at 102
     assert bool(p["confirmed"]) and p["confirmed_date"] == bars.index[56]
-    rec = res.patterns_list()[0]
+    rec = res.figures()["patterns"][0]
     assert rec["series"] == "TST" and rec["type"] == "inverse_head_and_shoulders"
     assert rec["head"] == {"date": f"{bars.index[30]:%Y-%m-%d}", "price": 80.0}
     assert rec["neckline"] == pytest.approx(100.0) and rec["target"] == pytest.approx(120.0)
@@ -402,9 +403,10 @@ def test_reading_downtrend():
     assert "% below it" in text
 
 
-def test_to_dict_has_recorded_keys_and_summary():
+def test_figures_have_recorded_keys_and_summary():
     res = technicals.analyze(trend_bars(+1), mas=[50, 100, 200], pivot_window=5)
-    rec = res.to_dict()
+    assert set(res.figures()) == {"trend", "patterns"} and list(res.figures()["trend"]) == ["UP"]
+    rec = res.figures()["trend"]["UP"]
     assert set(rec) == {"close", "pct_vs_ma50", "pct_vs_ma100", "pct_vs_ma200", "ma_slopes",
                         "aligned", "macd_signal", "macd_cross_date", "structure", "support",
                         "resistance", "breakout_date", "all_time_high", "all_time_high_date",
@@ -420,18 +422,35 @@ def test_to_dict_has_recorded_keys_and_summary():
     assert "close vs 50-day MA" in summary.index and summary.shape[1] == 1
 
 
-def test_dashboard_and_styler():
-    results = {"UP": technicals.analyze(trend_bars(+1), mas=[20, 50], pivot_window=5),
-               "DN": technicals.analyze(trend_bars(-1), mas=[20, 50], pivot_window=5)}
-    table = technicals.dashboard(results)
-    assert list(table.index) == ["UP", "DN"]
+def test_study_dashboard_figures_and_levels():
+    study = technicals.analyze_many({"UP": trend_bars(+1), "DN": trend_bars(-1)},
+                                    mas=[20, 50], pivot_window=5)
+    assert isinstance(study, technicals.TrendStudy)
+    table = study.summary()
+    assert list(table.index) == ["UP", "DN"] and table.index.name == "index"
     assert table.loc["UP", "MACD"] == "buy" and table.loc["DN", "structure"] == "downtrend"
     assert table.loc["UP", "MA slopes"] == "↑ ↑" and table.loc["DN", "MA slopes"] == "↓ ↓"
-    html = technicals.style_dashboard(table, caption="as of test").to_html()
-    assert "#d9f0d3" in html and "#f8d0cc" in html and "as of test" in html
-    text = technicals.describe_dashboard(results)
+    assert table.loc["UP", "vs MA20 %"] == pytest.approx(study.results["UP"].pct_vs_ma[20])
+    figures = study.figures()
+    assert set(figures) == {"trend", "patterns"} and list(figures["trend"]) == ["UP", "DN"]
+    assert figures["trend"]["DN"] == study.results["DN"].figures()["trend"]["DN"]
+    assert figures["patterns"] == [p for r in study.results.values()
+                                   for p in r.figures()["patterns"]]
+    text = study.reading("dashboard")
     assert "MACD buy signal: UP; sell: DN" in text
     assert "structure uptrend: UP; downtrend: DN" in text
+    levels = study.to_frame()
+    assert list(levels.index.names) == ["index", "rank"]
+    up = study.results["UP"]
+    assert len(levels.loc["UP"]) == len(up.levels)
+    first = levels.loc[("UP", 1)]
+    assert first["level"] == pytest.approx(up.levels["level"].iloc[0], abs=0.005)
+    assert first["vs close %"] == pytest.approx((up.levels["level"].iloc[0] / up.close - 1) * 100,
+                                                abs=0.005)
+    assert first["first"] == f"{up.levels['first'].iloc[0]:%Y-%m-%d}"
+    with pytest.raises(ParameterError, match="dashboard, levels, patterns, UP, DN"):
+        study.reading("nope")
+    assert study.reading("DN") == study.results["DN"].reading()
 
 
 # ------------------------------------------------------------------------------------------------
@@ -455,22 +474,55 @@ def test_bad_ohlc_and_unknown_series():
     with pytest.raises(DataError, match="Open, High, Low, Close"):
         technicals.analyze(pd.DataFrame({"Close": [1.0, 2.0]}))
     with pytest.raises(SmallcapsError, match="NOPE"):
-        technicals.load_inputs(["NOPE"], "SPX", source="sample")
+        data.load_bars(["NOPE"], source="sample")
+    with pytest.raises(SmallcapsError, match="NOPE"):
+        technicals.load_benchmark("NOPE", source="sample")
+    with pytest.raises(DataError, match="yield"):
+        data.load_bars(["DGS10"], source="sample")
     with pytest.raises(ParameterError, match="yield"):
-        technicals.load_inputs(["DGS10"], "SPX", source="sample")
+        technicals.load_benchmark("DGS10", source="sample")
     with pytest.raises(ParameterError, match="series"):
-        technicals.load_inputs([], "SPX", source="sample")
+        technicals.analyze_many({})
+    with pytest.raises(ParameterError, match="one series"):
+        technicals.analyze(trend_bars(+1), pd.DataFrame({"a": [1.0], "b": [2.0]}))
+
+
+def test_blank_benchmark_means_no_relative_strength():
+    assert technicals.load_benchmark("", source="sample") is None
+    assert technicals.load_benchmark("  ", source="sample") is None
+    bars = data.load_bars(["RUT"], asof="2020-06-30", source="sample")
+    study = technicals.analyze_many(bars, technicals.load_benchmark("", source="sample"),
+                                    pivot_window=10)
+    res = study.results["RUT"]
+    assert res.rs is None and res.benchmark is None and study.benchmark is None
+    assert "Relative to" not in res.reading() and "relative strength" not in study.reading()
+    empty = technicals.analyze(bars["RUT"], pd.DataFrame(index=bars["RUT"].index))
+    assert empty.rs is None
+
+
+def test_benchmark_frame_and_series_give_the_same_rs():
+    bars = data.load_bars(["RUT"], asof="2020-06-30", source="sample")
+    frame = technicals.load_benchmark("SPX", asof="2020-06-30", source="sample")
+    assert list(frame.columns) == ["SPX"] and data.asof_of(frame).date == "2020-06-30"
+    a = technicals.analyze(bars["RUT"], frame)
+    b = technicals.analyze(bars["RUT"], frame["SPX"])
+    pd.testing.assert_series_equal(a.rs, b.rs)
+    assert a.benchmark == "SPX" and "SPX" in a.provenance
+    spx = frame["SPX"].loc[a.bars.index[0]:]
+    rut = bars["RUT"]["Close"].loc[a.bars.index[0]:]
+    expected = (rut.iloc[-1] / spx.iloc[-1]) / (rut.iloc[0] / spx.iloc[0]) * 100 - 100
+    assert a.rs_change == pytest.approx(expected)
 
 
 # ------------------------------------------------------------------------------------------------
 # charts
 # ------------------------------------------------------------------------------------------------
-def test_plot_trend_panels_title_and_source():
+def test_chart_trend_panels_title_and_source():
     bench = bars_from(np.linspace(50, 55, 400))["Close"].rename("BM")
     close = path([(0, 100), (10, 90), (20, 100), (30, 80), (40, 100), (50, 90), (60, 110),
                   (399, 130)])
     res = technicals.analyze(bars_from(close, 0.5), bench, mas=[20, 50], pivot_window=5)
-    ax = charts.plot_trend(res)
+    ax = charts.chart_trend(res)
     try:
         fig = ax.figure
         assert res.key in ax.get_title(loc="left") and " to " in ax.get_title(loc="left")
@@ -486,7 +538,7 @@ def test_plot_trend_panels_title_and_source():
         plt.close("all")
     fig, a = plt.subplots()
     try:
-        assert charts.plot_trend(res, ax=a) is a
+        assert charts.chart_trend(res, ax=a) is a
     finally:
         plt.close("all")
 
@@ -497,7 +549,8 @@ def test_plot_trend_panels_title_and_source():
 def test_sample_planted_patterns_are_found():
     from smallcaps.data import sample
 
-    ohlc, bench, _ = technicals.load_inputs(["RUT"], "SPX", source="sample")
+    ohlc = data.load_bars(["RUT"], source="sample")
+    bench = technicals.load_benchmark("SPX", source="sample")
     res = technicals.analyze(ohlc["RUT"], bench, pivot_window=10)
     inv = res.patterns[res.patterns["type"] == "inverse_head_and_shoulders"].iloc[-1]
     assert f"{inv['left_shoulder_date']:%Y-%m-%d}" == "2025-04-08"
@@ -507,7 +560,8 @@ def test_sample_planted_patterns_are_found():
     # our neckline runs through the reactions' intraday highs, a little above the planted closes
     assert inv["neckline"] == pytest.approx(sample.neckline("inverse_head_and_shoulders"),
                                             rel=0.01)
-    ohlc, bench, _ = technicals.load_inputs(["RUT"], "SPX", asof="2008-06-30", source="sample")
+    ohlc = data.load_bars(["RUT"], asof="2008-06-30", source="sample")
+    bench = technicals.load_benchmark("SPX", asof="2008-06-30", source="sample")
     res = technicals.analyze(ohlc["RUT"], bench, pivot_window=15)
     top = res.patterns[res.patterns["type"] == "head_and_shoulders"].iloc[0]
     assert [f"{top[c]:%Y-%m-%d}" for c in ("left_shoulder_date", "head_date",
@@ -522,10 +576,10 @@ def test_sample_planted_patterns_are_found():
     ("2024-12-31", 2466.49, "2024-11-25"),  # new intraday high, close below the 2021 record
 ])
 def test_real_rut_all_time_high(shared_market, asof, ath, date):
-    ohlc, bench, end = technicals.load_inputs(["RUT"], "SPX", asof=asof, source="csv",
-                                              data_dir=str(shared_market))
+    ohlc = data.load_bars(["RUT"], asof=asof, source="csv", data_dir=str(shared_market))
+    bench = technicals.load_benchmark("SPX", asof=asof, source="csv", data_dir=str(shared_market))
     res = technicals.analyze(ohlc["RUT"], bench)
-    assert end == pd.Timestamp(asof)
+    assert data.asof_of(ohlc["RUT"]).date == asof == f"{res.asof:%Y-%m-%d}"
     assert res.all_time_high == pytest.approx(ath, abs=0.005)
     assert f"{res.all_time_high_date:%Y-%m-%d}" == date
     raw = pd.read_csv(shared_market / "RUT.csv", index_col=0, parse_dates=True).loc[:asof]
@@ -533,16 +587,16 @@ def test_real_rut_all_time_high(shared_market, asof, ath, date):
     assert res.bars.index[-1] <= pd.Timestamp(asof)
 
 
-def test_without_benchmark_and_default_caption():
-    res = technicals.analyze(trend_bars(+1), None, mas=[20, 50], pivot_window=5)
+def test_without_benchmark_dashboard_and_chart():
+    study = technicals.analyze_many({"UP": trend_bars(+1)}, None, mas=[20, 50], pivot_window=5)
+    res = study.results["UP"]
     assert res.rs is None and res.benchmark is None
     assert "Relative to" not in res.reading()
-    table = technicals.dashboard({"UP": res})
+    table = study.summary()
     assert np.isnan(table.loc["UP", "RS 3m %"])
-    caption = technicals.style_dashboard(table).caption
-    assert caption == (f"Trend dashboard as of {res.asof:%Y-%m-%d}; % columns in percent, "
-                       "prices in index points")
-    ax = charts.plot_trend(res)
+    assert study.reading("dashboard").splitlines()[0] == (
+        f"As of {res.asof:%Y-%m-%d} (prices in index points; % columns in percent):")
+    ax = charts.chart_trend(res)
     try:
         assert not any("RS vs" in a.get_ylabel() for a in ax.figure.axes)
     finally:
@@ -561,11 +615,44 @@ def test_reading_names_latest_pattern_and_counts_earlier_ones():
     assert "(1 earlier pattern in the window" in text
 
 
-def test_describe_patterns_counts_kinds_and_confirmations():
-    empty = technicals.patterns_table({})
-    assert technicals.describe_patterns(empty) == "No head-and-shoulders pattern in the window."
-    table = pd.DataFrame({"pattern": ["inverted H&S", "inverted H&S", "H&S top"],
-                          "confirmed": ["2025-06-06", "no", "2024-02-01"]})
-    assert technicals.describe_patterns(table) == (
-        "3 head-and-shoulders patterns in the window (2 inverted H&S, 1 H&S top); "
-        "2 confirmed by a close through the neckline.")
+def test_study_patterns_table_and_reading():
+    one = path([(0, 100), (10, 90), (20, 100), (30, 80), (40, 100), (50, 90), (60, 110),
+                (70, 115)])
+    two = np.r_[one, path([(0, 115), (10, 125), (20, 115), (30, 135), (40, 115), (50, 125),
+                           (60, 112), (70, 108)])[1:]]
+    study = technicals.analyze_many({"TST": bars_from(two)}, mas=[5], pivot_window=5)
+    table = study.patterns
+    assert list(table["pattern"]) == ["inverted H&S", "H&S top"]
+    assert list(table["series"]) == ["TST", "TST"]
+    raw = study.results["TST"].patterns
+    assert table["head"].iloc[0] == f"80.00 ({raw['head_date'].iloc[0]:%Y-%m-%d})"
+    assert table["target"].iloc[0] == pytest.approx(120.0)
+    assert table["confirmed"].iloc[0] == f"{raw['confirmed_date'].iloc[0]:%Y-%m-%d}"
+    assert study.reading("patterns") == (
+        "2 head-and-shoulders patterns in the window (1 inverted H&S, 1 H&S top); "
+        f"{int(raw['confirmed'].sum())} confirmed by a close through the neckline.")
+
+
+def test_provisional_flag_from_provenance_or_snapshot_check():
+    bars = bars_from(np.linspace(100, 110, 300))
+    assert not technicals.analyze(bars, mas=[20], pivot_window=5).provisional
+    bars.attrs["provenance"]["TST"]["provisional_last_row"] = True  # the data layer's flag
+    res = technicals.analyze(bars, mas=[20], pivot_window=5)
+    assert res.provisional and not technicals.provisional_last_bar(bars)
+    assert res.reading("caution").startswith(f"_Caution: the last bar ({res.asof:%Y-%m-%d})")
+
+
+def test_real_provisional_bar_only_when_asked(shared_market):
+    """The default as-of skips RUT's 2026-02-23 snapshot row (Volume 0, float32 prices); loading
+    it on purpose (provisional=True) is flagged by the data layer and by provisional_last_bar."""
+    folder = str(shared_market)
+    res = technicals.analyze(data.load_bars(["RUT"], source="csv", data_dir=folder)["RUT"])
+    assert f"{res.asof:%Y-%m-%d}" == "2026-02-20" and not res.provisional
+    assert res.reading("caution") == "" and "Caution" not in res.reading()
+    snap = data.load_bars(["RUT"], asof="2026-02-23", source="csv", data_dir=folder,
+                          provisional=True)["RUT"]
+    assert technicals.provisional_last_bar(snap)
+    res = technicals.analyze(snap)
+    assert f"{res.asof:%Y-%m-%d}" == "2026-02-23" and res.provisional
+    assert res.close == pytest.approx(2620.988525390625)
+    assert "_Caution: the last bar (2026-02-23) has zero volume" in res.reading()

@@ -1,18 +1,21 @@
-"""Charts of the technicals study: ``plot_*`` functions return their Axes, never show or save."""
+"""Charts of the technicals study (notebook 06): :func:`plot_trend` draws candlesticks with
+moving averages, levels, patterns, MACD and relative strength from plain frames;
+:func:`chart_trend` unpacks a :class:`smallcaps.technicals.TrendResult` into it.  Both return
+the price Axes and never show or save."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from smallcaps.charts.base import COLORS, add_source, date_span, source_text
 
-__all__ = ['plot_trend']
+__all__ = ["plot_trend", "chart_trend"]
+
+_MA_COLORS = ("#1f77b4", "#ff7f0e", "#7b3294", "#8c564b", "#17becf")
 
 
-_TECH_MA_COLORS = ("#1f77b4", "#ff7f0e", "#7b3294", "#8c564b", "#17becf")
-
-
-def _tech_style():
+def _style():
     import mplfinance as mpf
 
     return mpf.make_mpf_style(
@@ -22,58 +25,54 @@ def _tech_style():
     )
 
 
-def _tech_addplots(result, panels: bool):
-    """mplfinance addplots for a TrendResult: MAs, swing markers, MACD and RS panels."""
+def _ma_plots(mas: pd.DataFrame | None, index: pd.DatetimeIndex) -> list:
     import mplfinance as mpf
-    import numpy as np
 
-    bars = result.bars
-    aps = []
-    for i, col in enumerate(result.mas.columns):
-        if result.mas[col].notna().any():
-            aps.append(mpf.make_addplot(result.mas[col], color=_TECH_MA_COLORS[i % 5], width=1.1,
-                                        label=f"{col[2:]}-day MA"))
-    if not panels:
-        return aps
+    if mas is None:
+        return []
+    out = []
+    for i, col in enumerate(mas.columns):
+        line = mas[col].reindex(index)
+        if line.notna().any():
+            label = f"{str(col)[2:]}-day MA" if str(col).startswith("ma") else str(col)
+            out.append(mpf.make_addplot(line, color=_MA_COLORS[i % len(_MA_COLORS)], width=1.1,
+                                        label=label))
+    return out
+
+
+def _swing_plots(swings: pd.DataFrame | None, bars: pd.DataFrame) -> list:
+    """Markers a little above swing highs and below swing lows."""
+    import mplfinance as mpf
+
+    if swings is None or swings.empty:
+        return []
     span = float(bars["High"].max() - bars["Low"].min()) or 1.0
+    out = []
     for kind, marker, off in (("high", "v", 0.025), ("low", "^", -0.025)):
-        pts = result.swings[result.swings["kind"] == kind]
+        pts = swings[(swings["kind"] == kind) & swings["date"].isin(bars.index)]
         marks = pd.Series(np.nan, index=bars.index)
         marks.loc[pts["date"]] = pts["price"].to_numpy() + off * span
         if marks.notna().any():
-            aps.append(mpf.make_addplot(marks, type="scatter", marker=marker, markersize=18,
+            out.append(mpf.make_addplot(marks, type="scatter", marker=marker, markersize=18,
                                         color="#555555", alpha=0.7))
-    m = result.macd
-    aps += [
-        mpf.make_addplot(m["macd"], panel=1, color="#1f77b4", width=1.0, secondary_y=False,
-                         ylabel=f"MACD\n({result.units})", label="MACD"),
-        mpf.make_addplot(m["signal"], panel=1, color="#ff7f0e", width=1.0, secondary_y=False,
-                         label="signal"),
-    ]
-    if _tech_has_rs(result):
-        rs = result.rs.reindex(bars.index).ffill()
-        aps.append(mpf.make_addplot(rs, panel=2, color=COLORS["small"], width=1.1,
-                                    secondary_y=False,
-                                    ylabel=f"RS vs {result.benchmark}\n(start = 100)"))
-    return aps
+    return out
 
 
-def _tech_has_rs(result) -> bool:
-    """An RS panel only against another series (the benchmark against itself is flat)."""
-    return result.rs is not None and result.benchmark != result.key
-
-
-def _tech_levels(ax, result, n_levels: int):
-    """Nearest support/resistance lines labelled with value and touches."""
-    levels = result.levels.set_index("level")
-    x_end = len(result.bars) - 1
-    lines = [(p, "S", COLORS["up"]) for p in result.support[:n_levels]]
-    lines += [(p, "R", COLORS["down"]) for p in result.resistance[:n_levels]]
+def _draw_levels(ax, levels: pd.DataFrame | None, last_close: float, x_end: int) -> None:
+    """Support (below the last close, green) and resistance (above, red) lines labelled with
+    value and touches."""
+    if levels is None or levels.empty:
+        return
+    lines = []
+    for row in levels.itertuples():
+        below = row.level < last_close
+        lines.append((float(row.level), "S" if below else "R",
+                      COLORS["up"] if below else COLORS["down"],
+                      int(getattr(row, "touches", 0))))
     lo, hi = ax.get_ylim()
     gap = 0.035 * (hi - lo)  # keep labels of close levels from overlapping
     last_y = -float("inf")
-    for p, side, color in sorted(lines):
-        touches = int(levels.loc[p, "touches"]) if p in levels.index else 0
+    for p, side, color, touches in sorted(lines):
         ax.axhline(p, color=color, lw=0.9, ls="--", alpha=0.8)
         y = max(p, last_y + gap)
         last_y = y
@@ -82,17 +81,19 @@ def _tech_levels(ax, result, n_levels: int):
                 bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.75, "pad": 1})
 
 
-def _tech_patterns(ax, result):
+def _draw_patterns(ax, patterns: pd.DataFrame | None, index: pd.DatetimeIndex) -> None:
     """Neckline, shoulders/head labels and measured-move target of each pattern."""
-    pos = {d: i for i, d in enumerate(result.bars.index)}
-    last = len(result.bars) - 1
-    for p in result.patterns.itertuples():
-        if p.left_shoulder_date not in pos:
+    if patterns is None or patterns.empty:
+        return
+    pos = {d: i for i, d in enumerate(index)}
+    last = len(index) - 1
+    for p in patterns.itertuples():
+        if p.left_shoulder_date not in pos or p.left_reaction_date not in pos:
             continue
         inverse = p.type.startswith("inverse")
         color = COLORS["up"] if inverse else COLORS["down"]
         x0 = pos[p.left_reaction_date]
-        end_date = p.confirmed_date if p.confirmed else result.bars.index[-1]
+        end_date = p.confirmed_date if p.confirmed else index[-1]
         x1 = pos.get(end_date, last)
         y0 = p.left_reaction_price
         ax.plot([x0, x1], [y0, y0 + p.neckline_slope * (x1 - x0)], color=color, lw=1.3)
@@ -109,19 +110,65 @@ def _tech_patterns(ax, result):
                     color=color)
 
 
-def plot_trend(result, ax=None, n_levels: int = 3):
+def _panel_plots(macd: pd.DataFrame | None, rs: pd.Series | None, index: pd.DatetimeIndex,
+                 units: str, benchmark: str | None) -> list:
+    """The MACD (panel 1) and relative-strength (next panel) lines."""
+    import mplfinance as mpf
+
+    out = []
+    panel = 1
+    if macd is not None:
+        m = macd.reindex(index)
+        out += [
+            mpf.make_addplot(m["macd"], panel=panel, color="#1f77b4", width=1.0,
+                             secondary_y=False, ylabel=f"MACD\n({units})", label="MACD"),
+            mpf.make_addplot(m["signal"], panel=panel, color="#ff7f0e", width=1.0,
+                             secondary_y=False, label="signal"),
+        ]
+        panel += 1
+    if rs is not None:
+        out.append(mpf.make_addplot(rs.reindex(index).ffill(), panel=panel, color=COLORS["small"],
+                                    width=1.1, secondary_y=False,
+                                    ylabel=f"RS vs {benchmark or 'benchmark'}\n(start = 100)"))
+    return out
+
+
+def plot_trend(ohlc: pd.DataFrame, mas: pd.DataFrame | None = None,
+               macd: pd.DataFrame | None = None, levels: pd.DataFrame | None = None,
+               patterns: pd.DataFrame | None = None, *, swings: pd.DataFrame | None = None,
+               rs: pd.Series | None = None, key: str = "", name: str | None = None,
+               units: str = "price units", benchmark: str | None = None,
+               source: str | None = None, ax=None):
     """Candlesticks of one index with its moving averages, levels, patterns, MACD and relative
     strength.
 
     Parameters
     ----------
-    result : smallcaps.technicals.TrendResult
-        From :func:`smallcaps.technicals.analyze`.
+    ohlc : DataFrame
+        Daily bars to draw (``Open, High, Low, Close``; ``Volume`` optional), price units.
+    mas : DataFrame, optional
+        Moving averages on the same dates, one column each (``ma50`` is labelled "50-day MA").
+    macd : DataFrame, optional
+        Columns ``macd``, ``signal``, ``hist`` (price units): a MACD panel under the candles.
+    levels : DataFrame, optional
+        Columns ``level`` (price) and ``touches``: a dashed line per level, labelled ``S`` below
+        the last close (green) and ``R`` above it (red).
+    patterns : DataFrame, optional
+        Head-and-shoulders patterns as :func:`smallcaps.technicals.find_head_and_shoulders`
+        returns them: neckline, LS/H/RS labels and the measured-move target.
+    swings : DataFrame, optional
+        Swing points (``date``, ``kind`` high/low, ``price``): markers above highs, below lows.
+    rs : Series, optional
+        Relative strength vs ``benchmark`` (100 at the start): a panel of its own.
+    key, name, units : str
+        Series key and long name for the title, units for the y labels.
+    benchmark : str, optional
+        Benchmark key for the RS panel's label and the source note.
+    source : str, optional
+        Source note under the chart; default from ``ohlc.attrs["provenance"]``.
     ax : Axes, optional
         Draw only the price panel (candles, MAs, levels, patterns) on this Axes.  When omitted, a
-        new three-panel figure is made (price; MACD; relative strength vs the benchmark).
-    n_levels : int
-        Nearest support and resistance levels drawn on each side.
+        new figure is made with the MACD and RS panels under the price panel.
 
     Returns
     -------
@@ -130,35 +177,65 @@ def plot_trend(result, ax=None, n_levels: int = 3):
     """
     import mplfinance as mpf
 
-    bars = result.bars[["Open", "High", "Low", "Close", "Volume"]]
-    style = _tech_style()
-    title = (f"{result.name} ({result.key}): trend, levels and momentum, "
-             f"{date_span(bars.index)}")
+    cols = ["Open", "High", "Low", "Close"] + (["Volume"] if "Volume" in ohlc else [])
+    bars = ohlc[cols].astype(float)
+    style = _style()
+    label = f"{name} ({key})" if name and key and name != key else (name or key or "series")
+    title = f"{label}: trend, levels and momentum, {date_span(bars.index)}"
+    ylabel = f"{key or name or 'price'} ({units})"
+    if source is None:
+        source = source_text(ohlc.attrs.get("provenance", {}))
+    price_plots = _ma_plots(mas, bars.index)
     if ax is None:
-        has_rs = _tech_has_rs(result)
+        panels = _panel_plots(macd, rs, bars.index, units, benchmark)
+        n_panels = 1 + (macd is not None) + (rs is not None)
+        extra = {"panel_ratios": (4, 1.3, 1.3)[:n_panels]} if n_panels > 1 else {}
         fig, axes = mpf.plot(
-            bars, type="candle", style=style, addplot=_tech_addplots(result, panels=True),
-            volume=False, returnfig=True, figsize=(12, 8 if has_rs else 7),
-            panel_ratios=(4, 1.3, 1.3) if has_rs else (4, 1.3),
-            ylabel=f"{result.key} ({result.units})", datetime_format="%Y-%m", xrotation=0,
+            bars, type="candle", style=style,
+            addplot=price_plots + _swing_plots(swings, bars) + panels,
+            volume=False, returnfig=True, figsize=(12, 5 + n_panels),
+            ylabel=ylabel, datetime_format="%Y-%m", xrotation=0,
             scale_padding={"left": 0.7, "right": 1.0, "top": 0.8, "bottom": 0.8},
-            warn_too_much_data=10_000,
+            warn_too_much_data=10_000, **extra,
         )
         ax = axes[0]
         bottom = axes[-2] if len(axes) % 2 == 0 else axes[-1]
-        hist = result.macd["hist"].to_numpy()  # histogram as one line collection (fast)
-        axes[2].vlines(range(len(hist)), 0, hist, lw=1.6, alpha=0.5,
-                       colors=[COLORS["up"] if h >= 0 else COLORS["down"] for h in hist])
-        ax.legend(loc="upper left", fontsize=8)
+        if macd is not None:  # histogram as one line collection (fast)
+            hist = macd["hist"].reindex(bars.index).fillna(0.0).to_numpy()
+            axes[2].vlines(range(len(hist)), 0, hist, lw=1.6, alpha=0.5,
+                           colors=[COLORS["up"] if h >= 0 else COLORS["down"] for h in hist])
+        if price_plots:
+            ax.legend(loc="upper left", fontsize=8)
     else:
         mpf.plot(bars, type="candle", style=style, ax=ax,
-                 addplot=[dict(ap, ax=ax) for ap in _tech_addplots(result, panels=False)],
-                 ylabel=f"{result.key} ({result.units})", datetime_format="%Y-%m", xrotation=0,
-                 warn_too_much_data=10_000)
+                 addplot=[dict(ap, ax=ax) for ap in price_plots],
+                 ylabel=ylabel, datetime_format="%Y-%m", xrotation=0, warn_too_much_data=10_000)
         bottom = ax
     ax.set_title(title, loc="left")
-    _tech_levels(ax, result, n_levels)
-    _tech_patterns(ax, result)
-    keys = [result.key] + ([result.benchmark] if result.benchmark else [])
-    add_source(bottom, source_text(result.provenance, keys))
+    _draw_levels(ax, levels, float(bars["Close"].iloc[-1]), len(bars) - 1)
+    _draw_patterns(ax, patterns, bars.index)
+    add_source(bottom, source)
     return ax
+
+
+def chart_trend(result, *, n_levels: int = 3, ax=None):
+    """:func:`plot_trend` of a :class:`smallcaps.technicals.TrendResult`: its lookback window,
+    moving averages, MACD, swing points, the ``n_levels`` nearest support and resistance levels,
+    its patterns and (against another series) its relative strength.
+
+    Returns
+    -------
+    Axes
+        The price Axes.
+    """
+    touches = result.levels.set_index("level")["touches"] if len(result.levels) else {}
+    chosen = [*result.support[:n_levels], *result.resistance[:n_levels]]
+    levels = pd.DataFrame({"level": chosen,
+                           "touches": [int(touches[p]) if p in touches else 0 for p in chosen]})
+    keys = [result.key] + ([result.benchmark] if result.benchmark else [])
+    return plot_trend(
+        result.bars, result.mas, result.macd, levels, result.patterns, swings=result.swings,
+        rs=result.rs if result.has_rs else None, key=result.key, name=result.name,
+        units=result.units, benchmark=result.benchmark,
+        source=source_text(result.provenance, keys), ax=ax,
+    )

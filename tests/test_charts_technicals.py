@@ -1,0 +1,92 @@
+"""smallcaps.charts.technicals: plot_trend on plain frames (panels, title, labels, levels on the
+right side of the close, pattern targets, source note) and the chart_trend adapter."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+from smallcaps import charts, technicals
+from smallcaps.charts.base import COLORS
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+def frames(n: int = 120):
+    idx = pd.bdate_range("2024-01-01", periods=n)
+    close = pd.Series(100 + np.sin(np.arange(n) / 6) * 5 + np.arange(n) * 0.1, index=idx)
+    ohlc = pd.DataFrame({"Open": close, "High": close + 1, "Low": close - 1, "Close": close})
+    mas = pd.DataFrame({"ma10": close.rolling(10).mean(), "ma20": close.rolling(20).mean()})
+    line = close.ewm(span=12).mean() - close.ewm(span=26).mean()
+    macd = pd.DataFrame({"macd": line, "signal": line.ewm(span=9).mean()})
+    macd["hist"] = macd["macd"] - macd["signal"]
+    return ohlc, mas, macd
+
+
+def test_plot_trend_on_plain_frames_three_panels():
+    ohlc, mas, macd = frames()
+    last = float(ohlc["Close"].iloc[-1])
+    levels = pd.DataFrame({"level": [last - 5, last + 4], "touches": [3, 2]})
+    rs = pd.Series(np.linspace(100, 104, len(ohlc)), index=ohlc.index)
+    ax = charts.plot_trend(ohlc, mas, macd, levels, key="AAA", name="Alpha", units="points",
+                           rs=rs, benchmark="BBB", source="Source: test data")
+    fig = ax.figure
+    assert ax.get_title(loc="left") == (
+        "Alpha (AAA): trend, levels and momentum, 2024-01-01 to 2024-06-14")
+    assert ax.get_ylabel() == "AAA (points)"
+    labels = " ".join(a.get_ylabel() for a in fig.axes)
+    assert "MACD\n(points)" in labels and "RS vs BBB\n(start = 100)" in labels
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["10-day MA", "20-day MA"]
+    texts = {t.get_text(): t for t in ax.texts}
+    support = texts[f"S {last - 5:,.0f} (3×)"]
+    resistance = texts[f"R {last + 4:,.0f} (2×)"]
+    assert support.get_color() == COLORS["up"] and resistance.get_color() == COLORS["down"]
+    notes = [t.get_text() for a in fig.axes for t in a.texts]
+    assert "Source: test data" in notes
+
+
+def test_plot_trend_price_panel_only_and_on_given_axes():
+    ohlc, mas, _ = frames()
+    ax = charts.plot_trend(ohlc, key="AAA")
+    assert len(ax.figure.axes) == 2  # the price panel and its twin, no MACD or RS panel
+    assert ax.get_ylabel() == "AAA (price units)"
+    fig, given = plt.subplots()
+    assert charts.plot_trend(ohlc, mas, key="AAA", ax=given) is given
+    assert len(fig.axes) == 1
+    assert given.get_title(loc="left").startswith("AAA: trend, levels and momentum")
+
+
+def test_plot_trend_draws_a_pattern_target():
+    close = np.interp(np.arange(71), [0, 10, 20, 30, 40, 50, 60, 70],
+                      [100, 90, 100, 80, 100, 90, 110, 115])
+    idx = pd.bdate_range("2020-01-01", periods=len(close))
+    ohlc = pd.DataFrame({"Open": close, "High": close, "Low": close, "Close": close}, index=idx)
+    swings = technicals.swing_points(ohlc, 5)
+    patterns = technicals.find_head_and_shoulders(ohlc["Close"], swings)
+    ax = charts.plot_trend(ohlc, patterns=patterns, swings=swings, key="TST")
+    texts = [t.get_text() for t in ax.texts]
+    assert "inv. H&S target 120" in texts
+    assert {"LS", "H", "RS"} <= set(texts)
+
+
+def test_chart_trend_adapter_draws_nearest_levels_only():
+    t = np.arange(400)
+    close = 100 * np.exp(0.002 * t) * (1 + 0.03 * np.sin(2 * np.pi * t / 45))
+    close[-30:] = close[-31] * np.exp(-0.003 * np.arange(1, 31))  # fall back into the range
+    idx = pd.bdate_range("2020-01-01", periods=len(t))
+    ohlc = pd.DataFrame({"Open": close, "High": close + 0.2, "Low": close - 0.2, "Close": close},
+                        index=idx)
+    res = technicals.analyze(ohlc, mas=[20, 50], pivot_window=5)
+    assert len(res.support) > 1 and len(res.resistance) > 1
+    touches = res.levels.set_index("level")["touches"]
+    ax = charts.chart_trend(res, n_levels=1)
+    drawn = {t.get_text() for t in ax.texts if t.get_text()[:2] in ("S ", "R ")}
+    assert drawn == {f"S {res.support[0]:,.0f} ({touches[res.support[0]]}×)",
+                     f"R {res.resistance[0]:,.0f} ({touches[res.resistance[0]]}×)"}
+    assert ax.get_title(loc="left").startswith("series: trend, levels and momentum, 2020-")
+    assert ax.get_ylabel() == "series (price units)"
