@@ -21,7 +21,7 @@ in ``frame.attrs["asof"]``.
 
 from __future__ import annotations
 
-from smallcaps.data.asof import DEFAULT_REFERENCE, AsOf, resolve_asof
+from smallcaps.data.asof import DEFAULT_REFERENCE, AsOf
 from smallcaps.data.catalog import Series, catalog, get_series
 from smallcaps.data.load import (
     FIELDS,
@@ -32,6 +32,7 @@ from smallcaps.data.load import (
     load_bars,
     load_ohlc,
     provenance,
+    resolve_asof,
     resolve_data_dir,
 )
 from smallcaps.errors import DataError

@@ -1,4 +1,5 @@
-"""The kit's one as-of rule.
+"""The kit's one as-of rule: the :class:`AsOf` value and the reference series (the rule itself
+runs in :func:`smallcaps.data.load.resolve_asof`, beside the loading it relies on).
 
 A report *as of* a date uses no data after that date.  :func:`resolve_asof` turns a requested
 as-of (or none) into the effective date every notebook and the runner use:
@@ -25,10 +26,9 @@ from dataclasses import asdict, dataclass
 
 import pandas as pd
 
-from smallcaps.dates import parse_date
 from smallcaps.errors import DataError
 
-__all__ = ["AsOf", "DEFAULT_REFERENCE", "reference_keys", "resolve_asof"]
+__all__ = ["AsOf", "DEFAULT_REFERENCE", "MAX_DAYS_AFTER_DATA", "reference_keys"]
 
 DEFAULT_REFERENCE = ("RUT", "SPX")
 #: An explicit as-of may lie this many calendar days after the last complete bar (a long
@@ -103,99 +103,3 @@ def reference_keys(reference: Iterable[str] | str | None = None) -> tuple[str, .
     if not keys:
         raise DataError("no reference series; name at least one catalog key such as 'RUT'")
     return keys
-
-
-def complete_dates(close: pd.Series, provisional_date, provisional: bool) -> pd.DatetimeIndex:
-    """Dates of ``close`` that are complete bars (the provisional last row excluded unless
-    ``provisional``)."""
-    s = close.dropna()
-    flagged = provisional_date
-    last_is_flagged = len(s) > 0 and flagged is not None and s.index[-1] == flagged
-    if last_is_flagged and not provisional:
-        s = s.iloc[:-1]
-    return pd.DatetimeIndex(s.index)
-
-
-def _reference_dates(keys, source, data_dir, provisional, required: bool) -> dict:
-    """key -> complete-bar dates of the reference series the source has (all of them, or an
-    error, when ``required``)."""
-    import warnings
-
-    from smallcaps.data.catalog import get_series
-    from smallcaps.data.load import _complete_closes
-
-    for key in keys:
-        get_series(key)  # an unknown reference key is an error, never skipped
-    found = {}
-    for key in keys:
-        try:
-            with warnings.catch_warnings():
-                if not required:
-                    warnings.simplefilter("ignore")
-                found[key] = _complete_closes(key, source, data_dir, provisional)
-        except DataError:  # not in this CSV folder, or no network for it
-            if required:
-                raise
-    return found
-
-
-def resolve_asof(
-    asof=None,
-    source: str = "auto",
-    data_dir=None,
-    *,
-    reference: Iterable[str] | str | None = None,
-    provisional: bool = False,
-    fallback: Iterable[str] | None = None,
-    what: str = "asof",
-) -> AsOf:
-    """Resolve the effective as-of date (see the module docstring for the rule).
-
-    Parameters
-    ----------
-    asof : str, date-like, AsOf or None
-        The requested date; None or ``""`` for the default rule.  An :class:`AsOf` is returned
-        as it is.
-    source, data_dir
-        As for :func:`smallcaps.data.load`.
-    reference : list of str, optional
-        Reference series (default ``$SMALLCAPS_REFERENCE`` or RUT and SPX).
-    provisional : bool
-        Count provisional last rows as bars.
-    fallback : list of str, optional
-        Series to use as the reference when the source has none of the reference series (a
-        CSV folder without RUT and SPX): :func:`smallcaps.data.load` passes the keys it loads.
-    what : str
-        The input's name in errors (``"--asof"`` for the command line).
-
-    Raises
-    ------
-    DataError
-        When the reference series have no complete bar in common on or before the date.
-    """
-    given = AsOf.from_value(asof)
-    if given is not None:
-        return given
-    want = parse_date(asof, what)
-    keys = reference_keys(reference)
-    found = _reference_dates(keys, source, data_dir, provisional,
-                             required=fallback is None)
-    if not found and fallback is not None:
-        keys = reference_keys(fallback)
-        found = _reference_dates(keys, source, data_dir, provisional, required=True)
-    keys = tuple(found)
-    common = None
-    for dates in found.values():
-        common = dates if common is None else common.intersection(dates)
-    if common is None or len(common) == 0:
-        raise DataError(f"{what}: {' and '.join(keys)} have no complete bar in common")
-    first, last = common[0], common[-1]
-    span = (f"valid: {first:%Y-%m-%d} to {last:%Y-%m-%d} (the complete bars of "
-            f"{' and '.join(keys)}), or empty for the last one")
-    if want is not None and want < first:
-        raise DataError(f"{what} {want:%Y-%m-%d} is before the data; {span}")
-    if want is not None and (want - last).days > MAX_DAYS_AFTER_DATA:
-        raise DataError(f"{what} {want:%Y-%m-%d} is after the data; {span}")
-    date = last if want is None else common[common <= want][-1]
-    return AsOf(date=f"{date:%Y-%m-%d}", requested=None if want is None else f"{want:%Y-%m-%d}",
-                reference=keys, provisional=bool(provisional))

@@ -29,6 +29,8 @@ import pandas as pd
 
 from smallcaps.errors import DataError
 
+__all__ = ["COLUMNS", "read_csv", "parse_csv_text"]
+
 COLUMNS = ("open", "high", "low", "close", "adj_close", "volume")
 _ALIASES = {
     "open": "open",

@@ -12,6 +12,8 @@ import requests
 from smallcaps.data.csvfile import parse_csv_text
 from smallcaps.errors import NetworkError
 
+__all__ = ["URL", "TIMEOUT", "fetch"]
+
 URL = "https://fred.stlouisfed.org/graph/fredgraph.csv"
 TIMEOUT = 10  # seconds
 

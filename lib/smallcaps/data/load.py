@@ -9,13 +9,27 @@ from pathlib import Path
 
 import pandas as pd
 
-from smallcaps.data.asof import AsOf, complete_dates, resolve_asof
+from smallcaps.data.asof import MAX_DAYS_AFTER_DATA, AsOf, reference_keys
 from smallcaps.data.catalog import Series, get_series
 from smallcaps.data.csvfile import read_csv
 from smallcaps.data.schemas import check_format, validate
 from smallcaps.dates import parse_date
 from smallcaps.errors import DataError, ParameterError
 from smallcaps.project import raw_data_dir
+
+__all__ = [
+    "SOURCES",
+    "FIELDS",
+    "SyntheticDataWarning",
+    "resolve_data_dir",
+    "find_csv",
+    "load",
+    "load_ohlc",
+    "load_bars",
+    "provenance",
+    "asof_of",
+    "resolve_asof",
+]
 
 SOURCES = ("auto", "live", "csv", "sample")
 FIELDS = ("open", "high", "low", "close", "adj_close", "volume")
@@ -220,7 +234,7 @@ def _complete_closes(key: str, source: str, data_dir, provisional: bool) -> pd.D
     frame, info = _one(series, source, resolve_data_dir(data_dir), None)
     if "close" not in frame.columns:
         raise DataError(f"{key} ({info.get('source')}) has no close")
-    return complete_dates(frame["close"], info.get("provisional_date"), provisional)
+    return _complete_dates(frame["close"], info.get("provisional_date"), provisional)
 
 
 def _cut(series: Series, frame: pd.DataFrame, info: dict, s, asof: AsOf) -> pd.DataFrame:
@@ -419,3 +433,98 @@ def asof_of(frame: pd.DataFrame) -> AsOf:
     if got is None:
         raise DataError("this frame carries no as-of date; load it with smallcaps.data.load")
     return got
+
+
+# ---------------------------------------------------------------------------------------------
+# The as-of rule (see smallcaps.data.asof)
+# ---------------------------------------------------------------------------------------------
+
+def _complete_dates(close: pd.Series, provisional_date, provisional: bool) -> pd.DatetimeIndex:
+    """Dates of ``close`` that are complete bars (the provisional last row excluded unless
+    ``provisional``)."""
+    s = close.dropna()
+    flagged = provisional_date
+    last_is_flagged = len(s) > 0 and flagged is not None and s.index[-1] == flagged
+    if last_is_flagged and not provisional:
+        s = s.iloc[:-1]
+    return pd.DatetimeIndex(s.index)
+
+
+def _reference_dates(keys, source, data_dir, provisional, required: bool) -> dict:
+    """key -> complete-bar dates of the reference series the source has (all of them, or an
+    error, when ``required``)."""
+    for key in keys:
+        get_series(key)  # an unknown reference key is an error, never skipped
+    found = {}
+    for key in keys:
+        try:
+            with warnings.catch_warnings():
+                if not required:
+                    warnings.simplefilter("ignore")
+                found[key] = _complete_closes(key, source, data_dir, provisional)
+        except DataError:  # not in this CSV folder, or no network for it
+            if required:
+                raise
+    return found
+
+
+def resolve_asof(
+    asof=None,
+    source: str = "auto",
+    data_dir=None,
+    *,
+    reference: Iterable[str] | str | None = None,
+    provisional: bool = False,
+    fallback: Iterable[str] | None = None,
+    what: str = "asof",
+) -> AsOf:
+    """Resolve the effective as-of date (see the module docstring for the rule).
+
+    Parameters
+    ----------
+    asof : str, date-like, AsOf or None
+        The requested date; None or ``""`` for the default rule.  An :class:`AsOf` is returned
+        as it is.
+    source, data_dir
+        As for :func:`smallcaps.data.load`.
+    reference : list of str, optional
+        Reference series (default ``$SMALLCAPS_REFERENCE`` or RUT and SPX).
+    provisional : bool
+        Count provisional last rows as bars.
+    fallback : list of str, optional
+        Series to use as the reference when the source has none of the reference series (a
+        CSV folder without RUT and SPX): :func:`smallcaps.data.load` passes the keys it loads.
+    what : str
+        The input's name in errors (``"--asof"`` for the command line).
+
+    Raises
+    ------
+    DataError
+        When the reference series have no complete bar in common on or before the date.
+    """
+    given = AsOf.from_value(asof)
+    if given is not None:
+        return given
+    want = parse_date(asof, what)
+    keys = reference_keys(reference)
+    found = _reference_dates(keys, source, data_dir, provisional,
+                             required=fallback is None)
+    if not found and fallback is not None:
+        keys = reference_keys(fallback)
+        found = _reference_dates(keys, source, data_dir, provisional, required=True)
+    keys = tuple(found)
+    common = None
+    for dates in found.values():
+        common = dates if common is None else common.intersection(dates)
+    if common is None or len(common) == 0:
+        raise DataError(f"{what}: {' and '.join(keys)} have no complete bar in common")
+    first, last = common[0], common[-1]
+    span = (f"valid: {first:%Y-%m-%d} to {last:%Y-%m-%d} (the complete bars of "
+            f"{' and '.join(keys)}), or empty for the last one")
+    if want is not None and want < first:
+        raise DataError(f"{what} {want:%Y-%m-%d} is before the data; {span}")
+    if want is not None and (want - last).days > MAX_DAYS_AFTER_DATA:
+        raise DataError(f"{what} {want:%Y-%m-%d} is after the data; {span}")
+    date = last if want is None else common[common <= want][-1]
+    return AsOf(date=f"{date:%Y-%m-%d}", requested=None if want is None else f"{want:%Y-%m-%d}",
+                reference=keys, provisional=bool(provisional))

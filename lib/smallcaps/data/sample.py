@@ -80,6 +80,26 @@ import pandas as pd
 
 from smallcaps.data.catalog import get_series
 
+__all__ = [
+    "START",
+    "END",
+    "NOVEMBER_PP",
+    "DECEMBER_DIP_PP",
+    "DECEMBER_REBOUND_PP",
+    "EVENT_DAYS",
+    "POST_EVENT_DRIFT_PP",
+    "POST_EVENT_DAYS",
+    "PATTERNS",
+    "holidays",
+    "trading_days",
+    "yield_slope",
+    "planted_decade_slopes",
+    "neckline",
+    "generate",
+    "relative_baseline",
+    "planted_windows",
+]
+
 START = pd.Timestamp("1988-01-04")
 END = pd.Timestamp("2025-12-31")
 

@@ -16,6 +16,8 @@ import pandas as pd
 from smallcaps.data.csvfile import _ALIASES, COLUMNS
 from smallcaps.errors import DataError, NetworkError
 
+__all__ = ["TIMEOUT", "normalise", "fetch"]
+
 TIMEOUT = 10  # seconds per request
 _NOT_FIELDS = {"price", "value"}  # CSV aliases that are no yfinance column
 
