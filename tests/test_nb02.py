@@ -1,5 +1,9 @@
 """Notebook 02 end to end on the real data, checked against an independent computation from the
-raw CSV files (parsed here with the csv module, not with the kit's reader)."""
+raw CSV files (parsed here with the csv module, not with the kit's reader).
+
+The default as-of is the kit's one rule: 2026-02-20 on the shared data (RUT's 2026-02-23 row
+is a provisional snapshot), where the notebook used to take the first pair's last common date
+(2026-02-23).  A weekend as-of (2026-02-22) renders the same figures as that Friday."""
 
 from __future__ import annotations
 
@@ -70,19 +74,24 @@ def test_records_have_issue_fields(latest):
         assert 0 <= rec["percentile_1y"] <= 100
     assert latest["provenance"]["RUT"]["synthetic"] is False
     # nothing after the as-of date is even loaded (SPX and NDX run to 2026-07-13 in the files)
-    assert latest["provenance"]["SPX"]["last"] == "2026-02-23"
-    assert latest["provenance"]["NDX"]["last"] == "2026-02-23"
+    assert latest["provenance"]["SPX"]["last"] == "2026-02-20"
+    assert latest["provenance"]["NDX"]["last"] == "2026-02-20"
+    assert latest["provenance"]["IWM"]["stale"] is True
 
 
 def test_rut_spx_matches_raw_csv(latest, market):
     rec = latest["ratios"]["RUT/SPX"]
-    asof = pd.Timestamp("2026-02-23")  # last date both RUT and SPX have a close
-    assert rec["data_end"] == "2026-02-23" and rec["stale"] is False
+    asof = pd.Timestamp("2026-02-20")  # last complete RUT and SPX bar
+    assert rec["data_end"] == "2026-02-20" and rec["stale"] is False
     r = raw_ratio(market, "RUT", "SPX", asof)
     assert rec["last"] == pytest.approx(r.iloc[-1], rel=1e-12)
-    assert rec["change_1m_pct"] == pytest.approx(pct_since(r, "2026-01-23"), rel=1e-9)
-    assert rec["change_3m_pct"] == pytest.approx(pct_since(r, "2025-11-23"), rel=1e-9)
+    assert rec["change_1m_pct"] == pytest.approx(pct_since(r, "2026-01-20"), rel=1e-9)
+    assert rec["change_3m_pct"] == pytest.approx(pct_since(r, "2025-11-20"), rel=1e-9)
     assert rec["change_ytd_pct"] == pytest.approx(pct_since(r, "2025-12-31"), rel=1e-9)
+    # five years back is Saturday 2021-02-20: the window and the rebase start on Monday
+    assert rec["rebase_date"] == "2021-02-22"
+    assert rec["change_since_pct"] == pytest.approx(
+        (r.iloc[-1] / r.loc["2021-02-22"] - 1) * 100, rel=1e-9)
     ma50, ma200 = r.iloc[-50:].mean(), r.iloc[-200:].mean()
     assert rec["above_ma50"] == bool(r.iloc[-1] > ma50)
     assert rec["above_ma200"] == bool(r.iloc[-1] > ma200)
@@ -120,8 +129,8 @@ def test_iwm_qqq_is_flagged_stale(latest, market):
 
 
 def test_leaders_exclude_stale_etfs(latest, market):
-    asof = pd.Timestamp("2026-02-23")
-    one_m = {k: pct_since(raw_closes(market / FILES[k]).loc[:asof], "2026-01-23")
+    asof = pd.Timestamp("2026-02-20")
+    one_m = {k: pct_since(raw_closes(market / FILES[k]).loc[:asof], "2026-01-20")
              for k in ("RUT", "SPX", "NDX", "DJI")}
     assert latest["leaders"] == sorted(one_m, key=lambda k: -one_m[k])
     assert latest["stale_series"] == {"IWM": "2025-09-26", "SPY": "2025-09-26",
@@ -142,3 +151,19 @@ def test_past_asof_has_no_stale_pair(market, tmp_path):
     iwm = raw_closes(market / "IWM.csv").loc[:"2024-11-29"]
     best = "RUT" if pct_since(rut, "2024-10-29") > pct_since(iwm, "2024-10-29") else "IWM"
     assert rec["leaders"][0] == best and set(rec["leaders"]) == {"RUT", "IWM"}
+
+
+def test_weekend_asof_renders_the_fridays_figures(latest, market, tmp_path):
+    """The issue's bug: an as-of whose five-years-back start falls on a weekend used to fail
+    (``rebase date 2021-02-20 is before IWM's first value``)."""
+    rec = run_notebook("02_ratio_charts", tmp_path, source="csv", data_dir=str(market),
+                       asof="2026-02-22")
+    assert rec["ratios"] == latest["ratios"]
+    assert rec["leaders"] == latest["leaders"]
+    assert rec["stale_series"] == latest["stale_series"]
+    assert rec["provenance"]["RUT"]["last"] == "2026-02-20"
+    for pair, fig in rec["ratios"].items():
+        assert fig["rebase_date"] == "2021-02-22", pair
+    r = raw_ratio(market, "IWM", "QQQ", "2025-09-26")
+    assert rec["ratios"]["IWM/QQQ"]["change_since_pct"] == pytest.approx(
+        (r.iloc[-1] / r.loc["2021-02-22"] - 1) * 100, rel=1e-9)

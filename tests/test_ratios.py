@@ -1,9 +1,11 @@
 """Tests for smallcaps.ratios: hand-computed cases, planted breakouts and trend changes,
-invariants (hypothesis), bad input, as-of truncation, generated prose, and real-data checks."""
+invariants (hypothesis), bad input, the report's dates on trading days, as-of truncation, stale
+data, the results protocol, and real-data checks (including every as-of 2026-02-16..23)."""
 
 from __future__ import annotations
 
 import csv
+import json
 import math
 
 import numpy as np
@@ -11,7 +13,8 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from smallcaps import charts, data, ratios
+from smallcaps import calendar, charts, data, page, ratios
+from smallcaps.data import AsOf
 from smallcaps.errors import DataError, ParameterError, SmallcapsError
 from smallcaps.returns import rebase
 
@@ -24,6 +27,13 @@ def frame(**cols) -> pd.DataFrame:
     return pd.DataFrame(cols)
 
 
+def with_asof(prices: pd.DataFrame, date: str, requested: str | None = None) -> pd.DataFrame:
+    """``prices`` carrying an as-of date the way :func:`smallcaps.data.load` sets it."""
+    out = prices.copy()
+    out.attrs["asof"] = AsOf(date=date, requested=requested, reference=("RUT", "SPX")).to_dict()
+    return out
+
+
 def exp_path(idx: pd.DatetimeIndex, pct_per_month: float, base: float = 100.0) -> pd.Series:
     """Exact exponential growth of ``pct_per_month`` per month of 365.25/12 days."""
     t = (idx - idx[0]).days / (365.25 / 12)
@@ -32,11 +42,15 @@ def exp_path(idx: pd.DatetimeIndex, pct_per_month: float, base: float = 100.0) -
 
 # --------------------------------------------------------------------------------- pairs / input
 
-def test_parse_pair_ok_and_normalised():
-    assert ratios.parse_pair("RUT/SPX") == ("RUT", "SPX")
-    assert ratios.parse_pair(" IWM / QQQ ") == ("IWM", "QQQ")
+def test_parse_pairs_ok_and_normalised():
+    assert ratios.parse_pairs(["RUT/SPX"]) == ["RUT/SPX"]
+    assert ratios.parse_pairs([" IWM / QQQ "]) == ["IWM/QQQ"]
     assert ratios.parse_pairs("RUT/SPX, NDX/SPX,RUT/SPX") == ["RUT/SPX", "NDX/SPX"]
     assert ratios.pair_keys(["RUT/SPX", "RUT/NDX"]) == ["RUT", "SPX", "NDX"]
+    # the keys a notebook loads: the pairs' keys, then the ranked ones not yet named
+    assert ratios.pair_keys(["RUT/SPX", "IWM/QQQ"], ["RUT", "SPY", "QQQ", "DJI"]) == [
+        "RUT", "SPX", "IWM", "QQQ", "SPY", "DJI"]
+    assert ratios.pair_keys("NDX/SPX", "RUT") == ["NDX", "SPX", "RUT"]
 
 
 @pytest.mark.parametrize("bad, fragment", [
@@ -51,7 +65,7 @@ def test_parse_pair_ok_and_normalised():
 ])
 def test_parse_pair_errors_are_one_clear_line(bad, fragment):
     with pytest.raises(SmallcapsError) as exc:
-        ratios.parse_pair(bad)
+        ratios.parse_pairs([bad])
     msg = str(exc.value)
     assert fragment in msg
     assert "\n" not in msg
@@ -88,11 +102,10 @@ def test_missing_column_is_a_clear_error():
 
 
 @pytest.mark.parametrize("kw, fragment", [
-    ({"asof": "2020-13-45"}, "asof '2020-13-45' is not a date"),
     ({"start": "yesterday-ish"}, "start 'yesterday-ish' is not a date"),
+    ({"rebase_date": "2020-13-45"}, "rebase_date '2020-13-45' is not a date"),
     ({"start": "2030-01-01"}, "is not before the as-of date"),
     ({"rebase_date": "2030-01-01"}, "rebase_date 2030-01-01 is after the as-of date"),
-    ({"asof": "1990-01-01"}, "before the first loaded date"),
 ])
 def test_bad_dates_are_parameter_errors(kw, fragment):
     idx = bdays("2019-01-01", 400)
@@ -116,25 +129,81 @@ def test_bad_moving_average_windows(mas):
         ratios.analyze_pairs(prices, ["RUT/SPX"], mas=mas)
 
 
-# --------------------------------------------------------------------------------- window
+# --------------------------------------------------------------------------------- dates
 
-def test_default_window_is_five_years_and_first_pair_common_date():
+def _weekday_prices(end: str = "2026-02-27", n: int = 1900) -> pd.DataFrame:
+    idx = pd.bdate_range(end=end, periods=n)
+    rng = np.random.default_rng(11)
+    walk = [pd.Series(100 * np.exp(np.cumsum(rng.normal(0, 0.01, n))), index=idx)
+            for _ in range(3)]
+    return frame(RUT=walk[0], SPX=walk[1], NDX=walk[2])
+
+
+def test_default_window_is_five_years_back_on_a_trading_day():
+    # 2026-02-20 minus five years is Saturday 2021-02-20: the window starts Monday 2021-02-22
+    prices = with_asof(_weekday_prices(), "2026-02-20")
+    study = ratios.analyze_pairs(prices, ["RUT/SPX", "NDX/SPX"])
+    w = study.window
+    assert w.asof == pd.Timestamp("2026-02-20")  # the frame's as-of, not its last row
+    assert w.start == w.rebase_date == pd.Timestamp("2021-02-22")
+    assert w.start == calendar.years_before("2026-02-20", 5, prices.index)
+    assert w.requested is None and not w.rebase_given
+    a = study.pairs["RUT/SPX"]
+    assert a.data_end == pd.Timestamp("2026-02-20") and not a.stale
+    r = prices["RUT"] / prices["SPX"]
+    assert a.changes["since"] == pytest.approx(
+        (r.loc["2026-02-20"] / r.loc["2021-02-22"] - 1) * 100)
+    # rebased lines pass through 100 on the window's first day (this raised before the fix)
+    reb = study.rebased()
+    assert reb.index[0] == pd.Timestamp("2021-02-22")
+    assert reb.iloc[0].tolist() == pytest.approx([100.0, 100.0])
+    assert a.overlay().lines.iloc[0].tolist() == pytest.approx([100.0, 100.0])
+
+
+def test_given_dates_snap_onto_trading_days():
+    prices = with_asof(_weekday_prices(), "2026-02-20", requested="2026-02-22")
+    # a weekend start moves forward to Monday, a weekend rebase date back to Friday
+    study = ratios.analyze_pairs(prices, ["RUT/SPX"], start="2024-03-02",
+                                 rebase_date="2024-06-09")
+    w = study.window
+    assert w.start == pd.Timestamp("2024-03-04")
+    assert w.rebase_date == pd.Timestamp("2024-06-07") and w.rebase_given
+    r = prices["RUT"] / prices["SPX"]
+    a = study.pairs["RUT/SPX"]
+    end = pd.Timestamp("2026-02-20")  # the frame holds rows after the as-of: none is used
+    assert a.data_end == pd.Timestamp("2026-02-20") == study.asof
+    assert w.requested == "2026-02-22"
+    assert a.changes["since"] == pytest.approx((r.loc[end] / r.loc["2024-06-07"] - 1) * 100)
+    reb = study.rebased()
+    assert reb.index[0] == pd.Timestamp("2024-03-04")
+    assert reb.loc["2024-06-07", "RUT/SPX"] == pytest.approx(100.0)
+    # a rebase date before the chart start is allowed: the lines are rebased on it all the same
+    early = ratios.analyze_pairs(prices, ["RUT/SPX"], start="2024-03-02",
+                                 rebase_date="2023-12-31")
+    assert early.window.rebase_date == pd.Timestamp("2023-12-29")
+    assert early.rebased().index[0] == pd.Timestamp("2024-03-04")
+    ov = early.pairs["RUT/SPX"].overlay()
+    assert ov.lines.index[0] == pd.Timestamp("2024-03-04")
+    legs = prices.loc[:end, ["RUT", "SPX"]]
+    expected = (legs.iloc[-1] / legs.loc["2023-12-29"] - 1) * 100
+    assert ov.changes == pytest.approx(expected.to_dict())
+
+
+def test_start_before_the_data_starts_on_its_first_day():
+    prices = with_asof(_weekday_prices(n=300), "2026-02-27")
+    study = ratios.analyze_pairs(prices, ["RUT/SPX"])  # five years back: before the data
+    assert study.window.start == prices.index[0]
+    assert study.pairs["RUT/SPX"].rebase_date == prices.index[0]
+
+
+def test_frame_without_asof_is_as_of_its_last_date():
     idx = bdays("2015-01-01", 2000)
     rut = pd.Series(1.0, index=idx[:1500])
     spx = pd.Series(2.0, index=idx)
     prices = frame(RUT=rut, SPX=spx, NDX=spx * 3)
-    w = ratios.resolve_window(prices, ["RUT/SPX", "NDX/SPX"])
-    assert w.asof == idx[1499]  # last date on which both RUT and SPX exist
-    assert w.start == idx[1499] - pd.DateOffset(years=5)
-    assert w.rebase_date == w.start
-    w2 = ratios.resolve_window(prices, ["NDX/SPX"], asof="", start="2018-03-01",
-                               rebase_date="2019-01-02")
-    assert w2.asof == idx[-1]
-    assert w2.start == pd.Timestamp("2018-03-01")
-    assert w2.rebase_date == pd.Timestamp("2019-01-02")
-    # an as-of on a weekend resolves to the last trading date before it
-    w3 = ratios.resolve_window(prices, ["NDX/SPX"], asof="2016-01-03")
-    assert w3.asof == pd.Timestamp("2016-01-01")
+    study = ratios.analyze_pairs(prices, ["RUT/SPX", "NDX/SPX"])
+    assert study.asof == idx[-1]
+    assert study.stale == {"RUT/SPX": idx[1499]}
 
 
 # --------------------------------------------------------------------------------- ratio
@@ -212,13 +281,13 @@ def test_planted_breakouts_are_dated_correctly():
     a = ratios.analyze_pair(prices, "RUT/SPX")
     date, kind, since = a.last_breakout
     assert (date, kind, since) == (lo_day, "low", 99)
-    rec = a.to_record()
+    rec = a.figures()
     assert rec["last_breakout_date"] == lo_day and rec["days_since_breakout"] == 99
-    # a 50-day look-back finds the same two plus nothing before the 50th close
     fr = a.to_frame()
     assert list(fr.columns) == ["ratio", "ma_50", "ma_200", "breakout"]
     assert fr.loc[hi_day, "breakout"] == 1 and fr.loc[lo_day, "breakout"] == -1
     assert int(fr["breakout"].abs().sum()) == len(a.events)
+    # a 50-day look-back finds the same two plus nothing before the 50th close
     ev50 = ratios.breakouts(s, 50)
     assert ev50.index.min() >= idx[50]
     assert {hi_day, lo_day} <= set(ev50.index)
@@ -245,6 +314,9 @@ def test_fit_trend_recovers_planted_growth(pct, direction):
     assert t.end == idx[-1]
     line = t.line()
     assert line.iloc[-1] == pytest.approx(exp_path(idx, pct).iloc[-1], rel=1e-9)
+    # an explicit end fits the 12 months before it
+    t_mid = ratios.fit_trend(exp_path(idx, pct), 12, end=f"{idx[400]:%Y-%m-%d}")
+    assert t_mid.end == idx[400] and t_mid.slope_pct == pytest.approx(pct, abs=1e-9)
 
 
 def test_noisy_series_is_flat_by_r2():
@@ -271,8 +343,8 @@ def test_planted_trend_change_3m_vs_12m():
     assert a.trends["3m"].direction == "up"
     assert a.trends["3m"].slope_pct == pytest.approx(2.0, abs=0.05)
     assert a.trends["12m"].direction == "down"
-    text = a.reading()
-    assert "The 3-month trend has turned up against the 12-month trend" in text
+    rec = a.figures()
+    assert rec["trend_3m"] == "up" and rec["trend_12m"] == "down"
 
 
 def test_planted_200_day_crossings_give_trend_start():
@@ -284,13 +356,13 @@ def test_planted_200_day_crossings_give_trend_start():
     prices = frame(RUT=s, SPX=pd.Series(1.0, index=idx))
     a = ratios.analyze_pair(prices, "RUT/SPX")
     assert a.trend_side == "below" and a.trend_start_date == idx[500]
-    b = ratios.analyze_pair(prices, "RUT/SPX", asof=idx[450])
+    b = ratios.analyze_pair(prices.loc[:idx[450]], "RUT/SPX")
     assert b.trend_side == "above" and b.trend_start_date == idx[300]
-    assert b.to_record()["trend_start_date"] == idx[300]
+    assert b.figures()["trend_start_date"] == idx[300]
     # never crossed since the average began: no date, the side is still known
-    c = ratios.analyze_pair(prices, "RUT/SPX", asof=idx[290])
+    c = ratios.analyze_pair(prices.loc[:idx[290]], "RUT/SPX")
     assert c.trend_side == "below" and c.trend_start_date is None
-    assert "has stayed below its 200-day average since that average begins" in c.reading()
+    assert c.figures()["trend_side"] == "below" and c.figures()["trend_start_date"] is None
 
 
 def test_calendar_changes_hand_computed():
@@ -320,26 +392,30 @@ def test_calendar_changes_hand_computed():
 def _two_pair_prices(n=900, seed=1):
     rng = np.random.default_rng(seed)
     idx = bdays("2020-01-01", n)
-    walk = lambda: pd.Series(100 * np.exp(np.cumsum(rng.normal(0, 0.01, n))), index=idx)  # noqa: E731
+
+    def walk():
+        return pd.Series(100 * np.exp(np.cumsum(rng.normal(0, 0.01, n))), index=idx)
+
     return frame(RUT=walk(), SPX=walk(), NDX=walk())
 
 
 def test_asof_truncation_data_after_asof_changes_nothing():
     prices = _two_pair_prices()
     asof = prices.index[700]
-    base = ratios.analyze_pairs(prices, ["RUT/SPX", "NDX/SPX"], asof=str(asof.date()))
+    base = ratios.analyze_pairs(with_asof(prices, f"{asof:%Y-%m-%d}"), ["RUT/SPX", "NDX/SPX"])
     changed = prices.copy()
     changed.iloc[701:] = changed.iloc[701:] * np.linspace(0.5, 3.0, len(prices) - 701)[:, None]
-    other = ratios.analyze_pairs(changed, ["RUT/SPX", "NDX/SPX"], asof=str(asof.date()))
-    assert base.to_record() == other.to_record()
+    other = ratios.analyze_pairs(with_asof(changed, f"{asof:%Y-%m-%d}"), ["RUT/SPX", "NDX/SPX"])
+    assert base.figures() == other.figures()
     assert base.reading() == other.reading()
     assert all(a.ratio.index[-1] == asof for a in base.pairs.values())
-    rk1 = ratios.rank_returns(prices, ["RUT", "SPX"], asof=asof)
-    rk2 = ratios.rank_returns(changed, ["RUT", "SPX"], asof=asof)
+    rk1 = ratios.rank_returns(with_asof(prices, f"{asof:%Y-%m-%d}"), ["RUT", "SPX"])
+    rk2 = ratios.rank_returns(with_asof(changed, f"{asof:%Y-%m-%d}"), ["RUT", "SPX"])
     pd.testing.assert_frame_equal(rk1.table, rk2.table)
+    assert rk1.asof == asof
     # and it is the same as cutting the data by hand
     cut = ratios.analyze_pairs(prices.loc[:asof], ["RUT/SPX", "NDX/SPX"])
-    assert cut.to_record() == base.to_record()
+    assert cut.figures() == base.figures()
 
 
 # --------------------------------------------------------------------------------- stale data
@@ -353,7 +429,7 @@ def test_stale_pair_is_flagged_and_computed_at_its_own_end():
     a = study.pairs["IWM/QQQ"]
     assert study.asof == prices.index[-1]
     assert a.stale and a.data_end == prices.index[799]
-    rec = study.to_record()
+    rec = study.figures()["ratios"]
     assert rec["IWM/QQQ"]["stale"] is True and rec["RUT/SPX"]["stale"] is False
     assert rec["IWM/QQQ"]["data_end"] == prices.index[799]
     expected = prices["IWM"].iloc[799] / prices["QQQ"].iloc[799]
@@ -362,10 +438,9 @@ def test_stale_pair_is_flagged_and_computed_at_its_own_end():
     r = prices["IWM"] / prices["QQQ"]
     ref = r.loc[:end - pd.DateOffset(months=1)].iloc[-1]
     assert rec["IWM/QQQ"]["change_1m_pct"] == pytest.approx((expected / ref - 1) * 100)
-    text = a.reading()
-    assert f"data ends {end:%Y-%m-%d}" in text and f"as-of date {study.asof:%Y-%m-%d}" in text
-    assert "IWM/QQQ (ends" in study.reading()
     assert study.stale == {"IWM/QQQ": end}
+    assert study.fund_pairs == ["IWM/QQQ"]
+    assert study.summary().loc["IWM/QQQ", "data ends"] == f"{end:%Y-%m-%d} (STALE)"
 
 
 def test_ranking_flags_stale_series_and_orders_leaders():
@@ -377,6 +452,7 @@ def test_ranking_flags_stale_series_and_orders_leaders():
     rk = ratios.rank_returns(prices, ["RUT", "SPX", "NDX", "IWM"])
     assert rk.leaders == ["RUT", "SPX", "NDX"]  # IWM grew fastest but is stale: not ranked
     assert rk.stale == {"IWM": idx[149]}
+    assert rk.figures() == {"leaders": ["RUT", "SPX", "NDX"], "stale_series": {"IWM": idx[149]}}
     t = rk.table
     assert t.loc["IWM", "status"] == f"STALE: data ends {idx[149]:%Y-%m-%d}"
     assert pd.isna(t.loc["IWM", "rank (1m)"])
@@ -386,22 +462,29 @@ def test_ranking_flags_stale_series_and_orders_leaders():
     assert t.loc["RUT", "1m %"] == pytest.approx(exp1m)
     expytd = (s.iloc[-1] / s.loc[:"2023-12-31"].iloc[-1] - 1) * 100
     assert t.loc["RUT", "YTD %"] == pytest.approx(expytd)
-    text = rk.reading()
-    assert "**RUT** led" in text and "**NDX** lagged" in text
-    assert "the Russell 2000 beat the S&P 500" in text
-    assert f"IWM (data ends {idx[149]:%Y-%m-%d}" in text
-    assert "not the dividend-adjusted close" in text
+    shown = rk.summary()
+    assert shown.loc["IWM", "last date"] == f"{idx[149]:%Y-%m-%d}"
+    assert shown.loc["RUT", "1m %"] == round(exp1m, 2)
+    pd.testing.assert_frame_equal(rk.to_frame(), t)
 
 
-def test_ranking_reading_when_small_caps_trail():
+def test_ranking_as_of_the_frame_flags_series_ending_before_it():
     idx = bdays("2023-10-02", 200)
-    prices = frame(RUT=exp_path(idx, -2.0), SPX=exp_path(idx, 1.0))
-    text = ratios.rank_returns(prices, ["RUT", "SPX"]).reading()
-    assert "**SPX** led" in text and "the Russell 2000 trailed the S&P 500" in text
-    assert "beat" not in text
+    prices = with_asof(frame(RUT=exp_path(idx, 2.0), IWM=exp_path(idx, 1.0)),
+                       f"{idx[-1] + pd.Timedelta(days=3):%Y-%m-%d}")
+    rk = ratios.rank_returns(prices, ["RUT", "IWM"])
+    assert rk.leaders == [] and set(rk.stale) == {"RUT", "IWM"}
 
 
-# --------------------------------------------------------------------------------- prose
+def test_ranking_needs_keys():
+    prices = frame(RUT=exp_path(bdays("2023-10-02", 50), 1.0))
+    with pytest.raises(ParameterError, match="ranking keys are empty"):
+        ratios.rank_returns(prices, [])
+    with pytest.raises(DataError, match="SPX not in the loaded prices"):
+        ratios.rank_returns(prices, ["RUT", "SPX"])
+
+
+# --------------------------------------------------------------------------------- protocol
 
 def _trending_pair(pct_per_month: float, seed=5):
     rng = np.random.default_rng(seed)
@@ -410,95 +493,40 @@ def _trending_pair(pct_per_month: float, seed=5):
     return frame(RUT=num, SPX=pd.Series(50.0, index=idx))
 
 
-def test_reading_up_case():
-    a = ratios.analyze_pair(_trending_pair(1.5), "RUT/SPX")
-    text = a.reading()
-    assert a.above_ma(200) and a.ma_slope(200)[0] == "rising"
-    assert f"{a.distance_to_ma(200):.1f}% above its 200-day average, which is rising" in text
-    t12 = a.trends["12m"]
-    assert f"The 12-month trend is up ({t12.slope_pct:+.2f}%/month, R² {t12.r2:.2f})" in text
-    assert f"{a.changes['1m']:+.1f}% over 1 month" in text
-    assert "crossed above its 200-day average" in text or "stayed above" in text
-    assert "100th percentile" in text or "th percentile" in text
-    rec = a.to_record()
-    assert rec["trend_12m"] == "up" and rec["ma200_slope"] == "rising" and rec["above_ma200"]
-    assert rec["change_1m_pct"] > 0
-
-
-def test_reading_down_case():
-    a = ratios.analyze_pair(_trending_pair(-1.5), "RUT/SPX")
-    text = a.reading()
-    assert a.above_ma(200) is False and a.ma_slope(200)[0] == "falling"
-    assert f"{abs(a.distance_to_ma(200)):.1f}% below its 200-day average, which is falling" in text
-    assert "The 12-month trend is down (-" in text
-    assert "above its 200-day average" not in text
-    assert f"{a.changes['3m']:+.1f}% over 3 months" in text and a.changes["3m"] < 0
-    rec = a.to_record()
-    assert rec["trend_12m"] == "down" and rec["trend_3m"] == "down"
-    assert rec["ma50_slope"] == "falling" and rec["above_ma50"] is False
-
-
-def test_study_reading_counts_both_ways():
-    up = _trending_pair(1.5)
-    down = _trending_pair(-1.5, seed=6)
-    prices = frame(RUT=up["RUT"], SPX=up["SPX"], NDX=down["RUT"])
-    study = ratios.analyze_pairs(prices, ["RUT/SPX", "NDX/SPX"])
-    text = study.reading()
-    assert "1 of 2 current ratios is above a rising 200-day average (RUT/SPX)" in text
-    assert "1 is below a falling one (NDX/SPX)" in text
-    assert "Mixed" not in text
-    # the headline does not repeat the per-pair paragraphs shown beside each chart
-    assert study.pairs["RUT/SPX"].reading() not in text
-    assert "1 of 2 ratios is above 100" in study.describe_rebased()
-    assert study.describe_rebased().index("RUT/SPX") < study.describe_rebased().index("NDX/SPX")
-    table = study.summary()
-    assert list(table.index) == ["RUT/SPX", "NDX/SPX"]
-    assert table.loc["RUT/SPX", "200d MA"] == "rising"
-
-
-def test_record_has_the_issue_fields_and_is_json():
-    import json
-
-    from smallcaps.reports import jsonable
-
+def test_figures_have_the_issue_fields_and_are_json():
     a = ratios.analyze_pair(_trending_pair(1.0), "RUT/SPX")
-    rec = a.to_record()
+    rec = a.figures()
     for k in ("last", "change_1m_pct", "change_3m_pct", "change_ytd_pct", "above_ma50",
               "above_ma200", "ma50_slope", "ma200_slope", "percentile_1y", "trend_3m",
               "trend_12m", "last_breakout_date", "trend_start_date"):
         assert k in rec
-    json.dumps(jsonable(rec))
+    json.dumps(page.jsonable(rec))
+    assert rec["trend_12m"] == "up" and rec["ma200_slope"] == "rising" and rec["above_ma200"]
+    assert rec["change_1m_pct"] > 0
+    down = ratios.analyze_pair(_trending_pair(-1.5), "RUT/SPX").figures()
+    assert down["trend_12m"] == "down" and down["trend_3m"] == "down"
+    assert down["ma50_slope"] == "falling" and down["above_ma50"] is False
 
 
-# --------------------------------------------------------------------------------- charts
-
-def test_plots_return_axes_with_titles_labels_and_sources():
-    import matplotlib.pyplot as plt
-
-    prices = _two_pair_prices()
-    prices["IWM"], prices["QQQ"] = prices["RUT"] / 10, prices["NDX"] / 20
-    study = ratios.analyze_pairs(prices, ["RUT/SPX", "IWM/QQQ"])
+def test_study_summary_and_frames():
+    up = _trending_pair(1.5)
+    down = _trending_pair(-1.5, seed=6)
+    prices = frame(RUT=up["RUT"], SPX=up["SPX"], NDX=down["RUT"])
+    study = ratios.analyze_pairs(prices, ["RUT/SPX", "NDX/SPX"])
+    table = study.summary()
+    assert list(table.index) == ["RUT/SPX", "NDX/SPX"]
+    assert table.loc["RUT/SPX", "200d MA"] == "rising"
+    assert table.loc["NDX/SPX", "200d MA"] == "falling"
     a = study.pairs["RUT/SPX"]
-    ax = charts.plot_ratio(a)
-    assert ax.get_yscale() == "log"
-    assert charts.date_span(a.ratio.loc[a.start:].index) in ax.get_title()
-    assert "RUT/SPX" in ax.get_title()
-    assert "ratio" in ax.get_ylabel()
-    assert any(t.get_text().startswith("Source") for t in ax.texts)
-    assert charts.plot_ratio(a, log_scale=False).get_yscale() == "linear"
-    ax2 = charts.plot_pair_overlay(study.pairs["IWM/QQQ"])
-    assert "rebased to 100" in ax2.get_ylabel() and "IWM vs QQQ" in ax2.get_title()
-    lines = [ln for ln in ax2.get_lines() if len(ln.get_xdata()) > 2]
-    at = study.pairs["IWM/QQQ"].rebase_date  # the window starts before the data: first date
-    assert at == prices.index[0]
-    assert len(lines) == 2
-    for ln in lines:
-        s = pd.Series(ln.get_ydata(), index=pd.DatetimeIndex(ln.get_xdata()))
-        assert s.loc[:at].iloc[-1] == pytest.approx(100.0)
-    axes = charts.plot_ratio_grid(study)
-    assert len([x for x in axes if x.get_visible()]) == 2
-    assert "rebased to 100" in axes[0].get_ylabel()
-    plt.close("all")
+    since = f"since {study.window.rebase_date:%Y-%m-%d} %"
+    assert table.loc["RUT/SPX", since] == round(a.changes["since"], 1)
+    assert table.loc["RUT/SPX", "vs 200d MA %"] == round(a.distance_to_ma(200), 1)
+    assert a.summary().loc["RUT/SPX", "1m %"] == round(a.changes["1m"], 1)
+    tidy = study.to_frame()
+    assert tidy.loc["NDX/SPX", "change_3m_pct"] == study.pairs["NDX/SPX"].changes["3m"]
+    assert list(tidy.columns) == list(a.figures())
+    assert study.fund_pairs == [] and study.overlays() == []
+    assert set(study.figures()) == {"ratios"}
 
 
 # --------------------------------------------------------------------------------- real data
@@ -521,9 +549,9 @@ def _raw_closes(path, date_col=0, close_header="Close"):
 def test_real_rut_spx_against_raw_csv(shared_market):
     rut = _raw_closes(shared_market / "RUT.csv")
     spx = _raw_closes(shared_market / "GSPC.csv")
-    px = data.load(["RUT", "SPX"], source="csv", data_dir=shared_market)
-    a = ratios.analyze_pair(px, "RUT/SPX", asof="2024-11-29")
-    assert a.data_end == pd.Timestamp("2024-11-29")
+    px = data.load(["RUT", "SPX"], asof="2024-11-29", source="csv", data_dir=shared_market)
+    a = ratios.analyze_pair(px, "RUT/SPX")
+    assert a.data_end == pd.Timestamp("2024-11-29") == a.asof
     assert a.last == pytest.approx(2434.73 / 6032.38, rel=1e-5)  # PROVENANCE.md closes
     assert a.last == pytest.approx(rut["2024-11-29"] / spx["2024-11-29"], rel=1e-12)
     # 1 month: from the last close on or before 2024-10-29
@@ -538,14 +566,21 @@ def test_real_rut_spx_against_raw_csv(shared_market):
     ma200 = sum(rut[d] / spx[d] for d in common) / 200
     assert a.ma_last(200) == pytest.approx(ma200, rel=1e-10)
     assert a.above_ma(200) == (a.last > ma200)
+    # five years before Friday 2024-11-29 is Friday 2019-11-29, a trading day itself
+    assert a.start == a.rebase_date == pd.Timestamp("2019-11-29")
+    base = rut["2019-11-29"] / spx["2019-11-29"]
+    assert a.changes["since"] == pytest.approx((a.last / base - 1) * 100, rel=1e-9)
 
 
-def test_real_iwm_qqq_is_stale_at_rut_end(shared_market):
-    keys = ratios.pair_keys(ratios.DEFAULT_PAIRS)
+def test_real_iwm_qqq_is_stale_at_the_kit_asof(shared_market):
+    # the default as-of is the kit's (last complete RUT and SPX bar: 2026-02-20, RUT's
+    # 2026-02-23 row is provisional); it used to be the first pair's last common date
+    keys = ratios.pair_keys(["IWM/QQQ", "RUT/SPX"])
     px = data.load(keys, source="csv", data_dir=shared_market)
-    study = ratios.analyze_pairs(px, ratios.DEFAULT_PAIRS)
-    assert study.asof == pd.Timestamp("2026-02-23")
+    study = ratios.analyze_pairs(px, ["IWM/QQQ", "RUT/SPX"])
+    assert study.asof == pd.Timestamp("2026-02-20")
     assert study.stale == {"IWM/QQQ": pd.Timestamp("2025-09-26")}
+    assert px.attrs["provenance"]["IWM"]["stale"] is True
     iwm = _raw_closes(shared_market / "IWM.csv")
     qqq = _raw_closes(shared_market / "QQQ.csv")
     a = study.pairs["IWM/QQQ"]
@@ -553,48 +588,51 @@ def test_real_iwm_qqq_is_stale_at_rut_end(shared_market):
     assert "data ends 2025-09-26" in a.reading()
 
 
-def test_overlay_reading_both_signs_and_fund_pairs():
-    idx = bdays("2021-01-04", 400)
-    prices = frame(IWM=exp_path(idx, 1.0), QQQ=exp_path(idx, 2.0), RUT=exp_path(idx, 1.0),
-                   SPX=exp_path(idx, 0.5))
-    study = ratios.analyze_pairs(prices, ["RUT/SPX", "IWM/QQQ"], rebase_date="2021-06-01")
-    assert study.fund_pairs() == ["IWM/QQQ"]
-    assert ratios.is_fund("SPY") and not ratios.is_fund("RUT") and not ratios.is_fund("DGS10")
-    a = study.pairs["IWM/QQQ"]
-    base = prices.loc[:"2021-06-01"].iloc[-1]
-    iwm = (prices["IWM"].iloc[-1] / base["IWM"] - 1) * 100
-    qqq = (prices["QQQ"].iloc[-1] / base["QQQ"] - 1) * 100
-    text = ratios.describe_overlay(a)
-    assert f"IWM moved {iwm:+.1f}% and QQQ {qqq:+.1f}%" in text
-    assert f"IWM underperformed QQQ by {qqq - iwm:.1f} percentage points" in text
-    flipped = ratios.analyze_pairs(prices, ["QQQ/IWM"], rebase_date="2021-06-01")
-    assert "QQQ outperformed IWM" in ratios.describe_overlay(flipped.pairs["QQQ/IWM"])
-    note = study.window_note()
-    assert f"As of **{idx[-1]:%Y-%m-%d}**" in note
-    assert "rebased lines equal 100 on 2021-06-01" in note
-    assert "Stale" not in note
+ASOF_WEEK = {  # requested as-of -> the kit's as-of (a weekend or holiday: the trading day
+    "2026-02-16": "2026-02-13",  # before; Presidents' Day
+    "2026-02-17": "2026-02-17",
+    "2026-02-18": "2026-02-18",
+    "2026-02-19": "2026-02-19",
+    "2026-02-20": "2026-02-20",
+    "2026-02-21": "2026-02-20",
+    "2026-02-22": "2026-02-20",
+    "2026-02-23": "2026-02-20",  # RUT's 2026-02-23 row is provisional
+}
 
 
-def test_window_note_names_stale_pairs_and_late_rebase():
-    prices = _two_pair_prices()
-    prices["IWM"], prices["QQQ"] = prices["RUT"], prices["SPX"]
-    prices.loc[:prices.index[100], ["IWM", "QQQ"]] = np.nan
-    prices.loc[prices.index[850]:, ["IWM", "QQQ"]] = np.nan
-    study = ratios.analyze_pairs(prices, ["RUT/SPX", "IWM/QQQ"])
-    note = study.window_note()
-    end = prices.index[849]
-    assert f"IWM/QQQ ends {end:%Y-%m-%d}" in note
-    assert f"IWM/QQQ (from {prices.index[101]:%Y-%m-%d}, its first date)" in note
-    assert study.pairs["IWM/QQQ"].rebase_date == prices.index[101]
+@pytest.mark.parametrize("requested", sorted(ASOF_WEEK))
+def test_real_every_asof_of_the_week_renders(shared_market, requested):
+    """The issue's done-when: notebook 02's library path works for every as-of in
+    2026-02-16..23, weekend days included (2026-02-20 used to fail: five years back is a
+    Saturday, and rebasing onto it raised)."""
+    import matplotlib.pyplot as plt
+
+    keys = ratios.pair_keys(ratios.DEFAULT_PAIRS, ratios.RANKING_KEYS)
+    px = data.load(keys, asof=requested, source="csv", data_dir=shared_market)
+    study = ratios.analyze_pairs(px, ratios.DEFAULT_PAIRS)
+    w = study.window
+    assert w.asof == pd.Timestamp(ASOF_WEEK[requested])
+    both = px[["RUT", "SPX"]].dropna().index
+    assert w.start in both and w.start == calendar.years_before(w.asof, 5, both)
+    assert w.start.day_of_week < 5 and w.rebase_date == w.start
+    assert study.stale == {"IWM/QQQ": pd.Timestamp("2025-09-26")}
+    rec = page.jsonable(study.figures())
+    json.dumps(rec)
+    assert all(r["rebase_date"] == f"{w.start:%Y-%m-%d}" for r in rec["ratios"].values())
+    assert f"As of **{w.asof:%Y-%m-%d}**" in study.reading("window")
+    study.reading()
     reb = study.rebased()
-    assert reb["IWM/QQQ"].dropna().iloc[0] == pytest.approx(100.0)
-    assert reb["RUT/SPX"].iloc[0] == pytest.approx(100.0)
-
-
-def test_load_asof_defaults_to_first_pair_common_date(shared_market):
-    assert ratios.load_asof(["RUT/SPX"], "", source="csv", data_dir=shared_market) == "2026-02-23"
-    assert ratios.load_asof(["IWM/QQQ", "RUT/SPX"], "", source="csv",
-                            data_dir=shared_market) == "2025-09-26"
-    assert ratios.load_asof(["RUT/SPX"], "2024-11-29") == "2024-11-29"
-    with pytest.raises(ParameterError, match="asof 'soon' is not a date"):
-        ratios.load_asof(["RUT/SPX"], "soon")
+    assert reb.loc[w.start].tolist() == pytest.approx([100.0] * 5)
+    for a in study.pairs.values():
+        assert a.reading().startswith(f"**{a.pair}**")
+        assert charts.chart_ratio(a).get_title().startswith(f"{a.pair} ratio, {w.start:%Y-%m-%d}")
+    (ov,) = study.overlays()
+    assert ov.lines.loc[w.start].tolist() == pytest.approx([100.0, 100.0])
+    assert "IWM" in ov.reading()
+    assert "IWM vs QQQ" in charts.chart_pair_overlay(ov).get_title()
+    axes = charts.chart_ratio_grid(study)
+    assert len([ax for ax in axes if ax.get_visible()]) == 5
+    rk = ratios.rank_returns(px, ratios.RANKING_KEYS)
+    assert set(rk.leaders) == {"RUT", "SPX", "NDX", "DJI"}
+    assert rk.reading().startswith(f"Over the month to {w.asof:%Y-%m-%d}")
+    plt.close("all")

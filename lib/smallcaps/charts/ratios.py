@@ -1,18 +1,35 @@
-"""Charts of the ratios study: ``plot_*`` functions return their Axes, never show or save."""
+"""Charts of the ratio study (notebook 02).
+
+``plot_*`` functions take Series / DataFrames and return their Axes (never show or save);
+``chart_*`` adapters unpack a result of :mod:`smallcaps.ratios` and call them.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 import matplotlib.pyplot as plt
+import matplotlib.ticker as mticker
+import numpy as np
+import pandas as pd
 
 from smallcaps.charts.base import COLORS, add_source, date_span, new_axes, source_text
 
-__all__ = ['plot_ratio', 'plot_pair_overlay', 'plot_ratio_grid']
+__all__ = [
+    "plot_ratio",
+    "plot_pair_overlay",
+    "plot_ratio_grid",
+    "chart_ratio",
+    "chart_pair_overlay",
+    "chart_ratio_grid",
+]
+
+_MA_PALETTE = ("#1f78b4", "#e31a1c", "#33a02c", "#6a3d9a")
+_TREND_STYLES = ((0, (5, 3)), (0, (2, 2)))
 
 
-def _ratios_value_axis(ax, log_scale: bool) -> None:
+def _value_axis(ax, log_scale: bool) -> None:
     """Log (or linear) y axis with plain-number tick labels, readable over a narrow range."""
-    import matplotlib.ticker as mticker
-
     if log_scale:
         ax.set_yscale("log")
         ax.yaxis.set_major_locator(mticker.MaxNLocator(nbins=7))
@@ -22,144 +39,164 @@ def _ratios_value_axis(ax, log_scale: bool) -> None:
     ax.yaxis.set_major_formatter(fmt)
 
 
-def _ratios_stale_note(analysis) -> str:
-    if analysis.data_end < analysis.asof:
-        return (f"  [DATA ENDS {analysis.data_end:%Y-%m-%d}; report as of "
-                f"{analysis.asof:%Y-%m-%d}]")
+def _stale_note(end, asof) -> str:
+    if asof is not None and pd.Timestamp(end) < pd.Timestamp(asof):
+        return f"  [DATA ENDS {end:%Y-%m-%d}; report as of {pd.Timestamp(asof):%Y-%m-%d}]"
     return ""
 
 
-def plot_ratio(analysis, log_scale: bool = True, mas=None, ax=None):
-    """Ratio chart of one pair: the ratio, its moving averages, breakouts and trend lines.
+def plot_ratio(ratio: pd.Series, mas: pd.DataFrame | None = None,
+               breakouts: pd.Series | None = None,
+               trends: Mapping[str, pd.Series] | None = None, *, log_scale: bool = True,
+               breakout_days: int | None = None, asof=None, provenance: dict | None = None,
+               ax=None):
+    """Ratio chart: the ratio, its moving averages, new highs / lows and trend lines.
 
     Parameters
     ----------
-    analysis : smallcaps.ratios.PairAnalysis
-        From :func:`smallcaps.ratios.analyze_pair` / ``analyze_pairs``.
+    ratio : Series
+        The ratio over the chart window, named ``"A/B"``.
+    mas : DataFrame, optional
+        Moving averages on the ratio's dates, one column each; the column name is the legend
+        label (e.g. ``"200-day average (rising)"``).
+    breakouts : Series, optional
+        +1 (new high, an up triangle in green) or -1 (new low, a down triangle in red) indexed
+        by the date of the close.
+    trends : mapping of str to Series, optional
+        Legend label -> fitted trend line (two or more points); dashed, longest first.
     log_scale : bool
         Logarithmic y axis (equal distances = equal percent moves).
-    mas : list of int, optional
-        Moving averages to draw (default: all the analysis holds).
+    breakout_days : int, optional
+        Look-back of the breakouts in trading days (for the legend).
+    asof : date-like, optional
+        The report's as-of date: a ratio that ends before it is flagged in the title.
+    provenance : dict, optional
+        Provenance of the two legs, for the source note.
     ax : Axes, optional
 
     Returns
     -------
     Axes
-        Shows the chart window (``analysis.start`` to the pair's last date); triangles mark
-        closes at a new ``breakout_days``-day high (up) or low (down); dashed lines are the
-        log-linear 3- and 12-month trends.
     """
     ax = new_axes(ax, figsize=(11, 4.8))
-    a = analysis
-    r = a.ratio.loc[a.start:]
-    num, den = a.pair.split("/")
-    ax.plot(r.index, r.to_numpy(), color="#222222", lw=1.2, label=a.pair)
-    palette = ["#1f78b4", "#e31a1c", "#33a02c", "#6a3d9a"]
-    for i, w in enumerate(sorted(mas or a.mas)):
-        m = a.mas[w].loc[a.start:]
-        slope = a.ma_slope(w)[0]
-        ax.plot(m.index, m.to_numpy(), lw=1.0, color=palette[i % len(palette)],
-                label=f"{w}-day average ({slope or 'n/a'})")
-    ev = a.events.loc[a.start:]
+    r = ratio.dropna()
+    name = str(ratio.name or "ratio")
+    ax.plot(r.index, r.to_numpy(), color="#222222", lw=1.2, label=name)
+    for i, (label, m) in enumerate((mas if mas is not None else pd.DataFrame()).items()):
+        ax.plot(m.index, m.to_numpy(), lw=1.0, color=_MA_PALETTE[i % len(_MA_PALETTE)],
+                label=str(label))
+    ev = breakouts if breakouts is not None else pd.Series(dtype=int)
+    span = f"{breakout_days}-day " if breakout_days else ""
     for sign, marker, color, word in ((1, "^", COLORS["up"], "high"),
                                       (-1, "v", COLORS["down"], "low")):
         d = ev.index[ev.to_numpy() == sign]
+        d = d[d.isin(r.index)]
         if len(d):
             ax.scatter(d, r.loc[d].to_numpy(), marker=marker, s=22, color=color, zorder=4,
-                       label=f"new {a.breakout_days}-day {word} ({len(d)})")
-    for key, style in (("12m", (0, (5, 3))), ("3m", (0, (2, 2)))):
-        t = a.trends.get(key)
-        if t is not None:
-            line = t.line()
-            ax.plot(line.index, line.to_numpy(), ls=style, lw=1.6, color=COLORS["neutral"],
-                    label=f"{key} trend {t.direction} ({t.slope_pct:+.2f}%/mo, R² {t.r2:.2f})")
-    ax.annotate(f"{a.last:.4g}", xy=(r.index[-1], a.last), xytext=(4, 0),
+                       label=f"new {span}{word} ({len(d)})")
+    for i, (label, line) in enumerate((trends or {}).items()):
+        ax.plot(line.index, line.to_numpy(), ls=_TREND_STYLES[i % 2], lw=1.6,
+                color=COLORS["neutral"], label=str(label))
+    ax.annotate(f"{r.iloc[-1]:.4g}", xy=(r.index[-1], r.iloc[-1]), xytext=(4, 0),
                 textcoords="offset points", va="center", fontsize=8)
-    _ratios_value_axis(ax, log_scale)
-    ax.set_title(f"{a.pair} ratio, {date_span(r.index)}{_ratios_stale_note(a)}")
-    ax.set_ylabel(f"{num} / {den} (ratio of closes{', log scale' if log_scale else ''})")
+    _value_axis(ax, log_scale)
+    ax.set_title(f"{name} ratio, {date_span(r.index)}{_stale_note(r.index[-1], asof)}")
+    legs = name.replace("/", " / ") if "/" in name else name
+    ax.set_ylabel(f"{legs} (ratio of closes{', log scale' if log_scale else ''})")
     ax.set_xlabel("date")
     ax.legend(loc="best", ncols=2, frameon=True, framealpha=0.85, edgecolor="none")
-    add_source(ax, source_text(a.provenance))
+    add_source(ax, source_text(provenance or {}))
     return ax
 
 
-def plot_pair_overlay(analysis, log_scale: bool = True, ax=None):
-    """Two price lines of a pair, each rebased to 100 at the analysis' rebase date.
+def plot_pair_overlay(lines: pd.DataFrame, rebase_date, *, log_scale: bool = True, asof=None,
+                      provenance: dict | None = None, ax=None):
+    """Two price lines rebased to 100 at ``rebase_date``: the gap between them is the relative
+    performance since that date.
 
-    The gap between the lines is the pair's relative performance since that date; the chart
-    covers the analysis' window up to the pair's last common date.  Prices are closes (for ETFs
-    not dividend-adjusted).
+    Parameters
+    ----------
+    lines : DataFrame
+        Two columns (numerator, denominator), each 100 at ``rebase_date``.
+    rebase_date : date-like
+    log_scale : bool
+    asof : date-like, optional
+        The report's as-of date: lines that end before it are flagged in the title.
+    provenance : dict, optional
+    ax : Axes, optional
 
     Returns
     -------
     Axes
     """
-    from smallcaps.returns import rebase as _rebase
-
     ax = new_axes(ax, figsize=(11, 4.5))
-    a = analysis
-    legs = a.legs.loc[a.start:]
-    rb = _rebase(legs, at=a.rebase_date)
-    colors = [COLORS["small"], COLORS["large"]]
-    for i, key in enumerate(rb.columns):
-        s = rb[key]
+    at = pd.Timestamp(rebase_date)
+    colors = (COLORS["small"], COLORS["large"])
+    for i, key in enumerate(lines.columns):
+        s = lines[key].dropna()
         ax.plot(s.index, s.to_numpy(), color=colors[i % 2], lw=1.3,
-                label=f"{key}: {s.iloc[-1] - 100:+.1f}% since {a.rebase_date:%Y-%m-%d}")
+                label=f"{key}: {s.iloc[-1] - 100:+.1f}% since {at:%Y-%m-%d}")
         ax.annotate(f"{s.iloc[-1]:.0f}", xy=(s.index[-1], s.iloc[-1]), xytext=(4, 0),
                     textcoords="offset points", va="center", fontsize=8, color=colors[i % 2])
     ax.axhline(100, color=COLORS["neutral"], lw=0.8, ls=":")
-    _ratios_value_axis(ax, log_scale)
-    num, den = a.pair.split("/")
-    ax.set_title(f"{num} vs {den}, {date_span(rb.index)}{_ratios_stale_note(a)}")
-    ax.set_ylabel(f"close, rebased to 100 on {a.rebase_date:%Y-%m-%d}"
-                  + (" (log scale)" if log_scale else ""))
+    _value_axis(ax, log_scale)
+    idx = lines.dropna(how="all").index
+    names = " vs ".join(map(str, lines.columns))
+    ax.set_title(f"{names}, {date_span(idx)}{_stale_note(idx[-1], asof)}")
+    ax.set_ylabel(f"close, rebased to 100 on {at:%Y-%m-%d}" + (" (log scale)" if log_scale else ""))
     ax.set_xlabel("date")
     ax.legend(loc="best")
-    add_source(ax, source_text(a.provenance))
+    add_source(ax, source_text(provenance or {}))
     return ax
 
 
-def plot_ratio_grid(study, log_scale: bool = True, ncols: int = 3, axes=None):
-    """Small multiples: every ratio of a study rebased to 100 at its rebase date.
+def plot_ratio_grid(rebased: pd.DataFrame, rebase_date, *, start=None, end=None,
+                    stale: Mapping[str, pd.Timestamp] | None = None, log_scale: bool = True,
+                    ncols: int = 3, provenance: dict | None = None, axes=None):
+    """Small multiples: one panel per ratio rebased to 100, on a shared y axis.
 
     Parameters
     ----------
-    study : smallcaps.ratios.RatioStudy
+    rebased : DataFrame
+        One column per ratio, 100 at ``rebase_date``.  A panel's line is green when the ratio
+        ends at or above 100 (its numerator outperformed), red below.
+    rebase_date : date-like
+    start, end : date-like, optional
+        x-axis range (default: the data's).
+    stale : mapping, optional
+        Ratio -> last date for ratios that end before the as-of date (noted in the panel title).
     log_scale : bool
     ncols : int
         Panels per row.
+    provenance : dict, optional
     axes : array of Axes, optional
-        At least as many as pairs; a new figure when omitted.
+        At least as many as ratios; a new figure when omitted.
 
     Returns
     -------
     ndarray of Axes
-        Panels share the y axis so their moves compare directly.
     """
-    import numpy as np
-
-    pairs = list(study.pairs.values())
-    n = len(pairs)
+    n = rebased.shape[1]
     if axes is None:
         nrows = -(-n // ncols)
-        fig, axes = plt.subplots(nrows, ncols, figsize=(4 * ncols, 3.1 * nrows + 0.6),
-                                 sharey=True, squeeze=False)
+        _, axes = plt.subplots(nrows, ncols, figsize=(4 * ncols, 3.1 * nrows + 0.6),
+                               sharey=True, squeeze=False)
     axes = np.asarray(axes).ravel()
-    reb = study.rebased()
-    at = study.window.rebase_date
-    prov: dict = {}
-    for ax, a in zip(axes, pairs, strict=False):
-        s = reb[a.pair].dropna()
+    at = pd.Timestamp(rebase_date)
+    idx = rebased.dropna(how="all").index
+    lo = pd.Timestamp(start) if start is not None else idx[0]
+    hi = pd.Timestamp(end) if end is not None else idx[-1]
+    stale = stale or {}
+    for ax, name in zip(axes, rebased.columns, strict=False):
+        s = rebased[name].dropna()
         up = s.iloc[-1] >= 100
         ax.plot(s.index, s.to_numpy(), color=COLORS["up"] if up else COLORS["down"], lw=1.1)
         ax.axhline(100, color=COLORS["neutral"], lw=0.8, ls=":")
-        stale = f" (ends {a.data_end:%Y-%m-%d})" if a.stale else ""
-        ax.set_title(f"{a.pair}: {s.iloc[-1]:.0f}{stale}", fontsize=10)
+        note = f" (ends {stale[name]:%Y-%m-%d})" if name in stale else ""
+        ax.set_title(f"{name}: {s.iloc[-1]:.0f}{note}", fontsize=10)
         ax.tick_params(axis="x", labelrotation=30, labelsize=8)
-        ax.set_xlim(study.window.start, study.asof)
-        _ratios_value_axis(ax, log_scale)
-        prov.update(a.provenance)
+        ax.set_xlim(lo, hi)
+        _value_axis(ax, log_scale)
     for ax in axes[n:]:
         ax.set_visible(False)
     ncols_eff = min(ncols, n)
@@ -168,9 +205,51 @@ def plot_ratio_grid(study, log_scale: bool = True, ncols: int = 3, axes=None):
             ax.set_ylabel(f"ratio, rebased to 100\non {at:%Y-%m-%d}"
                           + (" (log)" if log_scale else ""))
     fig = axes[0].figure
-    fig.suptitle(f"Ratios rebased to 100 on {at:%Y-%m-%d}, "
-                 f"{date_span([study.window.start, study.asof])}", fontweight="bold")
+    fig.suptitle(f"Ratios rebased to 100 on {at:%Y-%m-%d}, {date_span([lo, hi])}",
+                 fontweight="bold")
     fig.tight_layout()
     bottom = axes[(-(-n // ncols_eff) - 1) * ncols_eff]
-    add_source(bottom, source_text(prov))
+    add_source(bottom, source_text(provenance or {}))
     return axes
+
+
+# ----------------------------------------------------------------------------------------------
+# Adapters: one result of smallcaps.ratios in, one chart out
+# ----------------------------------------------------------------------------------------------
+
+def chart_ratio(analysis, *, log_scale: bool = True, mas: Sequence[int] | None = None,
+                ax=None):
+    """:func:`plot_ratio` of a :class:`smallcaps.ratios.PairAnalysis` over its chart window:
+    its averages (``mas``, default all it holds) with their 20-day direction, its new
+    ``breakout_days``-day highs / lows and its 12- and 3-month trends."""
+    a = analysis
+    frame = {}
+    for w in sorted(mas or a.mas):
+        frame[f"{w}-day average ({a.ma_slope(w)[0] or 'n/a'})"] = a.mas[w].loc[a.start:]
+    trends = {}
+    for key in ("12m", "3m"):
+        t = a.trends.get(key)
+        if t is not None:
+            label = f"{key} trend {t.direction} ({t.slope_pct:+.2f}%/mo, R² {t.r2:.2f})"
+            trends[label] = t.line()
+    return plot_ratio(a.ratio.loc[a.start:], pd.DataFrame(frame), a.events.loc[a.start:],
+                      trends, log_scale=log_scale, breakout_days=a.breakout_days, asof=a.asof,
+                      provenance=a.provenance, ax=ax)
+
+
+def chart_pair_overlay(overlay, *, log_scale: bool = True, ax=None):
+    """:func:`plot_pair_overlay` of a :class:`smallcaps.ratios.PairOverlay` (a pair's two legs
+    rebased to 100 at its rebase date)."""
+    return plot_pair_overlay(overlay.lines, overlay.rebase_date, log_scale=log_scale,
+                             asof=overlay.asof, provenance=overlay.provenance, ax=ax)
+
+
+def chart_ratio_grid(study, *, log_scale: bool = True, ncols: int = 3, axes=None):
+    """:func:`plot_ratio_grid` of a :class:`smallcaps.ratios.RatioStudy`: every ratio rebased
+    to 100, from the window start to the as-of date."""
+    prov: dict = {}
+    for a in study.pairs.values():
+        prov.update(a.provenance)
+    return plot_ratio_grid(study.rebased(), study.window.rebase_date, start=study.window.start,
+                           end=study.asof, stale=study.stale, log_scale=log_scale, ncols=ncols,
+                           provenance=prov, axes=axes)
