@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import nbformat
 import numpy as np
 import pandas as pd
 import pytest
 from conftest import plain_closes, run_notebook
+from smallcaps import stats
 
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December"]
@@ -18,12 +20,18 @@ _closes = plain_closes
 def figures(tmp_path_factory, shared_market_module):
     SHARED_MARKET = shared_market_module
     tmp = tmp_path_factory.mktemp("nb03")
-    return run_notebook("03_seasonality", tmp, source="csv", data_dir=str(SHARED_MARKET),
-                        asof="2024-12-15"), SHARED_MARKET
+    rec = run_notebook("03_seasonality", tmp, source="csv", data_dir=str(SHARED_MARKET),
+                       asof="2024-12-15")
+    return rec, SHARED_MARKET, nbformat.read(tmp / "03_seasonality.out.ipynb", as_version=4)
+
+
+def _markdown_outputs(nb) -> str:
+    return "\n".join(o["data"]["text/markdown"] for c in nb.cells if c.cell_type == "code"
+                     for o in c.get("outputs", []) if "text/markdown" in o.get("data", {}))
 
 
 def test_nb03_recorded_keys(figures):
-    rec, _ = figures
+    rec = figures[0]
     for key in ("monthly_returns", "partial_month", "month_stats", "santa_rally",
                 "january_effect", "election_year_november", "latest_month_rank"):
         assert key in rec, key
@@ -40,7 +48,7 @@ def test_nb03_recorded_keys(figures):
 
 
 def test_nb03_monthly_returns_match_provenance(figures):
-    rec, _ = figures
+    rec = figures[0]
     m = rec["monthly_returns"]
     assert round(m["RUT"]["2024-11"], 2) == 10.84
     assert round(m["SPX"]["2024-11"], 2) == 5.73
@@ -52,7 +60,7 @@ def test_nb03_monthly_returns_match_provenance(figures):
 
 
 def test_nb03_month_stats_match_plain_pandas(figures):
-    rec, folder = figures
+    rec, folder = figures[:2]
     rut = _closes(folder, "RUT").loc[:"2024-11-30"]
     monthly = rut.resample("ME").last().pct_change() * 100
     nov = monthly[(monthly.index.month == 11) & (monthly.index.year >= 1988)]
@@ -66,7 +74,7 @@ def test_nb03_month_stats_match_plain_pandas(figures):
 
 
 def test_nb03_santa_january_election_rank(figures):
-    rec, folder = figures
+    rec, folder = figures[:2]
     rut = _closes(folder, "RUT")
     santa = rec["santa_rally"]["RUT"]
     assert santa["latest_year"] == 2023 and santa["n"] == 36  # Dec 1988..Dec 2023
@@ -74,7 +82,7 @@ def test_nb03_santa_january_election_rank(figures):
         (rut.loc["2024-01-03"] / rut.loc["2023-12-21"] - 1) * 100)
     assert round(santa["latest_pct"], 2) == -2.87
     jan = rec["january_effect"]
-    assert jan["n"] == 37 and abs(jan["mean_pct"]) < 1.0 and abs(jan["t"]) < 2
+    assert jan["n"] == 37 and abs(jan["mean_pct"]) < 1.0 and abs(jan["t"]) < stats.T_CRIT
     ele = rec["election_year_november"]["RUT"]
     assert ele["election_years"]["n"] == 10  # 1988..2024
     assert ele["other_years"]["n"] == 27
@@ -82,3 +90,21 @@ def test_nb03_santa_january_election_rank(figures):
     assert rank == {"month": "2024-11", "return_pct": pytest.approx(10.8383, abs=1e-3),
                     "rank": 3, "of": 37}
     assert np.isfinite(rec["latest_month_rank"]["RUT-SPX"]["return_pct"])
+
+
+def test_nb03_prose_says_the_asof_and_the_verdicts(figures):
+    text = _markdown_outputs(figures[2])
+    # the requested Sunday snaps to Friday's close, and the page says both dates
+    assert ("Data as of 2024-12-13 (requested 2024-12-15: the last complete bar of RUT and SPX "
+            "on or before it).") in text
+    assert "December 2024 is month-to-date through 2024-12-13 (partial)" in text
+    assert "**November 2024** (latest complete month): RUT +10.8%, SPX +5.7%" in text
+    assert "November has been a strong month for RUT: mean +2.49%" in text
+    # T_CRIT = 1.96: NDX January (t = 1.98) and May (t = 1.98) now count
+    assert "- **NDX**: best month on average November (+2.78%" in text
+    assert "Months with |t| ≥ 1.96: January, May, July, October, November." in text
+    assert "The data do not support a reliable January effect." in text
+    assert "Excluded, window not complete as of the data: 2024 (0 of 2 January sessions by " \
+           "2024-12-13)." in text
+    assert "2024 so far: +15.8% after 241 trading days (to 2024-12-13)" in text
+    assert "- RUT: 2024-11 +10.8%, rank 3 of 37 (in the top quarter" in text

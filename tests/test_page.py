@@ -33,8 +33,15 @@ class Toy(Result):
         return {"last_pct": np.float64(2.5), "when": pd.Timestamp("2024-11-08")}
 
 
-def test_record_figures_records_each_top_level_name():
-    assert page.record_figures(Toy()) == {"last_pct": 2.5, "when": "2024-11-08"}
+def test_record_figures_records_each_top_level_name(monkeypatch):
+    seen = {}
+    monkeypatch.setattr(page, "record", lambda name, value: seen.update({name: value}))
+    assert page.record_figures(Toy()) is None
+    assert seen == {"last_pct": 2.5, "when": pd.Timestamp("2024-11-08")}
+    monkeypatch.undo()
+    assert page.record("x", np.float64(1.5)) is None  # outside IPython: checked, not shown
+    with pytest.raises(TypeError, match="cannot record a value of type object"):
+        page.record("x", object())
 
     class Bad(Result):
         def figures(self):

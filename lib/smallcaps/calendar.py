@@ -142,7 +142,8 @@ def years_before(date, years: int, index=None) -> pd.Timestamp:
     """The look-back start ``years`` calendar years before ``date``, snapped onto a trading day.
 
     With ``index`` (trading dates) the result is the first date of ``index`` on or after the
-    calendar date (the first date of ``index`` when the history is shorter); without it, the
+    calendar date (the first date of ``index`` when the history is shorter; an error when the
+    date is after the last one); without it, the
     first expected session on or after it.  ``2026-02-20`` minus five years is Saturday
     2021-02-20, so the start is Monday 2021-02-22.
     """
@@ -153,7 +154,10 @@ def years_before(date, years: int, index=None) -> pd.Timestamp:
     if len(idx) == 0:
         raise ParameterError("no trading dates to snap a look-back start onto")
     i = idx.searchsorted(d, side="left")
-    return pd.Timestamp(idx[min(i, len(idx) - 1)])
+    if i >= len(idx):
+        raise ParameterError(f"look-back start {d:%Y-%m-%d} is after the last trading date "
+                             f"({idx[-1]:%Y-%m-%d})")
+    return pd.Timestamp(idx[i])
 
 
 def lookback_start(start, days: int = 40) -> str | None:

@@ -96,9 +96,7 @@ def record(name: str, value):
     value
         A JSON-serialisable value (numpy/pandas scalars and timestamps are converted).
 
-    Returns
-    -------
-    The converted value (so a notebook can display it).
+    Returns nothing (a cell can end with it); :func:`jsonable` gives the converted value.
     """
     if not isinstance(name, str) or not name:
         raise TypeError("record name must be a non-empty string")
@@ -108,20 +106,21 @@ def record(name: str, value):
         from IPython import get_ipython
         from IPython.display import display
     except ImportError:  # pragma: no cover - IPython is a dependency
-        return clean
+        return None
     if get_ipython() is not None:
         display({RECORD_MIMETYPE: {"name": name, "value": clean},
                  "text/plain": f"recorded {name}"}, raw=True)
-    return clean
+    return None
 
 
-def record_figures(result) -> dict:
+def record_figures(result) -> None:
     """Record every key figure of an analysis result (its ``figures()`` dict), one record per
-    top-level name, and return the dict."""
+    top-level name.  Returns nothing, so a cell can end with it."""
     figures = result.figures()
     if not isinstance(figures, dict):
         raise TypeError(f"{type(result).__name__}.figures() must return a dict")
-    return {name: record(name, value) for name, value in figures.items()}
+    for name, value in figures.items():
+        record(name, value)
 
 
 _LINK = None

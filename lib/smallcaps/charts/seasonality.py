@@ -1,8 +1,16 @@
-"""Charts of the seasonality study: ``plot_*`` functions return their Axes, never show or save."""
+"""Charts of the seasonality study (notebook 03).
+
+``plot_*`` functions draw plain Series and DataFrames and return their Axes (never show or
+save); ``chart_*`` adapters unpack a :mod:`smallcaps.seasonality` result and call them.
+Gains are green and losses red (:data:`smallcaps.charts.base.COLORS`); every chart has a dated
+title, axis labels with units and its source under it.
+"""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 
 from smallcaps.charts.base import COLORS, add_source, date_span, new_axes, source_text
 
@@ -10,138 +18,244 @@ __all__ = [
     "plot_month_stats",
     "plot_month_heatmap",
     "plot_seasonal_path",
-    "plot_santa_rally",
-    "plot_january_effect",
+    "plot_yearly_returns",
+    "chart_month_stats",
+    "chart_month_heatmap",
+    "chart_seasonal_path",
+    "chart_santa_rally",
+    "chart_january_effect",
 ]
 
 
-def plot_month_stats(stats, series: str, ax=None):
-    """Bar chart of the mean return of each calendar month for ``series`` (a
-    :class:`smallcaps.seasonality.MonthStats`), hit rate written over each bar; months with
-    fewer than ``min_years`` years are hatched and greyed."""
+def _updown(values) -> list:
+    return [COLORS["up"] if v >= 0 else COLORS["down"] for v in values]
+
+
+def _keys(name: str, pair: bool) -> list:
+    return name.split("-") if pair else [name]
+
+
+def plot_month_stats(stats: pd.DataFrame, *, name: str = "", span=None, unit: str = "%",
+                     min_years: int | None = None, source: str | None = None,
+                     ax: Axes | None = None) -> Axes:
+    """Bar chart of the mean return of each calendar month, hit rate written over each bar.
+
+    Parameters
+    ----------
+    stats : DataFrame
+        Indexed by month name (January..December): ``mean`` (``unit``), ``hit_rate``
+        (0..1), ``n`` (years) and optionally ``enough_years`` (False: hatched and greyed).
+    name : str
+        What the months are of (``"RUT"``, ``"RUT-SPX"``), for the title.
+    span : pair of dates, optional
+        First and last day the statistics cover, for the title.
+    unit : str
+        ``"%"`` for an index, ``"pp"`` for a small-minus-large spread.
+    min_years : int, optional
+        The threshold behind ``enough_years``, named in the title.
+    source : str, optional
+        Source note written under the chart.
+    """
     ax = new_axes(ax, figsize=(10, 4.5))
-    t = stats.table.loc[series]
-    unit = "pp" if series == stats.spread else "%"
-    colors = [COLORS["up"] if v >= 0 else COLORS["down"] for v in t["mean"]]
-    bars = ax.bar(range(12), t["mean"], color=colors, alpha=0.85)
-    for b, (_, row) in zip(bars, t.iterrows(), strict=True):
-        if not row["enough_years"]:
+    means = stats["mean"].astype(float)
+    bars = ax.bar(range(len(stats)), means.fillna(0.0), color=_updown(means.fillna(0.0)),
+                  alpha=0.85)
+    enough = stats["enough_years"] if "enough_years" in stats else pd.Series(True, stats.index)
+    for b, (month, row) in zip(bars, stats.iterrows(), strict=True):
+        if not enough[month]:
             b.set_hatch("//")
             b.set_alpha(0.35)
-        y = row["mean"] if row["mean"] == row["mean"] else 0.0
+        y = row["mean"] if np.isfinite(row["mean"]) else 0.0
         label = f"{row['hit_rate']:.0%}" if row["n"] else ""
         ax.annotate(label, (b.get_x() + b.get_width() / 2, y),
                     xytext=(0, 3 if y >= 0 else -10), textcoords="offset points",
                     ha="center", fontsize=8, color="#333333")
     ax.axhline(0, color="#333333", lw=0.8)
-    ax.set_xticks(range(12), [m[:3] for m in t.index])
+    ax.set_xticks(range(len(stats)), [str(m)[:3] for m in stats.index])
     ax.set_ylabel(f"mean monthly return ({unit})")
-    what = f"{series} (small minus large)" if series == stats.spread else series
-    ax.set_title(f"{what}: average return by calendar month, {date_span(stats.span)}\n"
-                 "label = share of positive years; hatched = fewer than "
-                 f"{stats.min_years} years", fontsize=11)
-    keys = series.split("-") if series == stats.spread else [series]
-    add_source(ax, source_text(stats.provenance, keys))
+    what = f"{name} (small minus large)" if unit == "pp" else name
+    note = "label = share of positive years"
+    if min_years is not None:
+        note += f"; hatched = fewer than {min_years} years"
+    ax.set_title(f"{what}: average return by calendar month, {date_span(span or [])}\n{note}",
+                 fontsize=11)
+    if source:
+        add_source(ax, source)
     return ax
 
 
-def plot_month_heatmap(monthly, column: str, ax=None):
-    """Year x month heatmap of complete-month returns of ``column`` (percent, or pp for the
-    spread), from a :class:`smallcaps.seasonality.MonthlyReturns`."""
-    import numpy as np
+def plot_month_heatmap(table: pd.DataFrame, *, name: str = "", span=None, unit: str = "%",
+                       source: str | None = None, ax: Axes | None = None) -> Axes:
+    """Year x month heatmap of monthly returns, green up and red down.
 
-    from smallcaps.seasonality import year_month_table
-
-    table = year_month_table(monthly, column)
+    Parameters
+    ----------
+    table : DataFrame
+        Indexed by year; the first 12 columns are the months (Jan..Dec) in ``unit``; further
+        columns (a ``Year`` total) are ignored.
+    name, span, unit, source
+        As for :func:`plot_month_stats`.
+    """
     months = table.iloc[:, :12]
     ax = new_axes(ax, figsize=(10, max(4.5, 0.22 * len(months) + 1.5)))
-    lim = float(np.nanpercentile(np.abs(months.to_numpy()), 95)) if months.notna().any().any() \
-        else 1.0
-    im = ax.imshow(months.to_numpy(), aspect="auto", cmap="RdYlGn", vmin=-lim, vmax=lim,
+    values = months.to_numpy(dtype=float)
+    lim = float(np.nanpercentile(np.abs(values), 95)) if np.isfinite(values).any() else 1.0
+    im = ax.imshow(values, aspect="auto", cmap="RdYlGn", vmin=-lim, vmax=lim,
                    interpolation="nearest")
-    ax.set_xticks(range(12), list(months.columns))
+    ax.set_xticks(range(months.shape[1]), [str(c) for c in months.columns])
     step = max(1, len(months) // 25)
     ax.set_yticks(range(0, len(months), step), [str(y) for y in months.index[::step]])
     ax.grid(False)
-    unit = "pp" if column == monthly.spread else "%"
     ax.figure.colorbar(im, ax=ax, label=f"monthly return ({unit})", fraction=0.04, pad=0.02)
-    done = monthly.complete()[column].dropna()
-    span = (done.index[0].start_time, done.index[-1].end_time) if len(done) else []
-    what = f"{column} spread (small minus large)" if column == monthly.spread else column
-    ax.set_title(f"{what}: monthly returns by year, {date_span(span)}")
+    what = f"{name} spread (small minus large)" if unit == "pp" else name
+    ax.set_title(f"{what}: monthly returns by year, {date_span(span or [])}")
     ax.set_xlabel("calendar month")
     ax.set_ylabel("year")
-    keys = column.split("-") if column == monthly.spread else [column]
-    add_source(ax, source_text(monthly.provenance, keys))
+    if source:
+        add_source(ax, source)
     return ax
 
 
-def plot_seasonal_path(path, ax=None):
-    """Average year-to-date path by trading day of the year (mean of complete years, band =
-    middle half of years) with the as-of year drawn on top (a
-    :class:`smallcaps.seasonality.SeasonalPath`)."""
+def plot_seasonal_path(band: pd.DataFrame, current: pd.Series | None = None, *,
+                       name: str = "", unit: str = "%", span=None, average_label: str = "average",
+                       current_label: str | None = None, source: str | None = None,
+                       ax: Axes | None = None) -> Axes:
+    """Average path by trading day of the year with the middle half of years as a band, and
+    the current year on top.
+
+    Parameters
+    ----------
+    band : DataFrame
+        Indexed by trading day of the year (0 = previous year-end): ``mean``, ``q25``,
+        ``q75`` (``unit``), e.g. :func:`smallcaps.seasonality.path_band`.
+    current : Series, optional
+        The current year's path by trading day (``unit``).
+    name : str
+        The series or pair (``"RUT-SPX"``), for the title.
+    unit : str
+        ``"%"`` (a series' return since the previous year-end) or ``"pp"`` (small minus large).
+    span : pair of dates, optional
+        First and last day covered, for the title.
+    average_label, current_label : str, optional
+        Legend labels of the average and of the current year.
+    source : str, optional
+        Source note written under the chart.
+    """
     ax = new_axes(ax, figsize=(10, 4.5))
-    b = path.band
-    done = [c for c in path.paths.columns if c != path.current_year]
-    ax.fill_between(b.index, b["q25"], b["q75"], color=COLORS["neutral"], alpha=0.2,
+    ax.fill_between(band.index, band["q25"], band["q75"], color=COLORS["neutral"], alpha=0.2,
                     label="middle half of years (25th-75th pct)")
-    ax.plot(b.index, b["mean"], color=COLORS["neutral"], lw=1.8,
-            label=f"average {done[0]}-{done[-1]}" if done else "average")
-    if path.current is not None:
-        ax.plot(path.current.index, path.current.to_numpy(), color=COLORS["small"], lw=2.2,
-                label=f"{path.current_year} to {path.asof:%Y-%m-%d}")
+    ax.plot(band.index, band["mean"], color=COLORS["neutral"], lw=1.8, label=average_label)
+    if current is not None and len(current):
+        ax.plot(current.index, current.to_numpy(), color=COLORS["small"], lw=2.2,
+                label=current_label or "current year")
     ax.axhline(0, color="#333333", lw=0.8)
-    ax.set_xlim(0, b.index.max() if len(b) else 252)
+    ax.set_xlim(0, band.index.max() if len(band) else 252)
     ax.set_xlabel("trading day of the year")
-    pair = path.unit == "pp"
-    ax.set_ylabel("small minus large since previous year-end (pp)" if pair
+    ax.set_ylabel("small minus large since previous year-end (pp)" if unit == "pp"
                   else "return since previous year-end (%)")
+    what = f"{name} (small minus large)" if unit == "pp" else name
+    ax.set_title(f"{what}: seasonal path by trading day, {date_span(span or [])}")
+    ax.legend(loc="best")
+    if source:
+        add_source(ax, source)
+    return ax
+
+
+def plot_yearly_returns(returns: pd.Series, *, title: str | None = None, unit: str = "%",
+                        ylabel: str | None = None, xlabel: str = "year",
+                        source: str | None = None, ax: Axes | None = None) -> Axes:
+    """One bar per year (green up, red down) with the mean as a dashed line.
+
+    Parameters
+    ----------
+    returns : Series
+        Indexed by year, in ``unit`` (percent, or pp for a spread).
+    title : str, optional
+        Default: ``"<name>: return by year, <first> to <last>"``.
+    unit, ylabel, xlabel : str
+        Unit of the values and the axis labels (default y label: ``"return (<unit>)"``).
+    source : str, optional
+        Source note written under the chart.
+    """
+    ax = new_axes(ax, figsize=(10, 4))
+    x = returns.dropna()
+    ax.bar(x.index, x.to_numpy(), color=_updown(x), alpha=0.85)
+    if len(x):
+        sep = " " if unit == "pp" else ""
+        ax.axhline(x.mean(), color=COLORS["neutral"], ls="--", lw=1.2,
+                   label=f"mean {x.mean():+.2f}{sep}{unit}")
+        ax.legend(loc="upper left")
+    ax.axhline(0, color="#333333", lw=0.8)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel or f"return ({unit})")
+    if title is None:
+        years = f"{x.index[0]} to {x.index[-1]}" if len(x) else "no data"
+        title = f"{returns.name or 'returns'}: return by year, {years}"
+    ax.set_title(title)
+    if source:
+        add_source(ax, source)
+    return ax
+
+
+# ----------------------------------------------------------------------------------------------
+# Adapters: a seasonality result in, the plot above out
+# ----------------------------------------------------------------------------------------------
+
+
+def chart_month_stats(stats, series: str, ax: Axes | None = None) -> Axes:
+    """:func:`plot_month_stats` of one series (or the spread) of a
+    :class:`smallcaps.seasonality.MonthStats`."""
+    unit = stats.units[series]
+    return plot_month_stats(stats.table.loc[series], name=series, span=stats.span, unit=unit,
+                            min_years=stats.min_years,
+                            source=source_text(stats.provenance, _keys(series, unit == "pp")),
+                            ax=ax)
+
+
+def chart_month_heatmap(monthly, column: str, ax: Axes | None = None) -> Axes:
+    """:func:`plot_month_heatmap` of one column of a
+    :class:`smallcaps.seasonality.MonthlyReturns` (its complete months)."""
+    from smallcaps.seasonality import year_month_table
+
+    pair = column == monthly.spread
+    done = monthly.complete[column].dropna()
+    span = (done.index[0].start_time, done.index[-1].end_time) if len(done) else []
+    return plot_month_heatmap(year_month_table(monthly, column), name=column, span=span,
+                              unit="pp" if pair else "%",
+                              source=source_text(monthly.provenance, _keys(column, pair)), ax=ax)
+
+
+def chart_seasonal_path(path, ax: Axes | None = None) -> Axes:
+    """:func:`plot_seasonal_path` of a :class:`smallcaps.seasonality.SeasonalPath`."""
+    years = path.years
     first = path.paths.columns.min() if len(path.paths.columns) else None
     span = [pd.Timestamp(year=int(first), month=1, day=1), path.asof] if first else []
-    what = f"{path.series} (small minus large)" if pair else path.series
-    ax.set_title(f"{what}: seasonal path by trading day, {date_span(span)}")
-    ax.legend(loc="best")
-    add_source(ax, source_text(path.provenance, path.series.split("-") if pair
-                               else [path.series]))
-    return ax
+    current = f"{path.current_year} to {path.asof:%Y-%m-%d}" if path.current_year else None
+    return plot_seasonal_path(
+        path.band, path.current, name=path.series, unit=path.unit, span=span,
+        average_label=f"average {years[0]}-{years[-1]}" if years else "average",
+        current_label=current,
+        source=source_text(path.provenance, _keys(path.series, path.pair)), ax=ax)
 
 
-def plot_santa_rally(santa, series: str, ax=None):
-    """Santa Claus rally return of each year for ``series`` (bars), with its mean (a
-    :class:`smallcaps.seasonality.SantaRally`)."""
-    ax = new_axes(ax, figsize=(10, 4))
+def chart_santa_rally(santa, series: str, ax: Axes | None = None) -> Axes:
+    """:func:`plot_yearly_returns` of one series of a
+    :class:`smallcaps.seasonality.SantaRally`."""
     x = santa.table[series].dropna()
-    ax.bar(x.index, x.to_numpy(), color=[COLORS["up"] if v >= 0 else COLORS["down"] for v in x],
-           alpha=0.85)
-    if len(x):
-        ax.axhline(x.mean(), color=COLORS["neutral"], ls="--", lw=1.2,
-                   label=f"mean {x.mean():+.2f}%")
-        ax.legend(loc="upper left")
-    ax.axhline(0, color="#333333", lw=0.8)
-    ax.set_xlabel("year (December of the window)")
-    ax.set_ylabel("return over the 7-day window (%)")
-    years = f"{x.index[0]}/{x.index[0] + 1} to {x.index[-1]}/{x.index[-1] + 1}" if len(x) \
-        else "no data"
-    ax.set_title(f"{series}: Santa Claus rally (last 5 + first 2 trading days), {years}")
-    add_source(ax, source_text(santa.provenance, [series]))
-    return ax
+    years = (f"{x.index[0]}/{x.index[0] + 1} to {x.index[-1]}/{x.index[-1] + 1}" if len(x)
+             else "no data")
+    return plot_yearly_returns(
+        x, title=f"{series}: Santa Claus rally (last 5 + first 2 trading days), {years}",
+        ylabel="return over the 7-day window (%)", xlabel="year (December of the window)",
+        source=source_text(santa.provenance, [series]), ax=ax)
 
 
-def plot_january_effect(jan, ax=None):
-    """January return of small minus large caps per year (pp) with the mean (a
-    :class:`smallcaps.seasonality.JanuaryEffect`)."""
-    ax = new_axes(ax, figsize=(10, 4))
+def chart_january_effect(jan, ax: Axes | None = None) -> Axes:
+    """:func:`plot_yearly_returns` of the January spread of a
+    :class:`smallcaps.seasonality.JanuaryEffect` (green: small caps led)."""
     x = jan.table["spread"]
-    ax.bar(x.index, x.to_numpy(), color=[COLORS["small"] if v >= 0 else COLORS["large"]
-                                         for v in x], alpha=0.85)
-    if len(x):
-        ax.axhline(x.mean(), color=COLORS["neutral"], ls="--", lw=1.2,
-                   label=f"mean {x.mean():+.2f} pp")
-        ax.legend(loc="upper left")
-    ax.axhline(0, color="#333333", lw=0.8)
-    ax.set_xlabel("year")
-    ax.set_ylabel(f"{jan.small} minus {jan.large} in January (pp)")
     span = [f"{x.index[0]}-01-01", f"{x.index[-1]}-01-31"] if len(x) else []
-    ax.set_title(f"January effect: {jan.small} minus {jan.large}, {date_span(span)}")
-    add_source(ax, source_text(jan.provenance, [jan.small, jan.large]))
-    return ax
+    return plot_yearly_returns(
+        x, title=f"January effect: {jan.small} minus {jan.large}, {date_span(span)}", unit="pp",
+        ylabel=f"{jan.small} minus {jan.large} in January (pp)",
+        source=source_text(jan.provenance, [jan.small, jan.large]), ax=ax)

@@ -1,0 +1,246 @@
+"""The prose of the seasonality study (smallcaps.narrative.seasonality) on planted and
+hand-made results: the words and numbers that would change if the logic broke."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from smallcaps import seasonality as se
+from smallcaps.errors import ParameterError
+from smallcaps.narrative import seasonality as nar
+from test_seasonality import monthly_frame, planted, sessions, walk
+
+
+def test_narrative_never_imports_the_compute_module():
+    tree = ast.parse(Path(nar.__file__).read_text())
+    imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+    imported |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    assert not any(m and m.startswith("smallcaps.seasonality") for m in imported), imported
+
+
+def test_sections_and_errors():
+    assert nar.SECTIONS_BY_RESULT["MonthlyReturns"] == ("asof", "latest", "history")
+    assert nar.SECTIONS_BY_RESULT["SantaRally"] == ("definition", "rally", "excluded")
+    assert set(nar.SECTIONS) == {s for v in nar.SECTIONS_BY_RESULT.values() for s in v}
+    m = se.monthly_returns(monthly_frame(), relative=["S", "L"], start="2024-01-01")
+    with pytest.raises(ParameterError) as err:
+        m.reading("rally")
+    assert "MonthlyReturns" in str(err.value) and "asof, latest, history" in str(err.value)
+    with pytest.raises(ParameterError, match="no seasonality reading"):
+        nar.read(object())
+    whole = m.reading()
+    assert whole == "\n\n".join(m.reading(s) for s in ("asof", "latest", "history"))
+
+
+# ------------------------------------------------------------------------------------------
+# monthly returns
+# ------------------------------------------------------------------------------------------
+
+
+def test_monthly_readings_say_asof_latest_month_and_month_to_date():
+    m = se.monthly_returns(monthly_frame(), relative=["S", "L"], start="2024-01-01")
+    asof = m.reading("asof")
+    assert asof.startswith("Data as of 2024-03-15.")
+    assert "March 2024 is month-to-date through 2024-03-15 (partial)" in asof
+    latest = m.reading("latest")
+    assert latest.startswith("**February 2024** (latest complete month): S -10.0%, L +10.0%.")
+    assert "Small caps lagged large caps by 20.0 pp (S-L)." in latest
+    assert f"**March 2024 so far** (month-to-date through 2024-03-15, partial): S " \
+           f"+{120 / 99 * 100 - 100:.1f}%, L 0.0%." in latest
+    done = se.monthly_returns(monthly_frame().loc[:"2024-02-29"])
+    assert "Every month through February 2024 is complete." in done.reading("asof")
+    assert "so far" not in done.reading("latest")
+
+
+def test_monthly_asof_reading_names_the_requested_date_when_snapped():
+    frame = monthly_frame().loc[:"2024-03-01"].copy()
+    frame.attrs["asof"] = {"date": "2024-03-01", "requested": "2024-03-03",
+                           "reference": ["S", "L"], "provisional": False}
+    text = se.monthly_returns(frame).reading("asof")
+    assert text.startswith("Data as of 2024-03-01 (requested 2024-03-03: the last complete bar "
+                           "of S and L on or before it).")
+
+
+def test_history_reading_names_best_and_worst_month():
+    m = se.monthly_returns(monthly_frame(), relative=["S", "L"], start="2024-01-01")
+    text = m.reading("history")
+    assert "For S, 2 complete months from 2024-01 to 2024-02" in text
+    assert "best was 2024-01 (+10.0%)" in text and "worst 2024-02 (-10.0%)" in text
+    assert "50% of months were positive" in text
+    assert "In 2024, 1 of 2 complete months so far were positive (compounded -1.0%)." in text
+    spread = text.split("\n\n")[1]
+    assert spread.startswith("For the S-L spread") and "(-20.0 pp)" in spread
+    assert "compounded" not in spread
+    # without a spread every series is read
+    alone = se.monthly_returns(monthly_frame(), start="2024-01-01").reading("history")
+    assert alone.count("For ") == 2 and "For L," in alone
+
+
+def test_no_complete_month_is_said_plainly():
+    idx = pd.DatetimeIndex(["2024-03-01", "2024-03-04"])
+    m = se.monthly_returns(pd.DataFrame({"S": [1.0, 2.0]}, index=idx))
+    assert m.reading("latest") == "No complete month in the data yet."
+    assert m.reading("history") == "S: no complete month."
+
+
+# ------------------------------------------------------------------------------------------
+# month-of-year statistics
+# ------------------------------------------------------------------------------------------
+
+
+def test_planted_strong_november_is_read_as_strong():
+    m = se.monthly_returns(planted(4.0, 0.0), relative=["SMALL", "LARGE"])
+    stats = se.month_of_year_stats(m, min_years=10)
+    months = stats.reading("months").split("\n")
+    assert len(months) == 4  # November and January, for SMALL and the spread
+    assert months[0].startswith("- November has been a strong month for SMALL: mean +")
+    assert "rank 1 of 12 months" in months[0]
+    assert "the mean is statistically distinguishable from zero (t = " in months[0]
+    assert "for the small-minus-large spread" in months[2]
+    overview = stats.reading("overview")
+    assert overview.startswith("Complete months only, 1990-2019.")
+    assert "- **SMALL**: best month on average November (+" in overview
+    small = overview.split("\n")[2]
+    assert "Months with |t| ≥ 1.96: " in small and "November." in small
+    assert "- **SMALL-LARGE**:" in overview and " pp, hit rate" in overview
+
+
+def test_planted_weak_november_is_not_called_strong():
+    m = se.monthly_returns(planted(-4.0, 0.0), relative=["SMALL", "LARGE"])
+    stats = se.month_of_year_stats(m, min_years=10)
+    november = stats.reading("months").split("\n")[0]
+    assert november.startswith("- November has been a reliably weak month for SMALL: mean -")
+    assert "strong" not in november and "rank 12 of 12" in november
+    assert "worst November" in stats.reading("overview")
+
+
+def _stats_with_november_t(t: float):
+    m = se.monthly_returns(planted(4.0, 0.0), relative=["SMALL", "LARGE"])
+    stats = se.month_of_year_stats(m, min_years=10, focus=("November",))
+    stats.table.loc[("SMALL", "November"), "t"] = t
+    return stats
+
+
+def test_the_critical_t_is_196():
+    strong = _stats_with_november_t(1.97).reading("months")
+    assert "November has been a strong month for SMALL" in strong
+    assert "statistically distinguishable from zero (t = 2.0)" in strong
+    weak = _stats_with_november_t(1.95).reading("months")
+    assert "November has been one of the better months for SMALL, but not a reliably " \
+           "positive one" in weak
+    assert "not statistically distinguishable from zero (t = 1.9)" in weak
+
+
+def test_flagged_months_are_named_not_read():
+    months = pd.period_range("2019-11", "2023-12", freq="M")
+    table = pd.DataFrame({"S": pd.Series({p: (2.0 if p.month == 11 else 0.5) for p in months})})
+    m = se.MonthlyReturns(table=table, partial=None, asof=pd.Timestamp("2023-12-29"),
+                          series=["S"])
+    stats = se.month_of_year_stats(m, min_years=5)
+    assert "- January for S: only 4 years (fewer than 5), too few to read." in \
+        stats.reading("months")
+    flagged = stats.reading("flagged")
+    assert flagged.startswith("Flagged (fewer than 5 years, not read): S January, S February")
+    assert "S November" not in flagged and "S December" not in flagged
+    assert flagged in stats.reading()
+
+
+# ------------------------------------------------------------------------------------------
+# January effect, election years, rank
+# ------------------------------------------------------------------------------------------
+
+
+def test_planted_january_effect_found_with_sign_and_size():
+    m = se.monthly_returns(planted(0.5, 3.0), relative=["SMALL", "LARGE"])
+    jan = se.january_effect(m)
+    text = jan.reading()
+    assert text.startswith("In January small caps (SMALL) led large caps (LARGE) by "
+                           f"{jan.stats['mean_pct']:.2f} pp on average over 30 years "
+                           "(1990-2019)")
+    assert "The data support a January effect." in text and "do not" not in text
+    assert "Over the last 10 Januaries" in text
+
+
+def test_planted_january_lag_reads_as_no_effect():
+    m = se.monthly_returns(planted(0.5, -3.0), relative=["SMALL", "LARGE"])
+    text = se.january_effect(m).reading("effect")
+    assert "lagged" in text and "do not support a reliable January effect" in text
+    assert "in no more than half of the years" in text
+
+
+def test_election_reading_size_and_welch_t():
+    months = pd.period_range("1987-11", "2019-12", freq="M")
+    rng = np.random.default_rng(0)
+    vals = [((5.0 if p.year % 4 == 0 else 1.0) + rng.normal(0, 0.5)) if p.month == 11 else
+            (1.0 if p.month == 12 else 0.0) for p in months]
+    table = pd.DataFrame({"S": vals}, index=pd.PeriodIndex(months, name="month"))
+    m = se.MonthlyReturns(table=table, partial=None, asof=pd.Timestamp("2019-12-31"),
+                          series=["S"])
+    e = se.election_years(m)
+    d = e.difference.loc["S"]
+    text = e.reading()
+    assert f"stronger by {d['diff_pp']:.1f} pp" in text
+    assert "a difference that is statistically distinguishable from zero" in text
+    assert f"Welch t = {d['t']:.1f}" in text and d["t"] > 10
+    assert "in 8 election years vs" in text and "in 25 other years" in text
+
+
+def test_rank_reading_quarters():
+    idx = pd.PeriodIndex([f"{y}-03" for y in range(2013, 2025)], freq="M")
+    values = pd.Series(np.arange(12, dtype=float), index=idx)  # the latest is the best
+    m = se.MonthlyReturns(table=pd.DataFrame({"S": values, "S-L": -values}), partial=None,
+                          asof=pd.Timestamp("2024-03-28"), series=["S"], spread="S-L")
+    text = se.latest_month_rank(m).reading()
+    assert "- S: 2024-03 +11.0%, rank 1 of 12 (in the top quarter; average for the month " \
+           "+5.5%)." in text
+    assert "- S-L: 2024-03 -11.0 pp, rank 12 of 12 (in the bottom quarter" in text
+
+
+# ------------------------------------------------------------------------------------------
+# Santa Claus rally and seasonal path
+# ------------------------------------------------------------------------------------------
+
+
+def test_santa_reading_both_directions_and_excluded_years():
+    idx = sessions("2005-11-01", "2025-01-02")  # 2025-01-01 closed: one January session
+    windows = se.santa_claus_windows(idx)
+    r_up = np.zeros(len(idx))
+    for y, w in windows.iterrows():
+        in_window = (idx > w["base"]) & (idx <= w["last"])
+        r_up[in_window] = 0.002 + 0.0005 * (y % 3)
+    prices = pd.DataFrame({"UP": 100 * np.cumprod(1 + r_up),
+                           "DOWN": 100 * np.cumprod(1 - r_up)}, index=idx)
+    santa = se.santa_claus_rally(prices)
+    text = santa.reading("rally")
+    assert "- **UP**: mean +" in text and "(rises more often than not)" in text
+    assert "positive in 100%" in text and "positive in 0%" in text
+    assert "- **DOWN**: mean -" in text and "(does not rise more often than not)" in text
+    assert "Latest (2023-2024)" in text
+    assert santa.reading("excluded") == ("Excluded, window not complete as of the data: 2024 "
+                                         "(1 of 2 January sessions by 2025-01-02).")
+    assert santa.reading("definition") == nar.SANTA_DEFINITION
+    assert santa.reading().startswith("Santa Claus rally (Stock Trader's Almanac)")
+
+
+def test_path_reading_current_year_against_the_band():
+    idx = sessions("2021-12-01", "2024-03-15", holidays=[])
+    sp = se.seasonal_path(walk(idx, daily_pct=0.05, name="S"), start="2022-01-01")
+    text = sp.reading()
+    assert text.startswith("Over 2 complete years (2022-2023) S ended the year +")
+    pos = sp.position
+    assert (f"2024 so far: {pos['value']:+.1f}% after {pos['day']} trading days (to 2024-03-15)"
+            in text)
+    assert f"{pos['where']} the middle half of years" in text
+
+
+def test_pair_path_reading_is_in_pp():
+    idx = sessions("2021-12-01", "2023-12-29", holidays=[])
+    pair = pd.DataFrame({"S": walk(idx, 0.08, seed=1, noise=0.5),
+                         "L": walk(idx, 0.02, seed=2, noise=0.5)})
+    text = se.seasonal_path(pair, start="2022-01-01").reading("path")
+    assert "S-L (small minus large)" in text and " pp on average" in text
+    assert "so far" not in text
