@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import matplotlib as mpl
 import pandas as pd
-from smallcaps import charts
+from smallcaps.charts import base as charts
 
 
 def test_use_style_is_explicit_not_at_import():

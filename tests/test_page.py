@@ -148,13 +148,14 @@ HOSTILE = '<img src=x onerror=alert(3)>'
 
 
 @pytest.mark.parametrize("text, shown", [
-    (f"**{HOSTILE}** fell 2.1%", "**&lt;img src=x onerror=alert(3)&gt;** fell 2.1%"),
-    ("<script>alert(1)</script>", "&lt;script&gt;alert(1)&lt;/script&gt;"),
-    ("p < 0.001 & t > 2", "p &lt; 0.001 &amp; t &gt; 2"),
+    (f"**{HOSTILE}** fell 2.1%", "**&lt;img src=x onerror=alert(3)>** fell 2.1%"),
+    ("<script>alert(1)</script>", "&lt;script>alert(1)&lt;/script>"),
+    ("p < 0.001 & t >= 2", "p &lt; 0.001 &amp; t >= 2"),
     ("[click](javascript:alert(1)) now", "click now"),
     ("![x](http://evil/x.png)", "x"),
     ("see [the test](#the-test)", "see [the test](#the-test)"),
     ("- `RUT/SPX` *rose*", "- `RUT/SPX` *rose*"),
+    ("`S&P <500>` & <b>", "`S&P <500>` &amp; &lt;b>"),
 ])
 def test_safe_markdown_escapes_html_and_outside_links(text, shown):
     assert page.safe_markdown(text) == shown
@@ -169,3 +170,5 @@ def test_say_renders_hostile_names_without_a_live_tag(capsys):
     rendered = markdown2html_mistune(printed)
     assert "<img" not in rendered and "<b>" not in rendered and "javascript:" not in rendered
     assert "&lt;img src=x onerror=alert(3)&gt;" in rendered and "<strong>" in rendered
+    code = markdown2html_mistune(page.safe_markdown(f"`{HOSTILE}` and `S&P 500`"))
+    assert "<img" not in code and "<code>S&amp;P 500</code>" in code

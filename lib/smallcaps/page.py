@@ -130,12 +130,11 @@ def safe_markdown(markdown: str) -> str:
     """Generated prose made safe to render: the one place where text that carries values from
     data, the catalog or parameters enters Markdown.
 
-    HTML is escaped (``<``, ``>``, ``&``), so a series named ``<img src=x onerror=...>`` shows
-    as text and never becomes a tag; Markdown links and images are kept only when they point
-    inside the page (``[text](#anchor)``), others become their text.  Markdown emphasis, code
-    spans and lists are kept: prose is written in them.
+    HTML is escaped (``<`` and ``&``; a lone ``>`` as in "t >= 2" stays), so a series named
+    ``<img src=x onerror=...>`` shows as text and never becomes a tag; Markdown links and
+    images are kept only when they point inside the page (``[text](#anchor)``), others become
+    their text.  Markdown emphasis, code spans and lists are kept: prose is written in them.
     """
-    import html
     import re
 
     global _LINK
@@ -143,7 +142,11 @@ def safe_markdown(markdown: str) -> str:
         # [label](target "title"), one level of parentheses inside the target allowed
         _LINK = re.compile(r"!?\[([^\]]*)\]\(\s*((?:[^()\s]|\([^()]*\))*)"
                            r"(?:[^()]|\([^()]*\))*\)")
-    text = html.escape(str(markdown), quote=False)
+    # "<" starts every tag and "&" every entity: escaping them is enough for text nodes.
+    # Code spans are left alone: Markdown renders their content escaped, entities and all.
+    parts = re.split(r"(`+[^`]*?`+)", str(markdown))
+    text = "".join(p if i % 2 else p.replace("&", "&amp;").replace("<", "&lt;")
+                   for i, p in enumerate(parts))
 
     def link(m: re.Match) -> str:
         label, target = m.group(1), m.group(2)
