@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from smallcaps import events, page
+from smallcaps import events, page, stats
 from smallcaps.errors import ParameterError, SmallcapsError
 
 
@@ -335,14 +335,14 @@ def test_block_bootstrap_is_deterministic_and_detects_a_planted_difference():
     flags = np.zeros(2000, dtype=bool)
     flags[::100] = True
     x[flags] += 3.0
-    a = events.block_bootstrap_diff(x, flags, block=21, n_boot=500, seed=1)
-    b = events.block_bootstrap_diff(x, flags, block=21, n_boot=500, seed=1)
+    a = stats.block_bootstrap_diff(x, flags, block=21, n_boot=500, seed=1)
+    b = stats.block_bootstrap_diff(x, flags, block=21, n_boot=500, seed=1)
     assert a == b
     assert a["diff"] == pytest.approx(x[flags].mean() - x.mean())
     assert a["ci_low"] > 0 and a["p_value"] < 0.01
     # no effect: the interval covers zero
     y = rng.normal(0, 1, 2000)
-    c = events.block_bootstrap_diff(y, flags, block=21, n_boot=500, seed=1)
+    c = stats.block_bootstrap_diff(y, flags, block=21, n_boot=500, seed=1)
     assert c["ci_low"] < 0 < c["ci_high"] and c["p_value"] > 0.05
 
 
@@ -359,14 +359,14 @@ def test_block_bootstrap_keeps_its_size_when_event_windows_overlap():
         for k in (0, 5, 10, 15):
             flags[np.arange(100, x.size - 100, 250) + k] = True
         for block in rejections:
-            out = events.block_bootstrap_diff(x, flags, block=block, n_boot=200, seed=s)
+            out = stats.block_bootstrap_diff(x, flags, block=block, n_boot=200, seed=s)
             rejections[block] += out["p_value"] < 0.05
     assert rejections[63] / sims <= 0.12
     assert rejections[1] / sims >= 0.15
 
 
 def test_block_bootstrap_degenerate():
-    out = events.block_bootstrap_diff([1.0, 2.0], [False, False], block=1)
+    out = stats.block_bootstrap_diff([1.0, 2.0], [False, False], block=1)
     assert math.isnan(out["diff"]) and out["n_boot"] == 0
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -64,3 +65,64 @@ def test_plural():
 def test_pct_reads_back_to_the_rounded_value(x):
     text = fmt.pct(x, digits=2)
     assert float(text.rstrip("%").replace(",", "")) == pytest.approx(round(x, 2), abs=1e-9)
+
+
+def test_bh_qvalues_match_statsmodels_and_keep_nan():
+    from statsmodels.stats.multitest import multipletests
+
+    p = np.array([0.01, 0.04, 0.03, np.nan, 0.20, 0.002])
+    q = stats.bh_qvalues(p)
+    ok = ~np.isnan(p)
+    assert np.isnan(q[3])
+    np.testing.assert_allclose(q[ok], multipletests(p[ok], method="fdr_bh")[1])
+    # hand case: m = 2, p = (0.01, 0.04) -> q = (0.02, 0.04)
+    np.testing.assert_allclose(stats.bh_qvalues([0.04, 0.01]), [0.04, 0.02])
+
+
+def test_trimmed_mean_matches_scipy():
+    from scipy.stats import trim_mean
+
+    x = [1.0, 2.0, 3.0, 4.0, 100.0, -50.0, 5.0, 6.0, 7.0, 8.0, np.nan]
+    assert stats.trimmed_mean(x) == pytest.approx(trim_mean([v for v in x if v == v], 0.1))
+    assert stats.trimmed_mean([3.0, 5.0]) == 4.0  # nothing to cut
+    assert math.isnan(stats.trimmed_mean([]))
+
+
+@pytest.mark.parametrize("positions, spacing, expected", [
+    ([], 252, 0), ([5], 252, 1), ([0, 100, 251, 252, 600], 252, 3),
+    ([600, 0, 252], 252, 3), ([0, 10, 20, 30], 21, 2), ([0, 1, 2], 1, 3),
+])
+def test_episodes_hand_counted(positions, spacing, expected):
+    assert stats.episodes(positions, spacing) == expected
+
+
+def test_leave_one_out_names_the_observation_that_carries_the_verdict():
+    s = pd.Series([1.0, -0.5, 0.2, -0.4, 9.0], index=[2019, 2020, 2021, 2022, 2023])
+
+    def positive(x):
+        return x.mean() > 0.5
+
+    assert stats.leave_one_out(s, positive) == [2023]  # mean 1.86; without 2023: 0.075
+    assert stats.leave_one_out(s, lambda x: x.mean() > -10) == []
+
+
+def planted(effect: float, seed: int = 3, n: int = 3000):
+    rng = np.random.default_rng(seed)
+    values = pd.Series(rng.normal(0.0, 1.0, n), index=pd.bdate_range("2000-01-03", periods=n))
+    flags = pd.Series(False, index=values.index)
+    flags.iloc[::250] = True  # one flagged day a "year"
+    values[flags] += effect
+    return values, flags
+
+
+def test_baseline_test_finds_a_planted_excess_and_not_an_absent_one():
+    values, flags = planted(effect=1.5)
+    got = stats.baseline_test(values, flags, block=5, n_boot=1000, seed=0)
+    assert got["n"] == 12 and got["episodes"] == 12
+    assert got["excess"] == pytest.approx(got["mean"] - got["baseline"])
+    assert 0.8 < got["excess"] < 2.3 and got["ci_low"] > 0 and got["p_value"] < 0.01
+    null = stats.baseline_test(*planted(effect=0.0), block=5, n_boot=1000, seed=0)
+    assert null["ci_low"] < 0 < null["ci_high"] and null["p_value"] > 0.05
+    values[values.index[-3:]] = np.nan  # undefined forward returns are left out of both
+    assert stats.baseline_test(values, flags, block=5, n_boot=10)["baseline"] == pytest.approx(
+        values.dropna().mean())

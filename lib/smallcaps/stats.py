@@ -1,5 +1,14 @@
-"""Statistics helpers shared by every topic: a sample summary, Welch's t, the HAC lag rule and
-the critical value the kit's prose uses.
+"""Statistics shared by every topic: sample summaries, Welch's t, the HAC lag rule and the
+critical value the prose uses, and the inference toolkit behind every verdict:
+
+* :func:`block_bootstrap_diff`: circular block bootstrap of a conditional mean minus the
+  unconditional mean of the same (serially dependent) series;
+* :func:`baseline_test`: a statistic of flagged days (seasonal window starts, events, signals)
+  against all days of the sample, raw and as excess, with its bootstrap interval, p-value,
+  median, trimmed mean and number of non-overlapping episodes;
+* :func:`bh_qvalues`: Benjamini-Hochberg q-values for tables that test many cells;
+* :func:`episodes`: how many of a set of overlapping windows are independent;
+* :func:`leave_one_out`: which single observation, removed, flips a verdict.
 
 Returns are in percent (1.0 = 1 %) throughout; a *t* is a mean divided by its standard error.
 """
@@ -7,15 +16,42 @@ Returns are in percent (1.0 = 1 %) throughout; a *t* is a mean divided by its st
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["T_CRIT", "summarize", "welch_t", "hac_maxlags", "percentile_of_last"]
+from smallcaps.errors import ParameterError
+
+__all__ = [
+    "T_CRIT",
+    "Q_LEVEL",
+    "TRIM",
+    "summarize",
+    "welch_t",
+    "hac_maxlags",
+    "percentile_of_last",
+    "trimmed_mean",
+    "block_bootstrap_diff",
+    "baseline_test",
+    "bh_qvalues",
+    "episodes",
+    "leave_one_out",
+]
 
 #: Two-sided 5 % critical value of a t statistic (normal approximation): a mean with
 #: ``|t| >= T_CRIT`` is called statistically distinguishable from the null.
 T_CRIT = 1.96
+#: False-discovery rate at which a cell of a many-cell table is said to survive (q <= 10 %).
+Q_LEVEL = 0.10
+#: Share cut from each tail by :func:`trimmed_mean` (10 % + 10 %).
+TRIM = 0.10
+
+
+def _whole(name: str, value, minimum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+        raise ParameterError(f"{name} {value!r} must be a whole number of at least {minimum}")
+    return int(value)
 
 
 def summarize(values, name: str | None = None) -> dict:
@@ -67,3 +103,181 @@ def percentile_of_last(values) -> float:
     if v.empty:
         return float("nan")
     return float((v <= v.iloc[-1]).mean() * 100.0)
+
+
+def trimmed_mean(values, proportion: float = TRIM) -> float:
+    """Mean after cutting ``proportion`` of the values from each tail (NaNs dropped); the mean
+    itself when too few values remain to cut any."""
+    x = np.sort(pd.Series(values, dtype=float).dropna().to_numpy())
+    if x.size == 0:
+        return float("nan")
+    k = int(math.floor(proportion * x.size))
+    return float(x[k: x.size - k].mean())
+
+
+def block_bootstrap_diff(values, flags, block: int, n_boot: int = 2000, seed: int = 0,
+                         level: float = 0.95) -> dict:
+    """Bootstrap of ``mean(values[flags]) - mean(values)`` for a serially dependent series.
+
+    Circular block bootstrap: each replicate joins ``ceil(n / block)`` blocks of consecutive
+    rows (wrapping round the end) drawn at random start points, cut to ``n`` rows, and keeps
+    ``values`` and ``flags`` together.  Replicates that contain no flagged row are dropped.
+
+    Parameters
+    ----------
+    values : array-like of float
+        Daily series (e.g. overlapping forward returns, percent); no NaN.
+    flags : array-like of bool
+        Rows that belong to the conditional sample (events).
+    block : int
+        Block length in rows (>= 1).
+    n_boot : int
+        Number of replicates.
+    seed : int
+        Seed of the random generator (results are deterministic for a given seed).
+    level : float
+        Coverage of the percentile interval.
+
+    Returns
+    -------
+    dict
+        ``diff`` (observed difference), ``ci_low``, ``ci_high`` (percentile interval),
+        ``p_value`` (two-sided: twice the smaller share of replicates on either side of zero,
+        capped at 1), ``n_boot`` (replicates kept).
+    """
+    x = np.asarray(values, dtype=float)
+    f = np.asarray(flags, dtype=bool)
+    n = x.size
+    nan = {"diff": np.nan, "ci_low": np.nan, "ci_high": np.nan, "p_value": np.nan, "n_boot": 0}
+    if n == 0 or f.sum() == 0 or np.isnan(x).any():
+        return nan
+    block = max(1, min(_whole("block", block, 1), n))
+    n_boot = _whole("n_boot", n_boot, 1)
+    diff = float(x[f].mean() - x.mean())
+    # prefix sums over the circularly extended series give every block's sums in O(1)
+    ext = np.r_[np.arange(n), np.arange(block)] % n
+    cs_x = np.r_[0.0, np.cumsum(x[ext])]
+    cs_fx = np.r_[0.0, np.cumsum((x * f)[ext])]
+    cs_f = np.r_[0.0, np.cumsum(f[ext].astype(float))]
+    n_blocks = -(-n // block)
+    lengths = np.full(n_blocks, block)
+    lengths[-1] = n - block * (n_blocks - 1)
+    rng = np.random.default_rng(seed)
+    starts = rng.integers(0, n, size=(n_boot, n_blocks))
+    ends = starts + lengths
+    sum_x = (cs_x[ends] - cs_x[starts]).sum(axis=1)
+    sum_fx = (cs_fx[ends] - cs_fx[starts]).sum(axis=1)
+    sum_f = (cs_f[ends] - cs_f[starts]).sum(axis=1)
+    keep = sum_f > 0.5
+    if not keep.any():
+        return {**nan, "diff": diff}
+    d = sum_fx[keep] / sum_f[keep] - sum_x[keep] / n
+    tail = (1.0 - level) / 2.0
+    lo, hi = np.quantile(d, [tail, 1.0 - tail])
+    p = min(1.0, 2.0 * min((d <= 0).mean(), (d >= 0).mean()))
+    return {"diff": diff, "ci_low": float(lo), "ci_high": float(hi), "p_value": float(p),
+            "n_boot": int(keep.sum())}
+
+
+def baseline_test(values: pd.Series, flags: pd.Series, block: int, n_boot: int = 2000,
+                  seed: int = 0) -> dict:
+    """A statistic on flagged days against the unconditional mean of the same series.
+
+    Parameters
+    ----------
+    values : Series
+        One value per trading day, e.g. the h-day forward return (percent) from each day; NaN
+        where it is not defined (the last h days) — those days are left out of both samples.
+    flags : Series of bool
+        The days that belong to the conditional sample (a window's first day each year, an
+        event day, a signal day), aligned with ``values``.
+    block : int
+        Bootstrap block length in trading days (use at least the horizon h: the values
+        overlap over h days).
+    n_boot, seed
+        Bootstrap replicates and seed (deterministic for a given seed).
+
+    Returns
+    -------
+    dict
+        ``n`` (flagged values), ``episodes`` (non-overlapping ones at spacing ``block``),
+        ``mean``, ``median``, ``trimmed_mean`` (percent, flagged days), ``baseline`` (mean of
+        all days, percent), ``excess`` (``mean - baseline``, pp), ``ci_low``, ``ci_high`` (its
+        block-bootstrap percentile interval, pp), ``p_value`` (two-sided), ``hit_rate`` (share
+        of flagged values > 0).
+    """
+    v = pd.Series(values, dtype=float)
+    f = pd.Series(flags, index=v.index).reindex(v.index).fillna(False).astype(bool)
+    use = v.notna()
+    x, fl = v[use], f[use]
+    picked = x[fl]
+    out = {"n": int(fl.sum()), "episodes": episodes(np.flatnonzero(fl.to_numpy()), block),
+           "mean": float(picked.mean()) if len(picked) else float("nan"),
+           "median": float(picked.median()) if len(picked) else float("nan"),
+           "trimmed_mean": trimmed_mean(picked),
+           "hit_rate": float((picked > 0).mean()) if len(picked) else float("nan"),
+           "baseline": float(x.mean()) if len(x) else float("nan")}
+    test = block_bootstrap_diff(x.to_numpy(), fl.to_numpy(), block=block, n_boot=n_boot,
+                                seed=seed)
+    out.update({"excess": out["mean"] - out["baseline"], "ci_low": test["ci_low"],
+                "ci_high": test["ci_high"], "p_value": test["p_value"]})
+    return out
+
+
+def bh_qvalues(pvalues) -> np.ndarray:
+    """Benjamini-Hochberg q-values (false-discovery-rate adjusted p-values), NaN-aware.
+
+    ``q_i = min_{j >= i} p_(j) * m / j`` over the m non-missing p-values sorted ascending,
+    capped at 1; a cell with q <= 0.10 survives at a 10 % false-discovery rate.  Returns an
+    array shaped like the input (NaN where the p-value is NaN).
+    """
+    p = np.asarray(pvalues, dtype=float)
+    q = np.full(p.shape, np.nan)
+    ok = np.isfinite(p)
+    m = int(ok.sum())
+    if m == 0:
+        return q
+    flat = p[ok]
+    order = np.argsort(flat, kind="mergesort")
+    ranked = flat[order] * m / np.arange(1, m + 1)
+    adjusted = np.minimum.accumulate(ranked[::-1])[::-1]
+    back = np.empty(m)
+    back[order] = np.minimum(adjusted, 1.0)
+    q[ok] = back
+    return q
+
+
+def episodes(positions: Sequence[int] | np.ndarray, spacing: int) -> int:
+    """How many non-overlapping episodes a set of windows forms.
+
+    ``positions`` are the windows' start positions on the trading-day axis (sorted or not);
+    a window starts a new episode when it begins at least ``spacing`` trading days after the
+    start of the last episode (greedy, earliest first).  Twenty 252-day windows whose starts
+    are mostly less than a year apart are a handful of independent observations.
+    """
+    pos = np.sort(np.asarray(positions, dtype=np.int64))
+    if pos.size == 0:
+        return 0
+    spacing = _whole("spacing", int(spacing), 1)
+    count, last = 1, pos[0]
+    for p in pos[1:]:
+        if p - last >= spacing:
+            count, last = count + 1, p
+    return count
+
+
+def leave_one_out(values: pd.Series, verdict: Callable[[pd.Series], object]) -> list:
+    """Labels of the observations whose removal alone changes ``verdict``.
+
+    ``verdict`` maps a sample (a Series of values labelled by year or event date) to a
+    comparable outcome (e.g. True when the mean excess is positive and significant, or a
+    word).  Returns the labels, in the sample's order, for which ``verdict(values without
+    that one)`` differs from ``verdict(values)``: empty when no single observation carries the
+    verdict.
+    """
+    s = pd.Series(values).dropna()
+    if len(s) < 2:
+        return []
+    full = verdict(s)
+    return [label for label in s.index if verdict(s.drop(index=label)) != full]
+

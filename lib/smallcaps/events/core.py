@@ -25,7 +25,6 @@ __all__ = [
     "spread_zscore",
     "find_events",
     "forward_returns",
-    "block_bootstrap_diff",
 ]
 
 STD_METHODS = ("expanding", "rolling", "full")
@@ -287,71 +286,3 @@ def _forward_matrix(values: np.ndarray, horizons: Sequence[int]) -> np.ndarray:
             out[: n - h, j] = (values[h:] / values[: n - h] - 1.0) * 100.0
     return out
 
-
-# ----------------------------------------------------------------------------------------------
-# 5. bootstrap test
-# ----------------------------------------------------------------------------------------------
-
-def block_bootstrap_diff(values: Sequence[float] | np.ndarray, flags: Sequence[bool] | np.ndarray,
-                         block: int, n_boot: int = 2000, seed: int = 0,
-                         level: float = 0.95) -> dict:
-    """Bootstrap of ``mean(values[flags]) - mean(values)`` for a serially dependent series.
-
-    Circular block bootstrap: each replicate joins ``ceil(n / block)`` blocks of consecutive
-    rows (wrapping round the end) drawn at random start points, cut to ``n`` rows, and keeps
-    ``values`` and ``flags`` together.  Replicates that contain no flagged row are dropped.
-
-    Parameters
-    ----------
-    values : array-like of float
-        Daily series (e.g. overlapping forward returns, percent); no NaN.
-    flags : array-like of bool
-        Rows that belong to the conditional sample (events).
-    block : int
-        Block length in rows (>= 1).
-    n_boot : int
-        Number of replicates.
-    seed : int
-        Seed of the random generator (results are deterministic for a given seed).
-    level : float
-        Coverage of the percentile interval.
-
-    Returns
-    -------
-    dict
-        ``diff`` (observed difference), ``ci_low``, ``ci_high`` (percentile interval),
-        ``p_value`` (two-sided: twice the smaller share of replicates on either side of zero,
-        capped at 1), ``n_boot`` (replicates kept).
-    """
-    x = np.asarray(values, dtype=float)
-    f = np.asarray(flags, dtype=bool)
-    n = x.size
-    nan = {"diff": np.nan, "ci_low": np.nan, "ci_high": np.nan, "p_value": np.nan, "n_boot": 0}
-    if n == 0 or f.sum() == 0 or np.isnan(x).any():
-        return nan
-    block = max(1, min(_check_int("block", block, 1), n))
-    n_boot = _check_int("n_boot", n_boot, 1)
-    diff = float(x[f].mean() - x.mean())
-    # prefix sums over the circularly extended series give every block's sums in O(1)
-    ext = np.r_[np.arange(n), np.arange(block)] % n
-    cs_x = np.r_[0.0, np.cumsum(x[ext])]
-    cs_fx = np.r_[0.0, np.cumsum((x * f)[ext])]
-    cs_f = np.r_[0.0, np.cumsum(f[ext].astype(float))]
-    n_blocks = -(-n // block)
-    lengths = np.full(n_blocks, block)
-    lengths[-1] = n - block * (n_blocks - 1)
-    rng = np.random.default_rng(seed)
-    starts = rng.integers(0, n, size=(n_boot, n_blocks))
-    ends = starts + lengths
-    sum_x = (cs_x[ends] - cs_x[starts]).sum(axis=1)
-    sum_fx = (cs_fx[ends] - cs_fx[starts]).sum(axis=1)
-    sum_f = (cs_f[ends] - cs_f[starts]).sum(axis=1)
-    keep = sum_f > 0.5
-    if not keep.any():
-        return {**nan, "diff": diff}
-    d = sum_fx[keep] / sum_f[keep] - sum_x[keep] / n
-    tail = (1.0 - level) / 2.0
-    lo, hi = np.quantile(d, [tail, 1.0 - tail])
-    p = min(1.0, 2.0 * min((d <= 0).mean(), (d >= 0).mean()))
-    return {"diff": diff, "ci_low": float(lo), "ci_high": float(hi), "p_value": float(p),
-            "n_boot": int(keep.sum())}

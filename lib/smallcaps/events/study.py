@@ -19,13 +19,12 @@ from smallcaps.events.core import (
     _check_int,
     _forward_matrix,
     _qualifies,
-    block_bootstrap_diff,
     find_events,
     spread_zscore,
 )
 from smallcaps.events.variants import DEFAULT_SIGMAS, Variants, _compare, _headline
 from smallcaps.results import Result
-from smallcaps.stats import summarize
+from smallcaps.stats import block_bootstrap_diff, summarize
 
 __all__ = ["ALPHA", "MIN_EVENTS_TO_TEST", "DivergenceStudy", "divergence_study"]
 
