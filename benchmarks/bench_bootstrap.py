@@ -15,9 +15,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from test_bootstrap_arch import arch_diff  # noqa: E402
-
 from smallcaps import stats  # noqa: E402
+from test_bootstrap_arch import arch_diff  # noqa: E402
 
 N, BLOCK, N_BOOT = 9_300, 252, 2_000  # the divergence study: daily history, 12-month horizon
 

@@ -3,8 +3,9 @@
 Naive: for each notebook, one after the other, ``papermill`` (CLI) then ``jupyter nbconvert
 --to html`` (CLI).  Kit: ``smallcaps report --force`` (parallel workers, one kernel per notebook,
 HTML rendered in the worker).  Then a warm re-run with nothing changed, which must only check
-hashes (no kernel, no data loading).  Prints both times, their ratio, the warm times and the
-size of every HTML page.
+hashes (no kernel, no data loading, no pandas import).  Prints both times, their ratio, the warm
+times and the size of every HTML page.  The as-of date is the kit's one rule
+(``smallcaps.data.resolve_asof``), the one the runner injects into every notebook.
 
 Usage::
 
@@ -55,8 +56,7 @@ def main(argv: list[str] | None = None) -> int:
         sys.exit("no notebooks to benchmark")
     from smallcaps import data
 
-    asof = data.latest_date(("RUT", "SPX"), source=args.source,
-                            data_dir=args.data_dir or None).strftime("%Y-%m-%d")
+    asof = data.resolve_asof(None, source=args.source, data_dir=args.data_dir or None).date
     cores = len(os.sched_getaffinity(0))
     print(f"{len(notebooks)} notebooks, source {args.source}, as of {asof}, {cores} cores")
 

@@ -80,8 +80,34 @@ def test_package_data_and_entry_point():
     proj = pyproject()
     assert proj["project"]["scripts"]["smallcaps"] == "smallcaps.cli:main"
     assert (ROOT / "lib" / "smallcaps" / "data" / "catalog.yml").is_file()
-    assert "data/*.yml" in proj["tool"]["setuptools"]["package-data"]["smallcaps"]
+    tool = proj["tool"]["setuptools"]
+    data = tool["package-data"]
+    assert "*.yml" in data["smallcaps.data"]
+    assert "templates/*/*" in data["smallcaps"]  # templates/<name>/<file>: every template file
+    assert (ROOT / "lib" / "smallcaps" / "templates" / "smallcaps_report" / "conf.json").is_file()
+    # the top-level notebooks/ ship as smallcaps/notebooks, without a copy in the repository
+    assert tool["package-dir"] == {"": "lib", "smallcaps.notebooks": "notebooks"}
+    assert data["smallcaps.notebooks"] == ["[0-9][0-9]_*.ipynb"]
+    assert not (ROOT / "lib" / "smallcaps" / "notebooks").exists()
     assert (ROOT / "README.md").is_file()  # pyproject's readme: install fails without it
+
+
+def test_every_package_folder_is_listed():
+    """packages is an explicit list (it maps smallcaps.notebooks onto notebooks/): a package
+    folder under lib/ that is not listed would be missing from the wheel."""
+    lib = ROOT / "lib"
+    found = {".".join(p.parent.relative_to(lib).parts) for p in lib.rglob("__init__.py")
+             if "__pycache__" not in p.parts}
+    listed = set(pyproject()["tool"]["setuptools"]["packages"])
+    assert found - listed == set(), "add to [tool.setuptools] packages in pyproject.toml"
+    assert listed - found == {"smallcaps.notebooks"}, "listed in pyproject.toml but not in lib/"
+
+
+def test_build_requirements_are_dev_requirements():
+    """The install test builds the wheel without isolation, with the dev environment."""
+    proj = pyproject()
+    dev = {norm(r) for r in proj["project"]["optional-dependencies"]["dev"]}
+    assert {norm(r) for r in proj["build-system"]["requires"]} <= dev
 
 
 def test_gitignore_keeps_lib_and_ignores_data():

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from smallcaps import reports
+from smallcaps.runner import run
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
 ROOT = Path(__file__).resolve().parents[1]
@@ -127,8 +127,8 @@ BANNER_JS = """(() => { const b = document.querySelector('.sc-synthetic');
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory):
     out = tmp_path_factory.mktemp("browser") / "reports"
-    res = reports.run([str(FIXTURES / "01_fixture_ok.ipynb")], asof=ASOF, source="sample",
-                      out=out, progress=False)
+    res = run([str(FIXTURES / "01_fixture_ok.ipynb")], asof=ASOF, source="sample", out=out,
+              progress=False)
     assert res.ok, res.summary()
     return out
 

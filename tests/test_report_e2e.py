@@ -36,9 +36,10 @@ def e2e(tmp_path_factory):
 
 
 def _expected_asof() -> str:
+    """The kit's one as-of rule on the sample: the date the runner injects into every notebook."""
     from smallcaps import data
 
-    return data.latest_date(("RUT", "SPX"), source="sample").strftime("%Y-%m-%d")
+    return data.resolve_asof(None, source="sample").date
 
 
 def test_every_notebook_renders(e2e):
@@ -60,9 +61,10 @@ def test_every_page_and_json(e2e):
         doc = json.loads((folder / f"{name}.json").read_text())
         assert doc["status"] == "ok", (name, doc["error"])
         assert doc["asof"] == asof and doc["parameters"]["asof"] == asof
+        assert doc["asof_requested"] is None
         assert doc["parameters"]["source"] == "sample" and doc["kernel"] == "smallcaps"
         assert doc["figures"], f"{name} recorded no key figures"
-        assert doc["provenance"], f"{name} did not call reports.show_sources"
+        assert doc["provenance"], f"{name} did not call page.sources"
         for key, prov in doc["provenance"].items():
             assert prov["synthetic"] is True, (name, key)
             assert prov["last"] <= asof, f"{name}: {key} uses data after the as-of date"

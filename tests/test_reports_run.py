@@ -28,11 +28,12 @@ def isolated_env(tmp: Path) -> dict:
 
 @pytest.fixture(scope="module")
 def fixture_run(tmp_path_factory):
-    """One command: a good notebook (synthetic provenance, a hostile label) and one that raises."""
+    """One command: a good notebook (synthetic provenance, a hostile label) and one that raises,
+    named from the folder given with --notebooks."""
     tmp = tmp_path_factory.mktemp("fixture_run")
     out = tmp / "reports"
-    cmd = [str(SMALLCAPS), "report", str(FIXTURES / "01_fixture_ok.ipynb"),
-           str(FIXTURES / "02_fixture_fails.ipynb"), "--asof", ASOF, "--source", "sample",
+    cmd = [str(SMALLCAPS), "report", "--notebooks", str(FIXTURES), "fixture_ok", "02",
+           "--asof", ASOF, "--source", "sample",
            "--out", str(out), "--jobs", "2",
            "-p", "label", "<img src=x onerror=alert(1)>", "-p", "window", "30",
            "-p", "keys", "RUT,IWM"]
@@ -95,7 +96,7 @@ def test_good_page_is_self_contained_escaped_and_labelled(fixture_run):
     assert "<img src=x onerror" not in page
     assert "&lt;img src=x onerror=alert(1)&gt;" in page
     assert 'class="sc-synthetic"' in page and "NOT MARKET DATA" in page
-    assert "reports.record(" not in page and "import matplotlib" not in page  # no code
+    assert "page.record(" not in page and "import matplotlib" not in page  # no code
     assert "<script" not in page and "<link" not in page
     assert page.count('src="data:image/png;base64,') == 1
     assert "As of <b>2024-01-31</b>" in page and "commit <code>" in page
@@ -127,3 +128,24 @@ def test_user_mistake_is_one_line_exit_2(tmp_path):
         "smallcaps: error: parameter window='twenty' does not fit 01_fixture_ok: expected an "
         "integer (default 20)"]
     assert not (tmp_path / ASOF).exists()
+
+
+def test_a_weekend_as_of_is_one_trading_day_for_the_run_and_its_data(tmp_path):
+    """--asof on a Saturday: the run, the folder, the injected parameter and the data the
+    notebook loads all stop on the Friday; the page and the index say both dates."""
+    out = tmp_path / "reports"
+    proc = subprocess.run(
+        [str(SMALLCAPS), "report", str(FIXTURES / "03_fixture_data.ipynb"), "--asof",
+         "2024-02-03", "--source", "sample", "--out", str(out)],
+        capture_output=True, text=True, env=isolated_env(tmp_path), timeout=600)
+    assert proc.returncode == 0, proc.stdout + proc.stderr[-3000:]
+    assert "1 notebook as of 2024-02-02 (requested 2024-02-03): 1 rendered" in proc.stdout
+    folder = out / "2024-02-02"
+    doc = json.loads((folder / "03_fixture_data.json").read_text())
+    assert doc["parameters"]["asof"] == "2024-02-02" and doc["asof_requested"] == "2024-02-03"
+    assert doc["figures"]["last_date"] == "2024-02-02"  # the notebook's own load agrees
+    assert {p["last"] for p in doc["provenance"].values()} == {"2024-02-02"}
+    page = (folder / "03_fixture_data.html").read_text()
+    assert "As of <b>2024-02-02</b> (requested 2024-02-03)" in page
+    run = json.loads((folder / "run.json").read_text())
+    assert (run["asof"], run["asof_requested"]) == ("2024-02-02", "2024-02-03")

@@ -1,7 +1,10 @@
 """The ``smallcaps`` command: ``smallcaps data list|fetch`` and ``smallcaps report``.
 
 User mistakes (:class:`~smallcaps.errors.SmallcapsError`) print one line and exit with status 2,
-without a traceback; Ctrl-C exits with 130.
+without a traceback; Ctrl-C exits with 130.  Files are found from the project folder
+(:mod:`smallcaps.project`): ``$SMALLCAPS_PROJECT``, else the nearest folder at or above the
+working directory with ``notebooks/NN_*.ipynb`` or a ``.smallcaps-project`` file, else the
+working directory.
 """
 
 from __future__ import annotations
@@ -10,6 +13,8 @@ import argparse
 import sys
 
 from smallcaps.errors import SmallcapsError
+
+__all__ = ["main"]
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -29,12 +34,19 @@ def _parser() -> argparse.ArgumentParser:
     r = sub.add_parser("report", help="render notebooks into dated HTML reports")
     r.add_argument("notebooks", nargs="*", metavar="NOTEBOOK",
                    help="notebook names, e.g. seasonality or 03_seasonality (default: all)")
-    r.add_argument("--asof", help="as-of date YYYY-MM-DD (default: latest date in the data)")
+    r.add_argument("--notebooks", dest="notebook_dir", metavar="DIR",
+                   help="folder of NN_*.ipynb notebooks (default: the project's notebooks/, "
+                        "else the ones shipped with smallcaps)")
+    r.add_argument("--asof", help="as-of date YYYY-MM-DD (default: the last complete bar of "
+                                  "RUT and SPX); a weekend or holiday means the trading day "
+                                  "before it")
     r.add_argument("--start", help="first date of history used (default: each notebook's own)")
     r.add_argument("--source", default="auto", choices=["auto", "live", "csv", "sample"],
                    help="data source (default: auto)")
-    r.add_argument("--data-dir", help="CSV folder for --source csv/auto")
-    r.add_argument("--out", default=None, help="output folder (default: reports/)")
+    r.add_argument("--data-dir", help="CSV folder for --source csv/auto "
+                                      "(default: $SMALLCAPS_DATA_DIR or data/raw)")
+    r.add_argument("--out", default=None,
+                   help="output folder (default: reports/ in the project folder)")
     r.add_argument("--jobs", type=int, default=None, help="notebooks run at once (default: cores)")
     r.add_argument("--force", action="store_true", help="re-render even when up to date")
     r.add_argument("--show-code", action="store_true", help="keep code cells in the HTML")
@@ -53,9 +65,9 @@ def main(argv: list[str] | None = None) -> int:
             if args.data_command == "list":
                 return commands.list_command(args)
             return commands.fetch_command(args)
-        from smallcaps import reports
+        from smallcaps.runner.batch import report_command
 
-        return reports.report_command(args)
+        return report_command(args)
     except SmallcapsError as exc:
         print(f"smallcaps: error: {exc}", file=sys.stderr)
         return 2

@@ -29,6 +29,9 @@ from smallcaps import project
 from smallcaps.data.catalog import Series
 from smallcaps.errors import NetworkError
 
+__all__ = ["CacheWarning", "cache_dir", "cache_path", "fetch_through_cache", "merge",
+           "offline_reason", "read_cache", "refresh", "reset_network", "status", "write_cache"]
+
 META_KEY = b"smallcaps"
 OVERLAP_DAYS = 10  # calendar days re-fetched before the last cached date
 MAX_AGE = pd.Timedelta(hours=12)  # a cache younger than this is used without a refresh

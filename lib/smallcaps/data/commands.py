@@ -11,6 +11,8 @@ from smallcaps.data import cache
 from smallcaps.data.catalog import catalog, get_series, user_catalog_path
 from smallcaps.data.load import find_csv, resolve_data_dir
 
+__all__ = ["catalog_table", "fetch_command", "format_table", "list_command"]
+
 
 def catalog_table(data_dir=None) -> pd.DataFrame:
     """The catalog with cache status and CSV presence, one row per series key.

@@ -1,56 +1,19 @@
-"""File helpers of the report runner: content hashes, stat stamps and atomic writes.
+"""File helpers of the report runner: stat stamps and atomic writes.
 
-Imports nothing heavy (no numpy / pandas), so an up-to-date report run stays fast.
+Standard library only (no numpy / pandas), so an up-to-date report run stays fast.  Content
+digests are :func:`smallcaps.project.file_digest` and :func:`smallcaps.project.tree_digest`.
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import tempfile
 from pathlib import Path
 
-_CHUNK = 1 << 20
+from smallcaps.project import walk_files
 
-
-def file_digest(path: str | Path) -> str:
-    """SHA-256 (hex) of a file's bytes."""
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while chunk := fh.read(_CHUNK):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-def _walk(root: Path, suffixes: tuple[str, ...] | None = None) -> list[Path]:
-    files = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if d != "__pycache__" and not d.startswith("."))
-        for name in filenames:
-            if name.startswith(".") or name.endswith((".pyc", ".pyo")):
-                continue
-            if suffixes and not name.endswith(suffixes):
-                continue
-            files.append(Path(dirpath) / name)
-    return sorted(files)
-
-
-def tree_digest(root: str | Path, suffixes: tuple[str, ...] | None = None) -> str:
-    """SHA-256 (hex) over the relative paths and contents of all files under ``root``.
-
-    ``__pycache__`` folders, compiled and hidden files are ignored; ``suffixes`` limits the files
-    taken (e.g. ``(".py", ".yml")``).  A missing folder hashes as empty.
-    """
-    root = Path(root)
-    h = hashlib.sha256()
-    if root.is_dir():
-        for path in _walk(root, suffixes):
-            h.update(path.relative_to(root).as_posix().encode())
-            h.update(b"\0")
-            h.update(file_digest(path).encode())
-            h.update(b"\n")
-    return h.hexdigest()
+__all__ = ["atomic_write", "remove_quietly", "stat_stamp", "temp_path"]
 
 
 def stat_stamp(paths) -> list:
@@ -69,7 +32,7 @@ def stat_stamp(paths) -> list:
             continue
         out.append([str(p), st.st_size if p.is_file() else None, st.st_mtime_ns])
         if p.is_dir():
-            for f in _walk(p):
+            for f in walk_files(p):
                 try:
                     fst = f.stat()
                 except OSError:

@@ -1,0 +1,233 @@
+"""Executing notebooks: papermill in worker processes, one kernel per notebook.
+
+A worker executes one notebook and writes its ``.ipynb``, ``.html`` and ``.json`` under
+temporary names, then renames them into place (the JSON last: it marks a render complete).
+A failing cell or a dead kernel makes a *failed* document, not an exception; only an
+interruption propagates.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+from smallcaps.errors import SmallcapsError
+from smallcaps.page import collect_records
+from smallcaps.runner import html
+from smallcaps.runner.executed import count_images, find_error, strip_ansi
+from smallcaps.runner.files import remove_quietly, temp_path
+from smallcaps.runner.outcome import NotebookResult, result_from, runner_failure
+
+__all__ = ["KERNEL_NAME", "check_kernel", "cpu_count", "pool_map", "render_task", "utc_now"]
+
+KERNEL_NAME = "smallcaps"
+
+
+def utc_now() -> str:
+    """The time now, ``YYYY-MM-DD HH:MM:SS UTC``."""
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def cpu_count() -> int:
+    """Cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def check_kernel(name: str = KERNEL_NAME) -> str:
+    """The pinned Jupyter kernel must exist and run this environment's Python.
+
+    Returns the kernel's Python; raises :class:`SmallcapsError` (``make setup`` fixes both).
+    """
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    try:
+        spec = KernelSpecManager().get_kernel_spec(name)
+    except NoSuchKernel:
+        raise SmallcapsError(
+            f"Jupyter kernel {name!r} is not installed; run `make setup` (it registers the "
+            "project's environment under that name)") from None
+    exe = spec.argv[0] if spec.argv else ""
+    if exe in ("python", "python3", f"python{sys.version_info[0]}.{sys.version_info[1]}"):
+        return sys.executable  # jupyter_client runs it with this very interpreter
+    prefix = os.path.abspath(sys.prefix)
+    if not os.path.abspath(exe).startswith(prefix + os.sep):
+        raise SmallcapsError(
+            f"Jupyter kernel {name!r} runs {exe}, not this environment ({prefix}); run "
+            "`make setup` to register it again")
+    return exe
+
+
+@contextlib.contextmanager
+def _environ(**values: str):
+    """Environment variables set for what starts inside the block (the kernel), then restored."""
+    old = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for k, v in old.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def _execute(task: dict, output: Path) -> dict | None:
+    """Run papermill; a cell error is left in the output notebook, other failures returned.
+
+    The kernel runs in ``task["cwd"]`` with ``$SMALLCAPS_PROJECT`` set to the run's project
+    folder, so the notebook finds the same data folders as the runner.
+    """
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    try:
+        with _environ(SMALLCAPS_PROJECT=task["project"]):
+            pm.execute_notebook(
+                task["notebook"], str(output), parameters=task["inject"],
+                kernel_name=KERNEL_NAME, progress_bar=False, log_output=False,
+                request_save_on_cell_execute=False, cwd=task["cwd"], start_timeout=120,
+            )
+    except PapermillExecutionError:
+        return None  # the error is in the notebook; find_error reads it there
+    except KeyboardInterrupt:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a dead kernel or unreadable notebook fails this one
+        text = strip_ansi(str(exc)).strip() or type(exc).__name__
+        last = text.splitlines()[-1]
+        return {"cell": None, "exec_count": None, "ename": type(exc).__name__,
+                "evalue": text, "last_line": f"{type(exc).__name__}: {last}",
+                "traceback": text, "source": ""}
+    return None
+
+
+def _document(task: dict, nb, error: dict | None, final: dict, duration: float) -> dict:
+    from smallcaps import __version__
+
+    figures = collect_records(nb)
+    provenance = figures.pop("provenance", {}) or {}
+    return {
+        "notebook": task["name"],
+        "title": task["title"],
+        "status": "failed" if error else "ok",
+        "asof": task["asof"],
+        "asof_requested": task["asof_requested"],
+        "parameters": task["effective"],
+        "injected": task["inject"],
+        "provenance": provenance,
+        "synthetic": bool(task["inject"].get("source") == "sample"
+                          or any(p.get("synthetic") for p in provenance.values()
+                                 if isinstance(p, dict))),
+        "figures": figures,
+        "figure_names": list(figures),
+        "images": count_images(nb),
+        "duration_s": round(duration, 2),
+        "generated_at": utc_now(),
+        "error": None if error is None else {k: v for k, v in error.items()
+                                             if k != "traceback"},
+        "files": {k: p.name for k, p in final.items()},
+        "inputs": task["inputs"],
+        "key": task["key"],
+        "version": __version__,
+        "git_commit": task["git_commit"],
+        "kernel": KERNEL_NAME,
+    }
+
+
+def render_task(task: dict) -> dict:
+    """Execute one notebook and write its ``.ipynb``, ``.html`` and ``.json`` atomically.
+
+    Runs in a worker process; returns the JSON document written.
+    """
+    import nbformat
+
+    t0 = time.monotonic()
+    out_dir = Path(task["out_dir"])
+    name = task["name"]
+    final = {ext: out_dir / f"{name}.{ext}" for ext in ("ipynb", "html", "json")}
+    tmp_nb = temp_path(final["ipynb"], suffix=".ipynb")
+    tmps = [tmp_nb]
+    try:
+        crash = _execute(task, tmp_nb)
+        try:
+            nb = nbformat.read(str(tmp_nb), as_version=4)
+        except (OSError, ValueError):  # nothing written: the kernel never started
+            nb = nbformat.read(task["notebook"], as_version=4)
+        error = find_error(nb)
+        if error is None and crash is not None:
+            error = crash
+        doc = _document(task, nb, error, final, time.monotonic() - t0)
+        page = html.notebook_page(nb, doc, error=error, show_code=task["show_code"])
+        tmp_html = temp_path(final["html"])
+        tmps.append(tmp_html)
+        tmp_html.write_text(page, encoding="utf-8")
+        tmp_json = temp_path(final["json"])
+        tmps.append(tmp_json)
+        tmp_json.write_text(json.dumps(doc, indent=1, allow_nan=False), encoding="utf-8")
+        for tmp in tmps:
+            os.chmod(tmp, 0o644)
+        # the JSON goes last: it is what marks a render complete (and up to date)
+        os.replace(tmp_nb, final["ipynb"])
+        os.replace(tmp_html, final["html"])
+        os.replace(tmp_json, final["json"])
+        return doc
+    finally:
+        remove_quietly(*tmps)
+
+
+def pool_map(todo: list[dict], workers: int, on_result) -> None:
+    """Render ``todo`` in ``workers`` processes; ``on_result(task, NotebookResult)`` per
+    notebook as it finishes.  A broken worker fails its notebook, not the batch; Ctrl-C
+    terminates the workers (each unwinds: papermill shuts its kernel down, temporary files are
+    removed)."""
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures.process import BrokenProcessPool
+
+    method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context(method),
+                               initializer=_quiet_worker)
+    try:
+        futures = {pool.submit(render_task, t): t for t in todo}
+        for fut in as_completed(futures):
+            task = futures[fut]
+            try:
+                r: NotebookResult = result_from(fut.result(), Path(task["out_dir"]))
+            except BrokenProcessPool:
+                r = runner_failure(task, "the worker process died (out of memory?)")
+            except Exception as exc:  # noqa: BLE001 - one notebook's render bug spares the rest
+                r = runner_failure(task, f"report runner error: {type(exc).__name__}: {exc}")
+            on_result(task, r)
+    except BaseException:
+        for proc in list(getattr(pool, "_processes", {}).values()):
+            proc.terminate()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+
+
+def _quiet_worker() -> None:
+    """Worker start-up: the kernels' own chatter (e.g. jupyter_client's TCP warning) goes to
+    the void instead of the user's terminal; status lines come from the parent process."""
+    import signal
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.dup2(devnull, 2)
+    os.close(devnull)
+    # the parent handles Ctrl-C and terminates the workers: a worker then unwinds as if
+    # interrupted (papermill shuts its kernel down, temporary files are removed)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _interrupt)
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt

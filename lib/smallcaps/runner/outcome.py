@@ -1,0 +1,196 @@
+"""What a report run returns: :class:`NotebookResult` per notebook and the :class:`ReportRun`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+__all__ = ["NotebookResult", "ReportRun", "asof_text", "display_path", "result_from",
+           "runner_failure"]
+
+
+def asof_text(date: str, requested: str | None) -> str:
+    """``"2026-02-20"``, or ``"2026-02-20 (requested 2026-02-22)"`` when the requested date was
+    not a complete bar of the reference series and the run used the one before it."""
+    if requested and requested != date:
+        return f"{date} (requested {requested})"
+    return str(date)
+
+
+def display_path(path: Path) -> str:
+    """``path`` relative to the working directory when it is below it, else as given."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+@dataclass
+class NotebookResult:
+    """The outcome for one notebook of a report run.
+
+    Attributes
+    ----------
+    name : str
+        Notebook stem, e.g. ``"03_seasonality"``.
+    status : str
+        ``"ok"`` (rendered now), ``"skipped"`` (up to date, files from an earlier run) or
+        ``"failed"`` (a cell raised, or the kernel died; the HTML shows the error on top).
+    html, ipynb, json : Path
+        The output files.
+    figures : dict
+        Key figures recorded by the notebook (name -> value), without ``provenance``.
+    provenance : dict
+        Series key -> provenance dict, as recorded by ``page.sources``.
+    duration : float
+        Seconds spent executing and rendering (of the earlier run when skipped).
+    parameters : dict
+        The parameters the notebook ran with (defaults overridden by the injected ones).
+    error : dict or None
+        For a failure: ``cell`` (1-based position in the notebook), ``exec_count``, ``ename``,
+        ``evalue``, ``last_line`` (last line of the error), ``source`` (the cell's code).
+    title : str
+        The notebook's title (its first markdown heading).
+    reason : str
+        Why it was rendered: ``new``, ``forced``, ``notebook changed``, ``parameters changed``,
+        ``data changed``, ``library changed``... ("" when skipped).
+    """
+
+    name: str
+    status: str
+    html: Path
+    ipynb: Path
+    json: Path
+    figures: dict = field(default_factory=dict)
+    provenance: dict = field(default_factory=dict)
+    duration: float = 0.0
+    parameters: dict = field(default_factory=dict)
+    error: dict | None = None
+    title: str = ""
+    reason: str = ""
+
+    @property
+    def ok(self) -> bool:
+        """True when the notebook rendered without error (now or in the skipped earlier run)."""
+        return self.status in ("ok", "skipped")
+
+    def error_line(self) -> str:
+        """One line naming the failing cell and the last line of the error ("" when ok)."""
+        if not self.error:
+            return ""
+        e = self.error
+        last = e.get("last_line") or e.get("ename", "error")
+        if not e.get("cell"):
+            return last
+        where = f"cell {e['cell']}"
+        if e.get("exec_count"):
+            where += f" (In [{e['exec_count']}])"
+        return f"{where}: {last}"
+
+
+@dataclass
+class ReportRun:
+    """The outcome of :func:`smallcaps.runner.run`: one :class:`NotebookResult` per notebook.
+
+    Attributes
+    ----------
+    asof : str
+        The run's one as-of date ``YYYY-MM-DD`` (every notebook got it as ``asof``).
+    out : Path
+        The output folder; the pages are in ``out / asof``.
+    results : list of NotebookResult
+        In notebook order.
+    duration : float
+        Seconds for the whole run.
+    source : str
+        The data source passed to every notebook.
+    asof_requested : str or None
+        The ``--asof`` asked for, when given (it differs from ``asof`` when it was not a complete
+        bar of the reference series: a weekend, a holiday, a provisional last row).
+    """
+
+    asof: str
+    out: Path
+    results: list
+    duration: float
+    source: str = "auto"
+    asof_requested: str | None = None
+
+    @property
+    def folder(self) -> Path:
+        """The dated folder ``<out>/<asof>``."""
+        return self.out / self.asof
+
+    @property
+    def index(self) -> Path:
+        """The run's ``index.html``."""
+        return self.folder / "index.html"
+
+    @property
+    def ok(self) -> bool:
+        """True when every notebook rendered (or was up to date)."""
+        return all(r.ok for r in self.results)
+
+    @property
+    def failed(self) -> list:
+        """The failed notebooks' results."""
+        return [r for r in self.results if not r.ok]
+
+    def __getitem__(self, name: str) -> NotebookResult:
+        for r in self.results:
+            if r.name == name or r.name.split("_", 1)[-1] == name:
+                return r
+        raise KeyError(name)
+
+    def __len__(self) -> int:
+        return len(self.results)
+
+    def summary(self) -> str:
+        """Counts, the output folder and one line per failed notebook (cell, last error line)."""
+        n = len(self.results)
+        counts = {s: sum(r.status == s for r in self.results) for s in ("ok", "skipped", "failed")}
+        parts = [f"{counts['ok']} rendered"]
+        if counts["skipped"]:
+            parts.append(f"{counts['skipped']} up to date")
+        if counts["failed"]:
+            parts.append(f"{counts['failed']} FAILED")
+        lines = [
+            f"{n} notebook{'s' if n != 1 else ''} as of "
+            f"{asof_text(self.asof, self.asof_requested)}: {', '.join(parts)} "
+            f"in {self.duration:.1f} s -> {display_path(self.index)}"
+        ]
+        for r in self.failed:
+            lines.append(f"  FAILED {r.name}: {r.error_line()}  ({display_path(r.html)})")
+        return "\n".join(lines)
+
+    def to_frame(self):
+        """One row per notebook: status, duration (s), html path, error line."""
+        import pandas as pd
+
+        return pd.DataFrame(
+            [{"notebook": r.name, "status": r.status, "duration_s": round(r.duration, 1),
+              "html": str(r.html), "error": r.error_line()} for r in self.results]
+        ).set_index("notebook")
+
+
+def result_from(doc: dict, folder: Path, status: str | None = None) -> NotebookResult:
+    """The :class:`NotebookResult` of a notebook's JSON document in ``folder``."""
+    name = doc["notebook"]
+    return NotebookResult(
+        name=name, status=status or doc.get("status", "failed"),
+        html=folder / f"{name}.html", ipynb=folder / f"{name}.ipynb", json=folder / f"{name}.json",
+        figures=doc.get("figures", {}), provenance=doc.get("provenance", {}),
+        duration=float(doc.get("duration_s") or 0.0), parameters=doc.get("parameters", {}),
+        error=doc.get("error"), title=doc.get("title", name),
+    )
+
+
+def runner_failure(task: dict, line: str) -> NotebookResult:
+    """A failed result for a notebook whose render broke outside the notebook (no JSON)."""
+    folder = Path(task["out_dir"])
+    name = task["name"]
+    return NotebookResult(
+        name=name, status="failed", html=folder / f"{name}.html", ipynb=folder / f"{name}.ipynb",
+        json=folder / f"{name}.json", title=task["title"],
+        error={"cell": None, "exec_count": None, "ename": "RunnerError", "evalue": line,
+               "last_line": line})
