@@ -13,6 +13,10 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 
+#: conda-forge names that differ from the PyPI names (every other package has the same name)
+CONDA_NAMES = {"arch-py": "arch"}
+
+
 def norm(requirement: str) -> str:
     """Distribution name of a requirement, PEP 503-normalised (``PyYAML>=6`` -> ``pyyaml``)."""
     name = re.split(r"[\s<>=!~\[;]", requirement.strip(), maxsplit=1)[0]
@@ -41,7 +45,7 @@ def test_environment_yml_matches_pyproject():
         if isinstance(dep, dict):
             pip += dep["pip"]
         else:
-            conda.add(norm(dep))  # every package here has the same name on conda-forge
+            conda.add(CONDA_NAMES.get(norm(dep), norm(dep)))
     assert "python=3.11" in env["dependencies"]
     conda -= {"python", "pip"}
     assert conda - (runtime | dev) == set(), "in environment.yml only"
