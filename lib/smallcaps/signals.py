@@ -1,0 +1,209 @@
+"""Signals: the dated events a periodic report lists under "Since <previous date>".
+
+A signal is found in the data, on the day it happened, never by comparing two report
+snapshots, so a skipped week still shows what happened in it.  Each finder returns the whole
+history of its signals for one series, a frame with columns ``date``, ``series``, ``signal``,
+``value`` (the close or ratio that day) and ``detail`` (a short text); :func:`between` keeps
+those after the previous as-of (exclusive) up to this as-of (inclusive).
+
+Vocabulary (:data:`VOCABULARY`)
+-------------------------------
+``ma50_cross_up`` / ``ma50_cross_down``, ``ma200_cross_up`` / ``ma200_cross_down``
+    The close crosses its simple moving average: the day's close is above (below) the day's
+    average while the previous close was at or below (at or above) the previous average.
+    Indexes and ratios alike.
+``macd_buy`` / ``macd_sell``
+    The MACD line (12/26-day EMAs of the close) crosses above (below) its 9-day signal line.
+``new_high_intraday`` / ``new_high_close``
+    An all-time record: the day's high (close) is above every earlier high (close); the first
+    ``min_history`` bars (252 by default) cannot qualify, so the start of a file is no record.
+``ratio_252d_high`` / ``ratio_252d_low``
+    A ratio closes above (below) every one of its previous 252 closes.
+``divergence_event``
+    The notebook-05 event: the 5-day small-minus-large spread beyond ``sigma`` expanding
+    standard deviations, declustered (its z in ``value``).
+``pattern_confirmed`` / ``pattern_target_reached`` / ``pattern_invalidated``
+    A head-and-shoulders pattern's lifecycle transitions (from the technicals study).
+
+What such a signal has meant before is :func:`base_rate`: the same signal for the same series
+in the data before it, through the kit's one event study (:func:`smallcaps.events.event_study`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from smallcaps.dates import parse_date
+from smallcaps.errors import ParameterError
+
+__all__ = [
+    "VOCABULARY",
+    "COLUMNS",
+    "ma_crosses",
+    "macd_crosses",
+    "record_highs",
+    "ratio_extremes",
+    "divergence_events",
+    "pattern_signals",
+    "between",
+]
+
+VOCABULARY = (
+    "ma50_cross_up", "ma50_cross_down", "ma200_cross_up", "ma200_cross_down",
+    "macd_buy", "macd_sell", "new_high_intraday", "new_high_close",
+    "ratio_252d_high", "ratio_252d_low", "divergence_event",
+    "pattern_confirmed", "pattern_target_reached", "pattern_invalidated",
+)
+COLUMNS = ["date", "series", "signal", "value", "detail"]
+
+
+def _frame(rows: list[dict]) -> pd.DataFrame:
+    out = pd.DataFrame(rows, columns=COLUMNS)
+    if out.empty:
+        return out.astype({"date": "datetime64[us]", "value": float})
+    return out.sort_values(["date", "signal"], kind="mergesort").reset_index(drop=True)
+
+
+def _closes(series: pd.Series, what: str) -> pd.Series:
+    s = pd.Series(series, dtype=float).dropna()
+    if not isinstance(s.index, pd.DatetimeIndex):
+        raise ParameterError(f"{what} must be indexed by date")
+    return s.sort_index()
+
+
+def ma_crosses(close: pd.Series, windows: Sequence[int] = (50, 200),
+               name: str | None = None) -> pd.DataFrame:
+    """Days the close crossed its ``w``-day simple moving average, for each ``w``.
+
+    Parameters
+    ----------
+    close : Series
+        Daily closes (an index level or a ratio), indexed by date.
+    windows : list of int
+        Moving-average windows, trading days; signals are named ``ma<w>_cross_up/down``.
+    name : str, optional
+        The series' label (default ``close.name``).
+    """
+    s = _closes(close, "close")
+    label = name or str(close.name)
+    rows = []
+    for w in windows:
+        if isinstance(w, bool) or int(w) != w or w < 2:
+            raise ParameterError(f"moving-average window {w!r} must be a whole number >= 2")
+        ma = s.rolling(int(w), min_periods=int(w)).mean()
+        above = s > ma
+        below = s < ma
+        was_above = (s.shift(1) > ma.shift(1))
+        was_below = (s.shift(1) < ma.shift(1))
+        ok = ma.notna() & ma.shift(1).notna()
+        for kind, hit in (("up", ok & above & ~was_above), ("down", ok & below & ~was_below)):
+            for d in s.index[hit.to_numpy()]:
+                rows.append({"date": d, "series": label, "signal": f"ma{int(w)}_cross_{kind}",
+                             "value": float(s[d]),
+                             "detail": f"{int(w)}-day average {ma[d]:,.4g}"})
+    return _frame(rows)
+
+
+def macd_crosses(close: pd.Series, spans: Sequence[int] = (12, 26, 9),
+                 name: str | None = None) -> pd.DataFrame:
+    """Days the MACD line crossed its signal line (``macd_buy`` up, ``macd_sell`` down).
+
+    The first ``slow + signal`` bars are skipped (the EMAs start at the first close)."""
+    from smallcaps.technicals import macd
+
+    s = _closes(close, "close")
+    label = name or str(close.name)
+    fast, slow, sig = (int(v) for v in spans)
+    m = macd(s, fast, slow, sig)
+    diff = m["macd"] - m["signal"]
+    prev = diff.shift(1)
+    warm = np.arange(len(diff)) >= slow + sig
+    rows = []
+    crosses = (("macd_buy", (diff > 0) & (prev <= 0)), ("macd_sell", (diff < 0) & (prev >= 0)))
+    for kind, hit in crosses:
+        for d in diff.index[(hit & warm).to_numpy()]:
+            rows.append({"date": d, "series": label, "signal": kind, "value": float(s[d]),
+                         "detail": f"MACD {m['macd'][d]:+,.4g} vs signal {m['signal'][d]:+,.4g}"})
+    return _frame(rows)
+
+
+def record_highs(ohlc: pd.DataFrame, min_history: int = 252,
+                 name: str | None = None) -> pd.DataFrame:
+    """All-time records: ``new_high_intraday`` (High above every earlier High) and
+    ``new_high_close`` (Close above every earlier Close), after ``min_history`` bars.
+
+    ``ohlc`` has ``High`` and ``Close`` columns (as :func:`smallcaps.data.load_ohlc`)."""
+    label = name or str(ohlc.attrs.get("key") or next(iter(ohlc.attrs.get("provenance", {})),
+                                                     "series"))
+    rows = []
+    for col, kind in (("High", "new_high_intraday"), ("Close", "new_high_close")):
+        s = _closes(ohlc[col], col)
+        prior = s.cummax().shift(1)
+        hit = (s > prior) & (np.arange(len(s)) >= int(min_history))
+        for d in s.index[hit.to_numpy()]:
+            rows.append({"date": d, "series": label, "signal": kind, "value": float(s[d]),
+                         "detail": f"previous record {prior[d]:,.2f}"})
+    return _frame(rows)
+
+
+def ratio_extremes(ratio: pd.Series, days: int = 252, name: str | None = None) -> pd.DataFrame:
+    """Days a ratio closed above (``ratio_252d_high``) or below (``ratio_252d_low``) every one
+    of its previous ``days`` closes (the first ``days`` closes cannot qualify)."""
+    from smallcaps.ratios import breakouts
+
+    s = _closes(ratio, "ratio")
+    label = name or str(ratio.name)
+    hits = breakouts(s, days)
+    rows = [{"date": d, "series": label,
+             "signal": f"ratio_{int(days)}d_{'high' if v > 0 else 'low'}",
+             "value": float(s[d]), "detail": f"{int(days)}-day {'high' if v > 0 else 'low'}"}
+            for d, v in hits.items()]
+    return _frame(rows)
+
+
+def divergence_events(small: pd.Series, large: pd.Series, sigma: float = 3.0,
+                      direction: str = "up", name: str | None = None) -> pd.DataFrame:
+    """The notebook-05 divergence events (5-day spread beyond ``sigma`` expanding standard
+    deviations, declustered), with their z in ``value``."""
+    from smallcaps.events import find_events, spread_zscore
+
+    signal = spread_zscore(_closes(small, "small"), _closes(large, "large"))
+    found = find_events(signal["z"], sigma=sigma, direction=direction)
+    label = name or f"{small.name}-{large.name}"
+    rows = [{"date": d, "series": label, "signal": "divergence_event",
+             "value": float(r["z"]), "detail": f"z {r['z']:+.1f}, {int(r['cluster_days'])} days"}
+            for d, r in found.iterrows()]
+    return _frame(rows)
+
+
+_PATTERN_STATES = {"confirmed": "pattern_confirmed", "target_reached": "pattern_target_reached",
+                   "invalidated": "pattern_invalidated"}
+
+
+def pattern_signals(transitions: pd.DataFrame, name: str) -> pd.DataFrame:
+    """Pattern lifecycle transitions as signals.
+
+    ``transitions`` has one row per transition with columns ``date``, ``state``
+    (``confirmed``, ``target_reached``, ``invalidated``; other states are not signals),
+    ``pattern`` (e.g. "inverse head-and-shoulders") and ``level`` (the neckline or target)."""
+    rows = [{"date": pd.Timestamp(r["date"]), "series": name,
+             "signal": _PATTERN_STATES[r["state"]], "value": float(r.get("level", np.nan)),
+             "detail": str(r.get("pattern", "pattern"))}
+            for _, r in transitions.iterrows() if r.get("state") in _PATTERN_STATES]
+    return _frame(rows)
+
+
+def between(table: pd.DataFrame, after, upto) -> pd.DataFrame:
+    """Signals dated after ``after`` (exclusive; None for no lower bound) up to ``upto``
+    (inclusive): the ones a report as of ``upto`` lists since the report as of ``after``."""
+    hi = parse_date(upto, "upto", required=True)
+    lo = parse_date(after, "after")
+    keep = table["date"] <= hi
+    if lo is not None:
+        if lo >= hi:
+            raise ParameterError(f"the previous as-of {lo:%Y-%m-%d} is not before {hi:%Y-%m-%d}")
+        keep &= table["date"] > lo
+    return table[keep].reset_index(drop=True)
