@@ -260,3 +260,15 @@ def test_adjacent_windows_chain_on_any_calendar(closed):
             assert w.at[2022, "base"] < pd.Timestamp(lo)
             inside = idx[(idx >= w.at[2022, "first"]) & (idx <= w.at[2022, "last"])]
             assert len(inside) == w.at[2022, "days"]
+
+
+@pytest.mark.filterwarnings("ignore:Series.values returning")  # inside exchange-calendars
+def test_sessions_are_exchange_calendars_xnys():
+    """The kit's NYSE rules plus its list of special closures give exactly the XNYS sessions of
+    exchange-calendars (kept out of the kernels for its start-up cost)."""
+    xc = pytest.importorskip("exchange_calendars")
+    xnys = xc.get_calendar("XNYS", start="1980-01-01", end="2035-12-31").sessions
+    ours = cal.sessions("1980-01-01", "2035-12-31")
+    assert list(ours.strftime("%Y-%m-%d")) == list(xnys.strftime("%Y-%m-%d"))
+    assert cal.next_session("2012-10-26") == pd.Timestamp("2012-10-31")  # Sandy
+    assert cal.previous_session("2025-01-09") == pd.Timestamp("2025-01-08")  # Carter
