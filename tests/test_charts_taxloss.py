@@ -50,15 +50,23 @@ def test_plot_window_returns_bars_and_colours():
     assert any(t.get_text() == "Source: test" for t in ax.texts)
 
 
-def test_plot_rebound_sensitivity_signs_and_labels():
-    table = pd.DataFrame({"mean_rel_pct": [1.2, -0.4, np.nan], "hit_rate": [0.65, 0.4, np.nan]},
+def test_plot_rebound_sensitivity_excess_whiskers_and_labels():
+    table = pd.DataFrame({"excess_pp": [1.2, -0.4, np.nan], "ci_low": [0.3, -1.1, np.nan],
+                          "ci_high": [2.0, 0.5, np.nan], "hit_rate": [0.65, 0.4, np.nan]},
                          index=["12-20", "12-21", "12-22"])
     ax = ct.plot_rebound_sensitivity(table)
     bars = ax.patches
+    assert [b.get_height() for b in bars[:2]] == [1.2, -0.4]
     assert [to_hex(b.get_facecolor()) for b in bars[:2]] == [COLORS["up"], COLORS["down"]]
+    (whiskers,) = ax.collections  # one segment per start date with an interval
+    segs = [s.tolist() for s in whiskers.get_segments()]
+    assert segs == [[[0.0, 0.3], [0.0, 2.0]], [[1.0, -1.1], [1.0, 0.5]]]
     assert [t.get_text() for t in ax.texts] == ["65%", "40%", "n/a"]
+    # the share of a positive bar sits over its whisker
+    assert ax.texts[0].xy == (0.0, 2.0) and ax.texts[1].xy == (1.0, -0.4)
     assert [t.get_text() for t in ax.get_xticklabels()] == ["12-20", "12-21", "12-22"]
-    assert ax.get_title().startswith("Rebound sensitivity to the start date")
+    assert ax.get_title().startswith("Rebound excess over a typical window of the same length")
+    assert ax.get_ylabel() == "excess of small minus large (pp)"
 
 
 def test_plot_relative_path_band_current_and_marks():
@@ -99,7 +107,9 @@ def test_adapters_on_a_planted_study(study):
     assert [t.get_text() for t in ax.get_xticklabels()] == ["12-18", "12-19", "12-20", "12-21",
                                                             "12-22"]
     assert ax.get_xlabel() == "rebound window start (end 01-15)"
-    assert ax.get_ylabel() == "mean SMALL minus LARGE (pp)"
+    assert ax.get_ylabel() == "excess of SMALL minus LARGE (pp)"
+    assert ax.get_title().startswith("Rebound excess over a typical window of the same length, "
+                                     "by start date, 1990-12-03 to 2020-01-15")
     assert len(plt.get_fignums()) == before + 3  # one figure each, none shown or closed
 
 

@@ -1,5 +1,8 @@
 """Prose of the turn-of-the-year study (smallcaps.narrative.taxloss) on hand-made results: the
-verdicts at the kit's critical t (1.96), the as-of wording, phases, groups and sensitivity."""
+window verdicts read the excess over the typical window of the same length (never a t against
+zero), the independent seasons and the leave-one-season-out check; the as-of wording, phases,
+groups (Welch t at the kit's 1.96, seasons per group, leave-one-out) and the joint sensitivity
+statement (reject with a positive or a negative excess, no rejection, overlap counting)."""
 
 from __future__ import annotations
 
@@ -21,7 +24,7 @@ class FakeStudy:
 
     def __init__(self, stats=None, years=None, incomplete=None, trough=None, groups=None,
                  group_t=np.nan, current=None, band=None, sensitivity=None,
-                 asof="2024-12-27", asof_info=None):
+                 asof="2024-12-27", asof_info=None, tests=None, group_loo=()):
         self.small, self.large, self.windows = "RUT", "SPX", WINDOWS
         self._stats = stats or {}
         self.years = years if years is not None else pd.DataFrame(
@@ -30,11 +33,20 @@ class FakeStudy:
         self.incomplete = incomplete or {}
         self._trough, self._groups, self.rebound_group_t = trough, groups, group_t
         self._current, self._sens = current, sensitivity
+        self._tests = tests or {}
+        self._group = {"pressure_welch_t": 0.5, "rebound_welch_t": group_t,
+                       "loo_flips": list(group_loo)}
         self.band = band if band is not None else pd.DataFrame({"mean": [0.0, 0.5, 1.0]})
         self.asof, self.asof_info = pd.Timestamp(asof), asof_info
 
     def window_stats(self, which):
         return self._stats[which]
+
+    def window_test(self, which):
+        return self._tests[which]
+
+    def group_test(self):
+        return self._group
 
     def trough(self):
         return self._trough
@@ -49,9 +61,25 @@ class FakeStudy:
         return self._sens
 
 
-def stats(mean, t, median=0.1, hit=0.6, n=30, small=1.0, hit_small=0.7):
+def stats(mean, t=9.9, median=0.1, hit=0.6, n=30, small=1.0, hit_small=0.7):
     return {"mean_rel_pct": mean, "median_rel_pct": median, "hit_rate": hit, "n": n, "t": t,
             "mean_small_pct": small, "hit_rate_small": hit_small}
+
+
+def wtest(excess=1.0, p=0.01, verdict="shows", flips=(), n=30, h=16, baseline=0.02):
+    leg = {"mean_pct": 2.4, "baseline_pct": 0.64, "excess_pp": 1.76, "ci_low": 0.1,
+           "ci_high": 3.4, "p": 0.029}
+    return {"horizon_days": h, "n": n, "episodes": n, "mean_pp": excess + baseline,
+            "median_pp": 0.7, "trimmed_mean_pp": 1.066, "baseline_pp": baseline,
+            "excess_pp": excess, "ci_low": excess - 0.8, "ci_high": excess + 0.8, "p": p,
+            "verdict": verdict, "loo_flips": list(flips), "small": leg,
+            "large": dict(leg, mean_pct=1.29, baseline_pct=0.63, excess_pp=0.66, p=0.232)}
+
+
+def study(pressure=None, rebound=None, **kw):
+    return FakeStudy(stats={"pressure": stats(-0.5), "rebound": stats(1.234)},
+                     tests={"pressure": pressure or wtest(-0.2, 0.6, "average", h=14),
+                            "rebound": rebound or wtest()}, **kw)
 
 
 def test_unknown_section_names_the_valid_ones():
@@ -64,45 +92,71 @@ def test_unknown_section_names_the_valid_ones():
     assert nt.SECTIONS == ("windows", "years", "trough", "groups", "current", "sensitivity")
 
 
-@pytest.mark.parametrize("t, verdict", [
-    (1.97, "the playbook's rebound shows up."),  # significant at 1.96 (not at the old 2.0)
-    (1.95, "the playbook's rebound shows up on average but not reliably"),
+def test_window_reads_the_excess_with_its_baseline_and_seasons():
+    text = nt.read(study(), "windows")
+    assert "beat large caps (SPX) by 1.23 pp on average (median +0.10 pp, trimmed mean " \
+           "+1.07 pp), beating them in 60% of 30 seasons." in text
+    assert "A typical 16-trading-day window of the same sample gives +0.02 pp, so the excess " \
+           "is +1.00 pp (95% CI +0.20 pp to +1.80 pp, block bootstrap, p = 0.010): the " \
+           "playbook's rebound shows up. It rests on 30 seasons, one window a year, so 30 " \
+           "independent observations; no single season's removal changes this verdict." in text
+    assert "In absolute terms RUT returned +2.40% on average (up in 70% of seasons) against " \
+           "+0.64% for a typical 16-day window (excess +1.76 pp, p = 0.029), SPX +1.29% " \
+           "against +0.63% (excess +0.66 pp, p = 0.23)." in text
+    assert "t = 9.9" not in text  # the t against zero is no verdict
+    assert "the playbook's December dip shows up on average but not reliably" in text
+
+
+@pytest.mark.parametrize("verdict, words", [
+    ("shows", "the playbook's rebound shows up."),
+    ("average", "the playbook's rebound shows up on average but not reliably."),
+    ("absent", "the playbook's rebound does not show up."),
 ])
-def test_rebound_verdict_switches_at_t_crit(t, verdict):
-    s = FakeStudy(stats={"pressure": stats(-0.5, -1.0), "rebound": stats(1.234, t)})
-    text = nt.read(s, "windows")
-    assert verdict in text
-    assert "beat large caps (SPX) by 1.23 pp on average" in text
-    assert f"(t = {t:.1f})" in text
+def test_rebound_verdict_follows_the_excess_test_not_the_t(verdict, words):
+    # the t against zero is 9.9 in every case: only the excess test's verdict is read
+    text = nt.read(study(rebound=wtest(verdict=verdict)), "windows")
+    assert words in text
+
+
+@pytest.mark.parametrize("flips, words", [
+    ([2005], "removing 2005 alone would change this verdict."),
+    ([1999, 2008], "removing any one of 1999 or 2008 alone would change this verdict."),
+    ([1990, 1997, 2000, 2002, 2004], "removing any one of 5 seasons (1990, 1997, 2000 and 2 "
+                                     "more) alone would change this verdict, which therefore "
+                                     "sits on the edge."),
+])
+def test_leave_one_out_names_the_season(flips, words):
+    assert words in nt.read(study(rebound=wtest(flips=flips)), "windows")
 
 
 def test_dip_verdicts_and_wording():
-    s = FakeStudy(stats={"pressure": stats(-2.6, -5.0, hit=0.05), "rebound": stats(-0.2, -0.4)},
-                  incomplete={2024: "rebound window not complete"})
+    s = study(pressure=wtest(-2.6, 0.001, "shows", h=14),
+              rebound=wtest(-0.2, 0.7, "absent"),
+              incomplete={2024: "rebound window not complete"})
+    s._stats["pressure"] = stats(-2.6, hit=0.05)
     text = nt.read(s, "windows")
     assert text.startswith("As of 2024-12-27, 3 seasons (2021 to 2023) have both windows")
     assert "lagged large caps (SPX) by 2.60 pp" in text
-    assert "statistically distinguishable from zero (t = -5.0), so the playbook's December " \
-           "dip shows up." in text
-    assert "beating them in 5% of 30 years" in text
+    assert "so the excess is -2.60 pp (95% CI -3.40 pp to -1.80 pp, block bootstrap, " \
+           "p = 0.001): the playbook's December dip shows up." in text
+    assert "beating them in 5% of 30 seasons" in text
     assert "the playbook's rebound does not show up" in text
     assert text.endswith("Excluded, windows not complete by 2024-12-27: 2024 (rebound window "
                          "not complete).")
-    weak = FakeStudy(stats={"pressure": stats(-0.4, -1.0), "rebound": stats(0.3, np.nan)})
-    text = nt.read(weak, "windows")
-    assert "December dip shows up on average but not reliably" in text
-    assert "untestable with so few years" in text
+    few = study(rebound=wtest(np.nan, np.nan, "untestable", n=1))
+    few._stats["rebound"] = stats(0.3, n=1)
+    text = nt.read(few, "windows")
+    assert "The playbook's rebound cannot be tested with so few seasons." in text
+    assert "p = n/a" not in text
 
 
 def test_asof_wording_snapped_and_stale():
     snapped = AsOf(date="2024-12-27", requested="2024-12-29", reference=("RUT", "SPX"))
-    s = FakeStudy(stats={"pressure": stats(0.1, 0.2), "rebound": stats(1.0, 2.5)},
-                  asof_info=snapped)
+    s = study(asof_info=snapped)
     assert nt.read(s, "windows").startswith(
         "As of 2024-12-27 (requested 2024-12-29: the last complete bar of RUT and SPX")
     stale = AsOf(date="2026-02-20", requested=None, reference=("RUT", "SPX"))
-    s = FakeStudy(stats={"pressure": stats(0.1, 0.2), "rebound": stats(1.0, 2.5)},
-                  asof="2025-09-26", asof_info=stale)
+    s = study(asof="2025-09-26", asof_info=stale)
     assert nt.read(s, "windows").startswith(
         "As of 2025-09-26, the last date both RUT and SPX have a close (data as of 2026-02-20)")
 
@@ -140,22 +194,34 @@ def groups(lp, lr, wp, wr, n=10):
 
 @pytest.mark.parametrize("g, t, verdict, sig", [
     (groups(-1.0, 2.0, 0.5, 0.2), 1.96, "both as the tax-loss hypothesis predicts",
-     "statistically distinguishable (Welch t = 2.0)"),
+     "statistically distinguishable (Welch t = 2.0;"),
     (groups(1.0, 2.0, 0.5, 0.2), 1.5, "the rebound as predicted but not the pressure",
-     "not statistically distinguishable (Welch t = 1.5)"),
+     "not statistically distinguishable (Welch t = 1.5;"),
     (groups(-1.0, 0.1, 0.5, 0.2), -0.3, "the pressure as predicted but not the rebound",
      "not statistically"),
     (groups(1.0, 0.1, 0.5, 0.2), -2.5, "neither as the tax-loss hypothesis predicts",
-     "statistically distinguishable (Welch t = -2.5)"),
+     "statistically distinguishable (Welch t = -2.5;"),
 ])
 def test_groups_verdicts(g, t, verdict, sig):
     text = nt.read(FakeStudy(groups=g, group_t=t), "groups")
     assert f"Losers differ from winners in {verdict};" in text
     assert sig in text
     assert "-20.0 pp to -5.0 pp, n = 10" in text and "+2.0 pp to +22.0 pp" in text
+    assert "pressure Welch t = 0.5). The comparison rests on 10 loser and 10 winner seasons, " \
+           "one a year; no single season's removal changes which group rebounds more or " \
+           "whether the difference is distinguishable." in text
     few = groups(1.0, 0.1, 0.5, 0.2, n=1)
     assert nt.read(FakeStudy(groups=few), "groups") == \
         "Too few years to compare losers with winners."
+
+
+def test_groups_name_the_season_that_carries_the_difference():
+    text = nt.read(FakeStudy(groups=groups(-1.0, 2.0, 0.5, 0.2, n=12), group_t=2.3,
+                             group_loo=[2008]), "groups")
+    assert "statistically distinguishable (Welch t = 2.3" in text
+    assert "rests on 12 loser and 12 winner seasons, one a year; removing 2008 alone would " \
+           "change which group rebounds more or whether the difference is distinguishable." \
+        in text
 
 
 def test_current_phases_ytd_and_path():
@@ -183,41 +249,90 @@ def test_current_phases_ytd_and_path():
                          ("after", "after the rebound window"),
                          ("pressure", "inside the pressure window")):
         assert words in nt.read(FakeStudy(current=dict(early, phase=phase)), "current")
+    alone = dict(early, ytd_group="unclassified")
+    assert "leads SPX by 5.70 pp (to 2024-06-28); too few past seasons to place it among " \
+           "them." in nt.read(FakeStudy(current=alone), "current")
     missing = dict(early, ytd_rel_pct=float("nan"))
     assert "Year-to-date" not in nt.read(FakeStudy(current=missing), "current")
 
 
-def sens_table(t, mean):
-    idx = [f"12-{d}" for d in range(20, 20 + len(t))]
-    return pd.DataFrame({"mean_rel_pct": mean, "t": t, "hit_rate": 0.6}, index=idx)
+def sens_table(excess, p=None, q=None, adjusted=None, n=36):
+    idx = [f"12-{d}" for d in range(20, 20 + len(excess))]
+    k = len(excess)
+    return pd.DataFrame({"excess_pp": excess, "p": p or [0.01] * k, "q": q or [0.02] * k,
+                         "adjusted_p": adjusted or [0.03] * k, "n": n, "hit_rate": 0.6},
+                        index=idx)
 
 
-def test_sensitivity_counts_at_t_crit():
-    table = sens_table([1.95, 1.96, 2.5, -0.5], [0.9, 1.1, 1.4, -0.2])
-    sens = SimpleNamespace(table=table, end="01-15", small="RUT", large="SPX")
-    text = nt.read(sens)
-    assert text == ("Across rebound windows starting 12-20 to 12-23 (end 01-15), the mean "
-                    "relative rebound of RUT over SPX ranges from -0.20 pp (start 12-23) to "
-                    "+1.40 pp (start 12-22); it is positive for 3 of 4 start dates and "
-                    "statistically distinguishable from zero (t >= 1.96) for 2.")
-    assert nt.read(FakeStudy(sensitivity=sens), "sensitivity") == text
-    empty = SimpleNamespace(table=sens_table([np.nan], [np.nan]), end="01-15", small="RUT",
-                            large="SPX")
-    assert nt.read(empty) == "No complete rebound window for any start date."
+def sens(table, at="12-22", p=0.01, t=3.3, default="12-21"):
+    joint = {"max_abs_t": t, "at": at, "p": p, "critical_t": 2.63, "block": 25,
+             "n_boot": 2000, "columns": len(table)}
+    return SimpleNamespace(table=table, end="01-15", small="RUT", large="SPX", joint=joint,
+                           default=default, alpha=0.05, q_level=0.10)
+
+
+def test_sensitivity_is_one_joint_test_not_a_count():
+    table = sens_table([0.6, 1.1, 1.4, 0.2], p=[0.2, 0.01, 0.002, 0.4], q=[0.27, 0.02, 0.008, 0.4],
+                       adjusted=[0.5, 0.06, 0.01, 0.8])
+    text = nt.read(sens(table))
+    assert text == (
+        "Each rebound window starting 12-20 to 12-23 (end 01-15) is compared with the typical "
+        "window of its own length: the excess of RUT over SPX ranges from +0.20 pp (start "
+        "12-23) to +1.40 pp (start 12-22); the default window (start 12-21) has +1.10 pp "
+        "(p = 0.010). These 4 windows share their end and rest on the same 36 seasons, so they "
+        "overlap almost entirely and are one test, not 4: the largest |t| across start dates, "
+        "3.3 at 12-22, against its block-bootstrap distribution under no excess at any start "
+        "date gives a joint p = 0.010 (critical |t| 2.63 at 5%). The rebound's excess is not an "
+        "artefact of the chosen start date. 2 of 4 start dates have q ≤ 10% "
+        "(Benjamini-Hochberg) and 1 clears the joint critical value, but they overlap: this "
+        "counts one effect, not 2.")
+    s = FakeStudy(sensitivity=sens(table))
+    assert nt.read(s, "sensitivity") == text
+    assert "t >= 1.96" not in text
+
+
+def test_sensitivity_without_a_joint_rejection():
+    table = sens_table([0.3, 0.5, 0.1], p=[0.3, 0.04, 0.7], q=[0.45, 0.12, 0.7],
+                       adjusted=[0.6, 0.1, 0.95])
+    text = nt.read(sens(table, at="12-21", p=0.1, t=2.1, default=None))
+    assert "default window" not in text
+    assert "gives a joint p = 0.10 (critical |t| 2.63 at 5%). No start date's excess survives " \
+           "the joint test: across start dates the rebound cannot be told apart from a typical " \
+           "window of the same length. 0 of 3 start dates have q ≤ 10% (Benjamini-Hochberg) " \
+           "and 0 clear the joint critical value." in text
+
+
+def test_sensitivity_rejecting_on_a_shortfall_reads_against_the_playbook():
+    table = sens_table([-1.5, -1.2], adjusted=[0.01, 0.02])
+    text = nt.read(sens(table, at="12-20"))
+    assert "ranges from -1.50 pp (start 12-20) to -1.20 pp (start 12-21)" in text
+    assert "Small caps fall short of a typical window for some start dates, against the " \
+           "playbook." in text
+    assert "not an artefact" not in text
+
+
+def test_sensitivity_without_a_window_or_a_test():
+    assert nt.read(sens(sens_table([np.nan]))) == \
+        "No complete rebound window for any start date."
+    one = sens(sens_table([0.5], p=[np.nan], n=1), p=np.nan, default="12-20")
+    assert nt.read(one).endswith("to +0.50 pp (start 12-20); the default window (start 12-20) "
+                                 "has +0.50 pp.")
+    few = sens(sens_table([0.5, 0.6], p=[np.nan, np.nan], n=3), p=np.nan)
+    assert nt.read(few).endswith("These 2 windows share their end and rest on the same 3 "
+                                 "seasons, so they overlap almost entirely and are one test, "
+                                 "not 2: too few seasons for the joint test.")
 
 
 def test_full_reading_joins_every_section():
     path = pd.Series([0.0, 1.0], index=[0, 1])
-    s = FakeStudy(
-        stats={"pressure": stats(-0.5, -1.0), "rebound": stats(1.0, 2.5)},
+    s = study(
         trough={"trading_day": 5, "date": "11-07", "value_pp": -0.3, "years": 3,
                 "vs_pressure": "before"},
         groups=groups(-1.0, 2.0, 0.5, 0.2), group_t=1.0,
         current={"year": 2024, "phase": "rebound", "ytd_rel_pct": 1.0,
                  "ytd_until": pd.Timestamp("2024-11-29"), "ytd_at_pressure": True,
                  "ytd_group": "middle", "path": path},
-        sensitivity=SimpleNamespace(table=sens_table([2.5], [1.0]), end="01-15", small="RUT",
-                                    large="SPX"))
+        sensitivity=sens(sens_table([1.0])))
     full = nt.read(s)
     parts = [nt.read(s, sec) for sec in nt.SECTIONS]
     assert full == "\n\n".join(parts)

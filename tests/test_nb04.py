@@ -35,15 +35,64 @@ def _window_rel(rut, spx, year, start_md, end_md):
 def test_nb04_recorded_keys(figures):
     rec, _, _ = figures
     for key in ("pressure_window", "rebound_window", "typical_trough", "by_ytd_group",
-                "current_year"):
+                "current_year", "rebound_sensitivity"):
         assert key in rec, key
-    keys = {"mean_rel_pct", "median_rel_pct", "hit_rate", "n", "t", "mean_small_pct"}
+    keys = {"mean_rel_pct", "median_rel_pct", "hit_rate", "n", "t", "mean_small_pct",
+            "horizon_days", "episodes", "trimmed_mean_pp", "baseline_pp", "excess_pp", "ci_low",
+            "ci_high", "p", "verdict", "loo_flips", "small", "large"}
     assert set(rec["pressure_window"]) == keys and set(rec["rebound_window"]) == keys
     assert set(rec["typical_trough"]) == {"trading_day", "date"}
-    assert set(rec["by_ytd_group"]) == {"losers", "winners"}
+    assert set(rec["by_ytd_group"]) == {"losers", "winners", "pressure_welch_t",
+                                        "rebound_welch_t", "loo_flips"}
     assert set(rec["by_ytd_group"]["losers"]) == {"pressure_mean_rel_pct",
                                                   "rebound_mean_rel_pct", "n"}
     assert set(rec["current_year"]) == {"year", "phase", "ytd_rel_pct"}
+
+
+def _plain_excess(rut, spx, start_md, end_md):
+    """Plain pandas: median window length h over 1988..2023, the h-day forward relative return
+    from every common trading day since 1988-01-01 (close before the day to the close of its
+    h-th day) with each season's first day carrying its window; (h, baseline, excess, trimmed
+    mean)."""
+    both = pd.concat([rut, spx], axis=1, join="inner").dropna().loc[:"2024-12-27"]
+    pos = pd.Series(range(len(both)), index=both.index)
+    firsts, rels, lengths = [], [], []
+    for year in range(1988, 2024):
+        s = pd.Timestamp(f"{year}-{start_md}")
+        e = pd.Timestamp(f"{year + int(end_md < start_md)}-{end_md}")
+        inside = both.loc[s:e]
+        firsts.append(inside.index[0])
+        lengths.append(pos[inside.index[-1]] - pos[inside.index[0]] + 1)
+        rels.append(_window_rel(rut, spx, year, start_md, end_md)[0])
+    h = int(np.floor(np.median(lengths) + 0.5))
+    ratio = both.shift(-(h - 1)) / both.shift(1)
+    v = ((ratio.iloc[:, 0] - ratio.iloc[:, 1]) * 100).loc["1988-01-01":]
+    v.loc[firsts] = rels
+    cut = int(np.floor(0.1 * len(rels)))
+    trimmed = float(np.mean(np.sort(rels)[cut: len(rels) - cut]))
+    return h, float(v.mean()), float(np.mean(rels) - v.mean()), trimmed
+
+
+def test_nb04_excess_matches_plain_pandas(figures):
+    rec, folder, _ = figures
+    rut, spx = _closes(folder, "RUT"), _closes(folder, "GSPC")
+    for key, (a, b) in (("rebound_window", ("12-21", "01-15")),
+                        ("pressure_window", ("12-01", "12-20"))):
+        h, baseline, excess, trimmed = _plain_excess(rut, spx, a, b)
+        r = rec[key]
+        assert r["horizon_days"] == h and r["episodes"] == 36
+        assert r["baseline_pp"] == pytest.approx(baseline, abs=1e-9)
+        assert r["excess_pp"] == pytest.approx(excess, abs=1e-9)
+        assert r["trimmed_mean_pp"] == pytest.approx(trimmed, abs=1e-9)
+        assert r["ci_low"] < r["excess_pp"] < r["ci_high"]
+    r, p = rec["rebound_window"], rec["pressure_window"]
+    assert round(r["excess_pp"], 4) == 1.0953 and r["verdict"] == "shows" and r["p"] < 0.05
+    assert r["loo_flips"] == [] and p["verdict"] == "absent"
+    assert r["small"]["excess_pp"] == pytest.approx(
+        r["small"]["mean_pct"] - r["small"]["baseline_pct"])
+    sens = rec["rebound_sensitivity"]
+    assert sens["default_start"] == "12-21" and sens["default_excess_pp"] == r["excess_pp"]
+    assert sens["n_starts"] == 19 and sens["joint_p"] < 0.05
 
 
 def test_nb04_windows_match_independent_computation(figures):
@@ -80,9 +129,9 @@ def test_nb04_current_year_and_groups(figures):
 
 
 def test_nb04_shows_generated_prose_and_charts(figures):
-    """The executed notebook shows the as-of in generated prose, three charts and the
-    sensitivity verdict at the kit's critical t (14 of 19 start dates with t >= 1.96; 13 with
-    the old threshold of 2.0)."""
+    """The executed notebook shows the as-of in generated prose, three charts, verdicts read
+    from the excess over the typical window of the same length, and the sensitivity as one
+    joint test (no longer "t >= 1.96 for 14 of 19" overlapping start dates)."""
     import nbformat
 
     _, _, out = figures
@@ -97,6 +146,14 @@ def test_nb04_shows_generated_prose_and_charts(figures):
     assert images == 3
     assert "As of 2024-12-27, 36 seasons (1988 to 2023) have both windows complete." in text
     assert "the 2024 season is inside the rebound window" in text
-    assert "statistically distinguishable from zero (t >= 1.96) for 14." in text
+    assert "statistically distinguishable from zero" not in text
+    assert "so the excess is +1.10 pp (95% CI" in text
+    assert "the playbook's rebound shows up. It rests on 36 seasons, one window a year, so 36 " \
+           "independent observations; no single season's removal changes this verdict." in text
+    assert "the playbook's December dip does not show up" in text
+    assert "one test, not 19" in text
+    assert "The rebound's excess is not an artefact of the chosen start date. 14 of 19 start " \
+           "dates have q ≤ 10% (Benjamini-Hochberg) and 9 clear the joint critical value, but " \
+           "they overlap: this counts one effect, not 14." in text
     assert "Excluded, windows not complete by 2024-12-27: 2024 (rebound window not " \
            "complete)." in text

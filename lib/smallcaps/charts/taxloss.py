@@ -139,18 +139,22 @@ def plot_rebound_sensitivity(
     table: pd.DataFrame,
     *,
     xlabel: str = "rebound window start",
-    ylabel: str = "mean small minus large (pp)",
-    title: str = "Rebound sensitivity to the start date\nlabel = share of years small caps led",
+    ylabel: str = "excess of small minus large (pp)",
+    title: str = "Rebound excess over a typical window of the same length, by start date\n"
+                 "whiskers = 95% block-bootstrap interval, label = share of seasons small "
+                 "caps led",
     source: str | None = None,
     ax: Axes | None = None,
 ) -> Axes:
-    """Mean relative rebound by start date, green when positive and red when negative, with
-    the share of years small caps led written over each bar.
+    """Excess relative rebound by start date (over the typical window of the same length),
+    green when positive and red when negative, with its 95 % interval as a whisker and the
+    share of seasons small caps led written over each bar.
 
     Parameters
     ----------
     table : DataFrame
-        Indexed by start month-day: ``mean_rel_pct`` (pp) and ``hit_rate`` (0..1).
+        Indexed by start month-day: ``excess_pp``, ``ci_low``, ``ci_high`` (pp) and
+        ``hit_rate`` (0..1).
     source : str, optional
         Source note written under the chart.
 
@@ -159,16 +163,21 @@ def plot_rebound_sensitivity(
     Axes
     """
     ax = new_axes(ax, figsize=(10, 4))
-    vals = table["mean_rel_pct"].to_numpy(dtype=float)
+    vals = table["excess_pp"].to_numpy(dtype=float)
+    lo, hi = table["ci_low"].to_numpy(dtype=float), table["ci_high"].to_numpy(dtype=float)
     colors = [COLORS["up"] if v >= 0 else COLORS["down"] for v in vals]
-    bars = ax.bar(range(len(vals)), vals, color=colors, alpha=0.85)
-    for bar, v, hit in zip(bars, vals, table["hit_rate"].to_numpy(dtype=float), strict=True):
-        y = 0.0 if np.isnan(v) else v
+    x = np.arange(len(vals))
+    bars = ax.bar(x, vals, color=colors, alpha=0.85)
+    ok = np.isfinite(lo) & np.isfinite(hi)
+    ax.vlines(x[ok], lo[ok], hi[ok], color=_INK, lw=1.0, label="95% interval")
+    for bar, v, top, hit in zip(bars, vals, hi, table["hit_rate"].to_numpy(dtype=float),
+                                strict=True):
+        y = 0.0 if np.isnan(v) else (top if np.isfinite(top) and v >= 0 else v)
         ax.annotate("n/a" if np.isnan(hit) else f"{hit:.0%}",
-                    (bar.get_x() + bar.get_width() / 2, y), xytext=(0, 3 if y >= 0 else -10),
+                    (bar.get_x() + bar.get_width() / 2, y), xytext=(0, 3 if v >= 0 else -10),
                     textcoords="offset points", ha="center", fontsize=7.5)
     ax.axhline(0, color=_INK, lw=0.8)
-    ax.set_xticks(range(len(vals)), [str(i) for i in table.index], fontsize=8)
+    ax.set_xticks(x, [str(i) for i in table.index], fontsize=8)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.set_title(title, fontsize=11)
@@ -224,11 +233,13 @@ def chart_window_returns(study, ax: Axes | None = None) -> Axes:
 
 
 def chart_rebound_sensitivity(sensitivity, ax: Axes | None = None) -> Axes:
-    """:func:`plot_rebound_sensitivity` of a :class:`~smallcaps.taxloss.ReboundSensitivity`."""
+    """:func:`plot_rebound_sensitivity` of a :class:`~smallcaps.taxloss.ReboundSensitivity`:
+    each start date's excess with its interval."""
     s = sensitivity
     return plot_rebound_sensitivity(
         s.table, xlabel=f"rebound window start (end {s.end})",
-        ylabel=f"mean {s.small} minus {s.large} (pp)",
-        title=f"Rebound sensitivity to the start date, {date_span(list(s.span))}\n"
-              "label = share of years small caps led",
+        ylabel=f"excess of {s.small} minus {s.large} (pp)",
+        title=f"Rebound excess over a typical window of the same length, by start date, "
+              f"{date_span(list(s.span))}\nwhiskers = 95% block-bootstrap interval, label = "
+              "share of seasons small caps led",
         source=source_text(s.provenance, [s.small, s.large]), ax=ax)

@@ -5,9 +5,15 @@ rebound's sensitivity to its start date.
 Reads a :class:`smallcaps.taxloss.TurnOfYear` (all sections) or a
 :class:`smallcaps.taxloss.ReboundSensitivity` (section ``"sensitivity"`` only) by their
 attributes; it never imports the compute module.  A study's ``"sensitivity"`` section reads its
-default sensitivity (rebound starts 12-10 to 12-28).  A mean is called statistically
-distinguishable from zero when ``|t| >= smallcaps.stats.T_CRIT`` (1.96).  Returns are in
-percent (%), small-minus-large spreads in percentage points (pp).
+default sensitivity (rebound starts 12-10 to 12-28).
+
+Every verdict reads a test against a baseline, never a t against zero: a window's *excess* over
+the typical window of the same length in the same sample (the study's ``window_test``: its
+``verdict`` word, 95 % block-bootstrap interval and p-value), says how many independent seasons
+it rests on and names the season whose removal alone would change it.  Losers and winners are
+compared with Welch's t (``|t| >= smallcaps.stats.T_CRIT``, 1.96); the rebound's start dates,
+which overlap, with one joint max-|t| test.  Returns are in percent (%), small-minus-large
+spreads and excesses in percentage points (pp).
 """
 
 from __future__ import annotations
@@ -69,14 +75,6 @@ def _label(window) -> str:
     return f"{window[0]} to {window[1]}"
 
 
-def _sig(t) -> str:
-    if fmt.is_missing(t):
-        return "untestable with so few years"
-    if abs(t) >= stats.T_CRIT:
-        return f"statistically distinguishable from zero ({fmt.tstat(t)})"
-    return f"not statistically distinguishable from zero ({fmt.tstat(t)})"
-
-
 def _asof_text(study) -> str:
     """The study's as-of; with the loaded frame's :class:`~smallcaps.data.AsOf`, a snapped
     requested date shows both dates."""
@@ -90,16 +88,68 @@ def _asof_text(study) -> str:
             f"(data as of {info.describe()})")
 
 
-def _claim(name: str, mean: float, t: float) -> str:
-    if name == "pressure":
-        what, seen, reliable = "December dip", mean < 0, mean < 0 and t <= -stats.T_CRIT
-    else:
-        what, seen, reliable = "rebound", mean > 0, mean > 0 and t >= stats.T_CRIT
-    if reliable:
-        return f"the playbook's {what} shows up"
-    if seen:
-        return f"the playbook's {what} shows up on average but not reliably"
-    return f"the playbook's {what} does not show up"
+_WHAT = {"pressure": "December dip", "rebound": "rebound"}
+_VERDICT = {
+    "shows": "the playbook's {what} shows up",
+    "average": "the playbook's {what} shows up on average but not reliably",
+    "absent": "the playbook's {what} does not show up",
+    "untestable": "the playbook's {what} cannot be tested with so few seasons",
+}
+
+
+def _claim(name: str, verdict: str) -> str:
+    return _VERDICT[verdict].format(what=_WHAT[name])
+
+
+def _years_list(years) -> str:
+    years = [str(y) for y in years]
+    return years[0] if len(years) == 1 else ", ".join(years[:-1]) + " or " + years[-1]
+
+
+def _loo(flips, what: str = "this verdict") -> str:
+    """Leave-one-season-out in words: the seasons named (three at most)."""
+    if not flips:
+        return f"no single season's removal changes {what}"
+    if len(flips) == 1:
+        return f"removing {flips[0]} alone would change {what}"
+    if len(flips) <= 3:
+        return f"removing any one of {_years_list(flips)} alone would change {what}"
+    shown = ", ".join(str(y) for y in flips[:3])
+    return (f"removing any one of {len(flips)} seasons ({shown} and {len(flips) - 3} more) "
+            f"alone would change {what}, which therefore sits on the edge")
+
+
+def _ci(test: dict) -> str:
+    return (f"95% CI {fmt.pp(test['ci_low'], 2)} to {fmt.pp(test['ci_high'], 2)}, block "
+            f"bootstrap, {fmt.pvalue(test['p'])}")
+
+
+def _window_line(study, name: str) -> str:
+    s, test = study.window_stats(name), study.window_test(name)
+    beat = "beat" if s["mean_rel_pct"] > 0 else "lagged"
+    head = (f"- **{name.capitalize()} window ({_label(study.windows[name])})**: small caps "
+            f"({study.small}) {beat} large caps ({study.large}) by "
+            f"{fmt.pp(abs(s['mean_rel_pct']), 2, signed=False)} on average (median "
+            f"{fmt.pp(s['median_rel_pct'], 2)}, trimmed mean "
+            f"{fmt.pp(test['trimmed_mean_pp'], 2)}), beating them in "
+            f"{fmt.share(s['hit_rate'])} of {fmt.plural(s['n'], 'season')}.")
+    if test["verdict"] == "untestable":
+        claim = _claim(name, "untestable")
+        return f"{head} {claim[0].upper()}{claim[1:]}."
+    h = test["horizon_days"]
+    small, large = test["small"], test["large"]
+    return (
+        f"{head} A typical {h}-trading-day window of the same sample gives "
+        f"{fmt.pp(test['baseline_pp'], 2)}, so the excess is {fmt.pp(test['excess_pp'], 2)} "
+        f"({_ci(test)}): {_claim(name, test['verdict'])}. It rests on "
+        f"{fmt.plural(test['n'], 'season')}, one window a year, so "
+        f"{fmt.plural(test['episodes'], 'independent observation')}; "
+        f"{_loo(test['loo_flips'])}. In absolute terms {study.small} returned "
+        f"{fmt.pct(small['mean_pct'], 2)} on average (up in {fmt.share(s['hit_rate_small'])} of "
+        f"seasons) against {fmt.pct(small['baseline_pct'], 2)} for a typical {h}-day window "
+        f"(excess {fmt.pp(small['excess_pp'], 2)}, {fmt.pvalue(small['p'])}), {study.large} "
+        f"{fmt.pct(large['mean_pct'], 2)} against {fmt.pct(large['baseline_pct'], 2)} (excess "
+        f"{fmt.pp(large['excess_pp'], 2)}, {fmt.pvalue(large['p'])}).")
 
 
 def _windows(study) -> str:
@@ -109,18 +159,7 @@ def _windows(study) -> str:
         return f"{lead}, no year has both windows complete in the data."
     lines = [f"{lead}, {fmt.plural(len(y), 'season')} ({y.index.min()} to {y.index.max()}) "
              "have both windows complete."]
-    for name in ("pressure", "rebound"):
-        s = study.window_stats(name)
-        beat = "beat" if s["mean_rel_pct"] > 0 else "lagged"
-        lines.append(
-            f"- **{name.capitalize()} window ({_label(study.windows[name])})**: small caps "
-            f"({study.small}) {beat} large caps ({study.large}) by "
-            f"{fmt.pp(abs(s['mean_rel_pct']), 2, signed=False)} on average (median "
-            f"{fmt.pp(s['median_rel_pct'], 2)}), beating them in {fmt.share(s['hit_rate'])} of "
-            f"{s['n']} years; the mean is {_sig(s['t'])}, so "
-            f"{_claim(name, s['mean_rel_pct'], s['t'])}. In absolute terms {study.small} "
-            f"returned {fmt.pct(s['mean_small_pct'], 2)} on average (up in "
-            f"{fmt.share(s['hit_rate_small'])} of years).")
+    lines += [_window_line(study, name) for name in ("pressure", "rebound")]
     return "\n".join(lines) + "\n\n" + _excluded(study)
 
 
@@ -167,29 +206,37 @@ def _trough(study) -> str:
             f"({_label(study.windows['pressure'])}).")
 
 
+_GROUP_LOO = "which group rebounds more or whether the difference is distinguishable"
+
+
 def _groups(study) -> str:
     g = study.by_ytd_group()
     lo, hi = g.loc["losers"], g.loc["winners"]
     if lo["n"] < 2 or hi["n"] < 2:
         return "Too few years to compare losers with winners."
+    test = study.group_test()
     ok_p = lo["pressure_mean_rel_pct"] < hi["pressure_mean_rel_pct"]
     ok_r = lo["rebound_mean_rel_pct"] > hi["rebound_mean_rel_pct"]
-    t_r = study.rebound_group_t
+    t_r = test["rebound_welch_t"]
     verdict = ("both as the tax-loss hypothesis predicts" if ok_p and ok_r else
                "the rebound as predicted but not the pressure" if ok_r else
                "the pressure as predicted but not the rebound" if ok_p else
                "neither as the tax-loss hypothesis predicts")
     sig = ("statistically distinguishable" if not fmt.is_missing(t_r)
            and abs(t_r) >= stats.T_CRIT else "not statistically distinguishable")
+    n_lo, n_hi = int(lo["n"]), int(hi["n"])
     return (f"Loser years (bottom third by {study.small}-{study.large} year-to-date relative "
             f"performance before the pressure window, {fmt.pp(lo['ytd_min_pp'])} to "
-            f"{fmt.pp(lo['ytd_max_pp'])}, n = {int(lo['n'])}) saw "
+            f"{fmt.pp(lo['ytd_max_pp'])}, n = {n_lo}) saw "
             f"{fmt.pp(lo['pressure_mean_rel_pct'], 2)} in the pressure window and "
             f"{fmt.pp(lo['rebound_mean_rel_pct'], 2)} in the rebound window; winner years "
             f"(top third, {fmt.pp(hi['ytd_min_pp'])} to {fmt.pp(hi['ytd_max_pp'])}, n = "
-            f"{int(hi['n'])}) saw {fmt.pp(hi['pressure_mean_rel_pct'], 2)} and "
+            f"{n_hi}) saw {fmt.pp(hi['pressure_mean_rel_pct'], 2)} and "
             f"{fmt.pp(hi['rebound_mean_rel_pct'], 2)}. Losers differ from winners in "
-            f"{verdict}; the rebound difference is {sig} (Welch {fmt.tstat(t_r)}).")
+            f"{verdict}; the rebound difference is {sig} (Welch {fmt.tstat(t_r)}; pressure "
+            f"Welch {fmt.tstat(test['pressure_welch_t'])}). The comparison rests on {n_lo} "
+            f"loser and {n_hi} winner seasons, one a year; "
+            f"{_loo(test['loo_flips'], _GROUP_LOO)}.")
 
 
 def _current(study) -> str:
@@ -201,13 +248,16 @@ def _current(study) -> str:
         until = f"to {c['ytd_until']:%Y-%m-%d}"
         if c["ytd_at_pressure"]:
             until += ", the close before the pressure window"
-        grp = _GROUP_TEXT.get(c["ytd_group"], "unclassified")
         lead = "leads" if c["ytd_rel_pct"] > 0 else "trails"
         text += (f" Year-to-date {study.small} {lead} {study.large} by "
-                 f"{fmt.pp(abs(c['ytd_rel_pct']), 2, signed=False)} ({until}), which would "
-                 f"place {c['year']} {grp} of past years")
-        text += (" (past years are measured up to their pressure window, so this is "
-                 "provisional)." if c["phase"] == "before" else ".")
+                 f"{fmt.pp(abs(c['ytd_rel_pct']), 2, signed=False)} ({until})")
+        if c["ytd_group"] in _GROUP_TEXT:
+            text += (f", which would place {c['year']} {_GROUP_TEXT[c['ytd_group']]} of past "
+                     "years")
+            text += (" (past years are measured up to their pressure window, so this is "
+                     "provisional)." if c["phase"] == "before" else ".")
+        else:
+            text += "; too few past seasons to place it among them."
     path = c["path"]
     if path is not None and len(path) > 1:
         day = int(path.index[-1])
@@ -220,18 +270,49 @@ def _current(study) -> str:
 
 
 def _sensitivity(sens) -> str:
-    t = sens.table.dropna(subset=["mean_rel_pct"])
+    t = sens.table.dropna(subset=["excess_pp"])
     if t.empty:
         return "No complete rebound window for any start date."
-    best, worst = t["mean_rel_pct"].idxmax(), t["mean_rel_pct"].idxmin()
-    pos = int((t["mean_rel_pct"] > 0).sum())
-    sig = int((t["t"] >= stats.T_CRIT).sum())
-    return (f"Across rebound windows starting {t.index[0]} to {t.index[-1]} (end {sens.end}), "
-            f"the mean relative rebound of {sens.small} over {sens.large} ranges from "
-            f"{fmt.pp(t.at[worst, 'mean_rel_pct'], 2)} (start {worst}) to "
-            f"{fmt.pp(t.at[best, 'mean_rel_pct'], 2)} (start {best}); it is positive for "
-            f"{pos} of {len(t)} start dates and statistically distinguishable from zero "
-            f"(t >= {stats.T_CRIT:g}) for {sig}.")
+    lo, hi = t["excess_pp"].idxmin(), t["excess_pp"].idxmax()
+    text = (f"Each rebound window starting {t.index[0]} to {t.index[-1]} (end {sens.end}) is "
+            f"compared with the typical window of its own length: the excess of {sens.small} "
+            f"over {sens.large} ranges from {fmt.pp(t.at[lo, 'excess_pp'], 2)} (start {lo}) "
+            f"to {fmt.pp(t.at[hi, 'excess_pp'], 2)} (start {hi})")
+    if sens.default in t.index:
+        d = t.loc[sens.default]
+        text += (f"; the default window (start {sens.default}) has "
+                 f"{fmt.pp(d['excess_pp'], 2)}")
+        text += "" if fmt.is_missing(d["p"]) else f" ({fmt.pvalue(d['p'])})"
+    if len(t) < 2:
+        return text + "."
+    j = sens.joint
+    seasons = fmt.plural(int(t["n"].max()), "season")
+    text += (f". These {len(t)} windows share their end and rest on the same {seasons}, so "
+             f"they overlap almost entirely and are one test, not {len(t)}")
+    if fmt.is_missing(j.get("p")):
+        return text + ": too few seasons for the joint test."
+    alpha = sens.alpha
+    rejects = j["p"] <= alpha
+    peak = t.at[j["at"], "excess_pp"] if j["at"] in t.index else float("nan")
+    text += (f": the largest |t| across start dates, {j['max_abs_t']:.1f} at {j['at']}, against "
+             f"its block-bootstrap distribution under no excess at any start date gives a joint "
+             f"{fmt.pvalue(j['p'])} (critical |t| {j['critical_t']:.2f} at {alpha:.0%}). ")
+    if rejects and peak > 0:
+        text += ("The rebound's excess is not an artefact of the chosen start date.")
+    elif rejects:
+        text += ("Small caps fall short of a typical window for some start dates, against "
+                 "the playbook.")
+    else:
+        text += ("No start date's excess survives the joint test: across start dates the "
+                 "rebound cannot be told apart from a typical window of the same length.")
+    q_pass = int((t["q"] <= sens.q_level).sum())
+    joint_pass = int((t["adjusted_p"] <= alpha).sum())
+    text += (f" {q_pass} of {len(t)} start dates have q ≤ {sens.q_level:.0%} "
+             f"(Benjamini-Hochberg) and {joint_pass} "
+             f"{'clears' if joint_pass == 1 else 'clear'} the joint critical value")
+    many = max(q_pass, joint_pass)
+    return text + (f", but they overlap: this counts one effect, not {many}." if many > 1
+                   else ".")
 
 
 def _study_sensitivity(study) -> str:

@@ -1,20 +1,5 @@
-"""Tax-loss selling and turn-of-the-year timing of small caps against large caps (notebook 04).
-
-The trader's playbook: small caps lag around the first three weeks of December as tax-loss
-selling hits, then rebound into mid-January, more so in years in which they were the losers.
-This module times both windows year by year; the prose about them is written by
-:mod:`smallcaps.narrative.taxloss` (``study.reading(section)``).
-
-Windows are month-day pairs mapped onto trading days with the rule of
-:mod:`smallcaps.calendar` (:func:`~smallcaps.calendar.map_windows`): a window covers the first
-trading day on or after its start month-day to the last trading day on or before its end
-month-day; its return runs from the close before the first day to the close of the last day; a
-window crossing New Year belongs to the December's year.  Relative returns are small minus
-large, in percentage points (pp); both legs are measured on the dates both series trade.
-
-The as-of date is the loaded frame's (:func:`smallcaps.data.load` cuts it there): the study
-uses the last date both series have a close, and windows not complete by then are left out.
-"""
+"""The turn-of-the-year study: per-season pressure and rebound returns, their baselines, the
+relative path, the YTD groups and the current season (see :mod:`smallcaps.taxloss`)."""
 
 from __future__ import annotations
 
@@ -32,8 +17,10 @@ from smallcaps.errors import ParameterError
 from smallcaps.results import Result
 from smallcaps.returns import window_return
 from smallcaps.seasonality import path_band, window_paths, window_returns
+from smallcaps.taxloss.inference import PREDICTED, forward_returns, horizon, window_test
+from smallcaps.taxloss.sensitivity import ReboundSensitivity, rebound_sensitivity
 
-__all__ = ["PRESSURE", "REBOUND", "PATH", "TurnOfYear", "ReboundSensitivity", "turn_of_year"]
+__all__ = ["PRESSURE", "REBOUND", "PATH", "TurnOfYear", "turn_of_year"]
 
 #: Default tax-loss pressure window (month-days).
 PRESSURE = ("12-01", "12-20")
@@ -43,6 +30,9 @@ REBOUND = ("12-21", "01-15")
 PATH = ("11-01", "01-31")
 
 _WINDOW_KEYS = ("mean_rel_pct", "median_rel_pct", "hit_rate", "n", "t", "mean_small_pct")
+_TEST_KEYS = ("horizon_days", "episodes", "trimmed_mean_pp", "baseline_pp", "excess_pp",
+              "ci_low", "ci_high", "p", "verdict", "loo_flips")
+_LEG_KEYS = ("mean_pct", "baseline_pct", "excess_pp", "ci_low", "ci_high", "p")
 _GROUP_KEYS = ("pressure_mean_rel_pct", "rebound_mean_rel_pct", "n")
 
 
@@ -50,53 +40,9 @@ def _md(md: tuple[int, int]) -> str:
     return f"{md[0]:02d}-{md[1]:02d}"
 
 
-def _span_of(years: pd.DataFrame) -> tuple:
-    """First pressure day to last rebound day of the complete seasons (empty when none)."""
-    if years.empty:
-        return ()
-    return (pd.Timestamp(years["pressure_first"].min()), pd.Timestamp(years["rebound_last"].max()))
-
-
-@dataclass
-class ReboundSensitivity(Result):
-    """Rebound statistics for rebound windows starting on each day of a range, the end fixed.
-
-    Attributes
-    ----------
-    small, large : str
-        Series keys.
-    end : str
-        The fixed end month-day of the rebound window (``"01-15"``).
-    table : DataFrame
-        One row per start month-day (``"12-10"``...): ``mean_rel_pct``, ``median_rel_pct``
-        (small minus large, pp), ``hit_rate`` (share of years small caps led, 0..1), ``n``,
-        ``t`` (of the relative mean), ``mean_small_pct`` (%).
-    span : tuple of Timestamp
-        First and last trading day of the seasons the study covers (for chart titles).
-    provenance : dict
-        Per-series provenance of the loaded prices.
-    """
-
-    narrative: ClassVar[str] = "taxloss"
-
-    small: str
-    large: str
-    end: str
-    table: pd.DataFrame
-    span: tuple = ()
-    provenance: dict = field(default_factory=dict)
-
-    def summary(self) -> pd.DataFrame:
-        """The table with its index named ``rebound start (end MM-DD)``."""
-        return self.table.rename_axis(f"rebound start (end {self.end})")
-
-    def to_frame(self) -> pd.DataFrame:
-        """One row per start month-day (index ``start``), statistics as columns."""
-        return self.table.copy()
-
-    def figures(self) -> dict:
-        """Notebook 04 records no figure of the sensitivity: an empty dict."""
-        return {}
+def _check(which: str) -> None:
+    if which not in ("pressure", "rebound"):
+        raise ParameterError(f"window {which!r} is not known; valid: pressure, rebound")
 
 
 @dataclass
@@ -112,9 +58,10 @@ class TurnOfYear(Result):
     years : DataFrame
         One row per year with both windows complete: ``pressure_rel``, ``rebound_rel`` (pp),
         ``pressure_small``, ``rebound_small``, ``pressure_large``, ``rebound_large`` (%),
-        the windows' trading dates (``pressure_first`` ...), ``ytd_rel`` (small minus large
-        from the previous year-end close to the close before the pressure window, pp) and
-        ``ytd_group`` (``losers`` = bottom third, ``winners`` = top third, ``middle``).
+        the windows' trading dates (``pressure_first`` ...) and lengths (``pressure_days``,
+        ``rebound_days``, trading days), ``ytd_rel`` (small minus large from the previous
+        year-end close to the close before the pressure window, pp) and ``ytd_group``
+        (``losers`` = bottom third, ``winners`` = top third, ``middle``).
     incomplete : dict
         Years left out because a window had not closed by ``asof`` (year -> reason).
     paths : DataFrame
@@ -129,7 +76,8 @@ class TurnOfYear(Result):
     prices : DataFrame
         The two price series on their common dates, up to ``asof``.
     start : date-like or None
-        Only seasons whose windows begin on or after it.
+        Only seasons whose windows begin on or after it (also the first day of the baseline
+        sample).
     provenance : dict
         Per-series provenance of the loaded prices.
     asof_info : AsOf or None
@@ -151,22 +99,22 @@ class TurnOfYear(Result):
     start: object = None
     provenance: dict = field(default_factory=dict)
     asof_info: AsOf | None = None
+    _cache: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     # -- data ------------------------------------------------------------------------------
 
     def window_stats(self, which: str) -> dict:
-        """Summary of one window across years.
+        """Summary of one window across years (raw, against zero).
 
         Returns
         -------
         dict
             ``mean_rel_pct``, ``median_rel_pct`` (pp), ``hit_rate`` (share of years small caps
-            beat large caps, 0..1), ``n``, ``t`` (of the relative mean), ``mean_small_pct``,
-            ``median_small_pct`` (%), ``hit_rate_small`` (share of years small caps rose),
-            ``mean_large_pct`` (%).
+            beat large caps, 0..1), ``n``, ``t`` (of the relative mean against zero),
+            ``mean_small_pct``, ``median_small_pct`` (%), ``hit_rate_small`` (share of years
+            small caps rose), ``mean_large_pct`` (%).
         """
-        if which not in ("pressure", "rebound"):
-            raise ParameterError(f"window {which!r} is not known; valid: pressure, rebound")
+        _check(which)
         rel = stats.summarize(self.years[f"{which}_rel"])
         sm = stats.summarize(self.years[f"{which}_small"])
         return {"mean_rel_pct": rel["mean"], "median_rel_pct": rel["median"],
@@ -175,6 +123,28 @@ class TurnOfYear(Result):
                 "hit_rate_small": sm["hit_rate"],
                 "mean_large_pct": float(self.years[f"{which}_large"].mean())
                 if len(self.years) else np.nan}
+
+    def window_test(self, which: str) -> dict:
+        """One window against the typical window of the same length in the same sample, for
+        the relative return and each index (:func:`smallcaps.taxloss.inference.window_test`:
+        ``horizon_days``, ``n``, ``episodes``, ``mean_pp``, ``median_pp``,
+        ``trimmed_mean_pp``, ``baseline_pp``, ``excess_pp``, ``ci_low``, ``ci_high``, ``p``,
+        ``verdict``, ``loo_flips``, ``small`` and ``large``).  Computed once and kept."""
+        _check(which)
+        key = ("window", which)
+        if key not in self._cache:
+            y, px = self.years, self.prices
+            h = horizon(y[f"{which}_days"])
+            fwd = {}
+            if h is not None:
+                fwd["small"] = forward_returns(px[self.small], h)
+                fwd["large"] = forward_returns(px[self.large], h)
+                fwd["rel"] = fwd["small"] - fwd["large"]
+            wins = {"rel": y[f"{which}_rel"], "small": y[f"{which}_small"],
+                    "large": y[f"{which}_large"]}
+            self._cache[key] = window_test(fwd, y[f"{which}_first"], wins, h,
+                                           PREDICTED[which], self.start)
+        return self._cache[key]
 
     def trough(self) -> dict:
         """Where the average relative path bottoms.
@@ -226,7 +196,8 @@ class TurnOfYear(Result):
         DataFrame
             Rows ``losers`` (bottom third of years), ``middle``, ``winners`` (top third);
             columns ``pressure_mean_rel_pct``, ``rebound_mean_rel_pct`` (pp), their hit rates
-            (0..1), ``n`` and the YTD range of the group (``ytd_min_pp``, ``ytd_max_pp``).
+            (0..1), ``n`` (seasons) and the YTD range of the group (``ytd_min_pp``,
+            ``ytd_max_pp``).
         """
         rows = {}
         for g in ("losers", "middle", "winners"):
@@ -246,9 +217,17 @@ class TurnOfYear(Result):
     @property
     def rebound_group_t(self) -> float:
         """Welch t of the losers' mean rebound (pp) minus the winners' (NaN with too few)."""
-        g = self.years["ytd_group"]
-        return stats.welch_t(self.years.loc[g == "losers", "rebound_rel"],
-                             self.years.loc[g == "winners", "rebound_rel"])
+        return self.group_test()["rebound_welch_t"]
+
+    def group_test(self) -> dict:
+        """Losers against winners: ``losers_n``, ``winners_n`` (seasons),
+        ``pressure_welch_t`` and ``rebound_welch_t`` (Welch t of the losers' mean minus the
+        winners', NaN with too few), ``rebound_significant`` (``|t| >= T_CRIT``) and
+        ``loo_flips`` (seasons whose removal alone changes which group rebounds more or
+        whether the difference is significant)."""
+        if "groups" not in self._cache:
+            self._cache["groups"] = _group_test(self.years)
+        return self._cache["groups"]
 
     def current(self) -> dict:
         """Where ``asof`` stands in its season.
@@ -285,43 +264,31 @@ class TurnOfYear(Result):
         return out
 
     def sensitivity(self, first: str = "12-10", last: str = "12-28") -> ReboundSensitivity:
-        """Rebound statistics for rebound windows starting on each day from ``first`` to
-        ``last`` (month-days in one month), the end fixed at the rebound window's end.
-
-        Returns
-        -------
-        ReboundSensitivity
-            Its ``table`` has one row per start month-day: ``mean_rel_pct``,
-            ``median_rel_pct`` (pp), ``hit_rate`` (0..1), ``n``, ``t``, ``mean_small_pct`` (%).
-        """
-        (fm, fd) = parse_month_day(first, "sensitivity first")
-        (lm, ld) = parse_month_day(last, "sensitivity last")
-        if fm != lm or ld < fd:
-            raise ParameterError(f"sensitivity starts {first!r}..{last!r} must be increasing "
-                                 "days of one month, e.g. '12-10'..'12-28'")
-        end = self.windows["rebound"][1]
-        rows = {}
-        for d in range(fd, ld + 1):
-            md = f"{fm:02d}-{d:02d}"
-            w = map_windows(self.prices.index, [md, end], asof=self.asof, start=self.start)
-            w = w.loc[w["complete"]]
-            s = window_returns(self.prices[self.small], w)
-            lg = window_returns(self.prices[self.large], w)
-            rel = stats.summarize(s - lg)
-            rows[md] = {"mean_rel_pct": rel["mean"], "median_rel_pct": rel["median"],
-                        "hit_rate": rel["hit_rate"], "n": rel["n"], "t": rel["t"],
-                        "mean_small_pct": float(s.mean())}
-        table = pd.DataFrame.from_dict(rows, orient="index").rename_axis("start")
-        return ReboundSensitivity(small=self.small, large=self.large, end=end, table=table,
-                                  span=_span_of(self.years), provenance=self.provenance)
+        """Rebound windows starting on each day from ``first`` to ``last`` (month-days of one
+        month), the end fixed at the rebound window's end, each against its own baseline and
+        jointly tested (:func:`smallcaps.taxloss.sensitivity.rebound_sensitivity`).  Computed
+        once per range and kept."""
+        key = ("sensitivity", first, last)
+        if key not in self._cache:
+            self._cache[key] = rebound_sensitivity(self, first, last)
+        return self._cache[key]
 
     # -- protocol --------------------------------------------------------------------------
 
     def summary(self) -> pd.DataFrame:
-        """Both windows side by side: rows are the statistics of :meth:`window_stats` plus
-        ``window`` ("MM-DD to MM-DD"), columns ``pressure`` and ``rebound``."""
-        return pd.DataFrame({w: {**self.window_stats(w), "window": " to ".join(self.windows[w])}
-                             for w in ("pressure", "rebound")})
+        """Both windows side by side: rows are the statistics of :meth:`window_stats`, those of
+        :meth:`window_test` (``horizon_days`` ... ``p``, ``verdict``; the indices' as
+        ``small_excess_pp``, ``small_p``, ``large_excess_pp``, ``large_p``) and ``window``
+        ("MM-DD to MM-DD"); columns ``pressure`` and ``rebound``."""
+        cols = {}
+        for w in ("pressure", "rebound"):
+            test = self.window_test(w)
+            legs = {f"{leg}_{k}": test[leg][k] for leg in ("small", "large")
+                    for k in ("excess_pp", "p")}
+            cols[w] = {**self.window_stats(w),
+                       **{k: test[k] for k in _TEST_KEYS if k != "loo_flips"}, **legs,
+                       "window": " to ".join(self.windows[w])}
+        return pd.DataFrame(cols)
 
     def to_frame(self) -> pd.DataFrame:
         """One row per complete season (index ``year``): ``pressure_rel_pp``,
@@ -341,20 +308,53 @@ class TurnOfYear(Result):
 
     def figures(self) -> dict:
         """The figures notebook 04 records: ``pressure_window`` and ``rebound_window``
-        (``mean_rel_pct``, ``median_rel_pct`` pp, ``hit_rate`` 0..1, ``n``, ``t``,
-        ``mean_small_pct`` %), ``typical_trough`` (``trading_day``, ``date`` "MM-DD"),
-        ``by_ytd_group`` (``losers`` / ``winners``: both windows' mean relative return, pp,
-        and ``n``) and ``current_year`` (``year``, ``phase``, ``ytd_rel_pct`` pp)."""
+        (``mean_rel_pct``, ``median_rel_pct`` pp, ``hit_rate`` 0..1, ``n``, ``t`` against
+        zero, ``mean_small_pct`` %; against the typical window of the same length:
+        ``horizon_days``, ``episodes``, ``trimmed_mean_pp``, ``baseline_pp``, ``excess_pp``,
+        ``ci_low``, ``ci_high`` pp, ``p``, ``verdict``, ``loo_flips`` (years), and ``small`` /
+        ``large``: ``mean_pct``, ``baseline_pct`` %, ``excess_pp``, ``ci_low``, ``ci_high``,
+        ``p``), ``typical_trough`` (``trading_day``, ``date`` "MM-DD"), ``by_ytd_group``
+        (``losers`` / ``winners``: both windows' mean relative return, pp, and ``n``;
+        ``pressure_welch_t``, ``rebound_welch_t``, ``loo_flips``) and ``current_year``
+        (``year``, ``phase``, ``ytd_rel_pct`` pp)."""
         trough, current, groups = self.trough(), self.current(), self.by_ytd_group()
-        return {
-            "pressure_window": {k: self.window_stats("pressure")[k] for k in _WINDOW_KEYS},
-            "rebound_window": {k: self.window_stats("rebound")[k] for k in _WINDOW_KEYS},
-            "typical_trough": {"trading_day": trough["trading_day"], "date": trough["date"]},
-            "by_ytd_group": {g: {k: int(groups.at[g, k]) if k == "n" else groups.at[g, k]
-                                 for k in _GROUP_KEYS} for g in ("losers", "winners")},
-            "current_year": {"year": current["year"], "phase": current["phase"],
-                             "ytd_rel_pct": current["ytd_rel_pct"]},
-        }
+        gt = self.group_test()
+        out = {}
+        for w in ("pressure", "rebound"):
+            test, raw = self.window_test(w), self.window_stats(w)
+            out[f"{w}_window"] = {**{k: raw[k] for k in _WINDOW_KEYS},
+                                  **{k: test[k] for k in _TEST_KEYS},
+                                  **{leg: {k: test[leg][k] for k in _LEG_KEYS}
+                                     for leg in ("small", "large")}}
+        by_group = {g: {k: int(groups.at[g, k]) if k == "n" else groups.at[g, k]
+                        for k in _GROUP_KEYS} for g in ("losers", "winners")}
+        by_group.update({k: gt[k] for k in ("pressure_welch_t", "rebound_welch_t",
+                                             "loo_flips")})
+        return {**out,
+                "typical_trough": {"trading_day": trough["trading_day"], "date": trough["date"]},
+                "by_ytd_group": by_group,
+                "current_year": {"year": current["year"], "phase": current["phase"],
+                                 "ytd_rel_pct": current["ytd_rel_pct"]}}
+
+
+def _group_test(years: pd.DataFrame) -> dict:
+    """See :meth:`TurnOfYear.group_test`."""
+    g = years["ytd_group"]
+    lo, hi = years.loc[g == "losers"], years.loc[g == "winners"]
+
+    def verdict(sample: pd.Series) -> tuple:
+        a, b = sample[sample.index.isin(lo.index)], sample[sample.index.isin(hi.index)]
+        t = stats.welch_t(a, b)
+        return (bool(a.mean() > b.mean()), bool(np.isfinite(t) and abs(t) >= stats.T_CRIT))
+
+    both = years.loc[(g == "losers") | (g == "winners"), "rebound_rel"]
+    t_r = stats.welch_t(lo["rebound_rel"], hi["rebound_rel"])
+    return {"losers_n": int(len(lo)), "winners_n": int(len(hi)),
+            "pressure_welch_t": stats.welch_t(lo["pressure_rel"], hi["pressure_rel"]),
+            "rebound_welch_t": t_r,
+            "rebound_significant": bool(np.isfinite(t_r) and abs(t_r) >= stats.T_CRIT),
+            "loo_flips": [int(y) for y in stats.leave_one_out(both, verdict)]
+            if len(lo) >= 2 and len(hi) >= 2 else []}
 
 
 def _relation_to_window(date: str | None, window, path) -> str | None:
@@ -425,6 +425,7 @@ def turn_of_year(prices: pd.DataFrame, pressure_window=PRESSURE, rebound_window=
         cols[f"{name}_small"], cols[f"{name}_large"] = s, lg
         cols[f"{name}_rel"] = s - lg
         cols[f"{name}_first"], cols[f"{name}_last"] = w["first"], w["last"]
+        cols[f"{name}_days"] = w["days"]
         cols[f"{name}_complete"] = w["complete"]
     table = pd.DataFrame(cols)
     table.index.name = "year"
