@@ -123,6 +123,10 @@ def test_baseline_test_finds_a_planted_excess_and_not_an_absent_one():
     assert 0.8 < got["excess"] < 2.3 and got["ci_low"] > 0 and got["p_value"] < 0.01
     null = stats.baseline_test(*planted(effect=0.0), block=5, n_boot=1000, seed=0)
     assert null["ci_low"] < 0 < null["ci_high"] and null["p_value"] > 0.05
+    few = flags & (flags.cumsum() <= 4)  # four flagged days: too few to test
+    thin = stats.baseline_test(values, few, block=5, n_boot=100)
+    assert thin["n"] == 4 and math.isnan(thin["p_value"]) and math.isnan(thin["ci_low"])
+    assert thin["excess"] == pytest.approx(values[few].mean() - values.mean())
     values[values.index[-3:]] = np.nan  # undefined forward returns are left out of both
     assert stats.baseline_test(values, flags, block=5, n_boot=10)["baseline"] == pytest.approx(
         values.dropna().mean())

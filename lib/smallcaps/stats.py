@@ -27,6 +27,7 @@ __all__ = [
     "T_CRIT",
     "Q_LEVEL",
     "TRIM",
+    "MIN_FLAGGED",
     "summarize",
     "welch_t",
     "hac_maxlags",
@@ -46,6 +47,9 @@ T_CRIT = 1.96
 Q_LEVEL = 0.10
 #: Share cut from each tail by :func:`trimmed_mean` (10 % + 10 %).
 TRIM = 0.10
+#: Fewest flagged values :func:`baseline_test` tests: below it a bootstrap of so few values
+#: barely varies (one flagged day always gives p = 0), so no interval or p-value is given.
+MIN_FLAGGED = 5
 
 
 def _whole(name: str, value, minimum: int) -> int:
@@ -204,7 +208,8 @@ def baseline_test(values: pd.Series, flags: pd.Series, block: int, n_boot: int =
         ``mean``, ``median``, ``trimmed_mean`` (percent, flagged days), ``baseline`` (mean of
         all days, percent), ``excess`` (``mean - baseline``, pp), ``ci_low``, ``ci_high`` (its
         block-bootstrap percentile interval, pp), ``p_value`` (two-sided), ``hit_rate`` (share
-        of flagged values > 0).
+        of flagged values > 0).  With fewer than :data:`MIN_FLAGGED` flagged values the
+        interval and p-value are NaN.
     """
     v = pd.Series(values, dtype=float)
     f = pd.Series(flags, index=v.index).reindex(v.index).fillna(False).astype(bool)
@@ -217,8 +222,11 @@ def baseline_test(values: pd.Series, flags: pd.Series, block: int, n_boot: int =
            "trimmed_mean": trimmed_mean(picked),
            "hit_rate": float((picked > 0).mean()) if len(picked) else float("nan"),
            "baseline": float(x.mean()) if len(x) else float("nan")}
-    test = block_bootstrap_diff(x.to_numpy(), fl.to_numpy(), block=block, n_boot=n_boot,
-                                seed=seed)
+    if out["n"] < MIN_FLAGGED:
+        test = {"ci_low": float("nan"), "ci_high": float("nan"), "p_value": float("nan")}
+    else:
+        test = block_bootstrap_diff(x.to_numpy(), fl.to_numpy(), block=block, n_boot=n_boot,
+                                    seed=seed)
     out.update({"excess": out["mean"] - out["baseline"], "ci_low": test["ci_low"],
                 "ci_high": test["ci_high"], "p_value": test["p_value"]})
     return out
