@@ -85,8 +85,10 @@ def test_plot_divergence_zscore_without_events_or_source():
 def test_plot_event_paths_on_plain_data():
     days = pd.RangeIndex(0, 64, name="day")
     mean = np.linspace(0, 6.3, 64)
-    paths = pd.DataFrame({"event_mean": mean, "band_low": mean - 1, "band_high": mean + 1,
-                          "baseline": np.linspace(0, 2.0, 64), "n_events": 12}, index=days)
+    paths = pd.DataFrame({"event_mean": mean, "event_median": mean - 0.5,
+                          "band_low": mean - 1, "band_high": mean + 1,
+                          "baseline": np.linspace(0, 2.0, 64), "n_events": 12, "groups": 5},
+                         index=days)
     fig, ax0 = plt.subplots()
     ax = charts.plot_event_paths(paths, horizons=(21, 63), ylabel="RUT cumulative return (%)",
                                  title="RUT after events", source="Source: test", ax=ax0)
@@ -98,6 +100,11 @@ def test_plot_event_paths_on_plain_data():
     mean_line = ax.get_lines()[0]
     np.testing.assert_allclose(mean_line.get_ydata(), mean)
     assert "mean after events (n=12)" in _legend(ax)
+    assert "95% bootstrap band (5 groups of overlapping events resampled)" in _legend(ax)
+    median_line = [ln for ln in ax.get_lines() if ln.get_label() == "median after events"]
+    np.testing.assert_allclose(median_line[0].get_ydata(), mean - 0.5)
+    band = ax.collections[0].get_paths()[0].vertices
+    assert band[:, 1].min() == pytest.approx(-1.0) and band[:, 1].max() == pytest.approx(7.3)
     vertical = [ln.get_xdata()[0] for ln in ax.get_lines() if ln.get_linestyle() == ":"]
     assert vertical == [21, 63]
     assert [t.get_text() for t in ax.texts] == ["Source: test"]
@@ -116,9 +123,11 @@ def test_adapters_on_a_study(strong_study):
         assert ax.get_ylabel().endswith(f"cumulative return {unit}")
         assert ax.get_title().endswith(
             f"events {date_span(ev.index)}, data to {strong_study.asof:%Y-%m-%d}")
+        paths = strong_study.paths(which)
         assert f"mean after events (n={len(ev)})" in _legend(ax)
-        np.testing.assert_allclose(ax.get_lines()[0].get_ydata(),
-                                   strong_study.paths(which)["event_mean"])
+        assert (f"95% bootstrap band ({int(paths['groups'].iloc[0])} groups of overlapping "
+                "events resampled)") in _legend(ax)
+        np.testing.assert_allclose(ax.get_lines()[0].get_ydata(), paths["event_mean"])
         assert any(t.get_text().startswith("Source:") for t in ax.texts)
 
 

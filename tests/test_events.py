@@ -414,16 +414,26 @@ def test_figures_are_what_the_notebook_records(strong_study):
     assert fig["forward"]["63"] == {"mean_pct": t.loc[63, "mean_pct"],
                                     "median_pct": t.loc[63, "median_pct"],
                                     "hit_rate": t.loc[63, "hit_rate"],
-                                    "n": int(t.loc[63, "n_events"])}
+                                    "n": int(t.loc[63, "n_events"]),
+                                    "trimmed_mean_pct": t.loc[63, "trimmed_mean_pct"],
+                                    "episodes": int(t.loc[63, "episodes"])}
     assert fig["baseline"]["21"]["n"] == t.loc[21, "base_n"]
     assert fig["baseline"]["21"]["mean_pct"] == t.loc[21, "base_mean_pct"]
+    assert fig["baseline"]["21"]["trimmed_mean_pct"] == t.loc[21, "base_trimmed_mean_pct"]
+    assert "episodes" not in fig["baseline"]["21"]
     sp = strong_study.table.loc["spread"]
     assert fig["forward_spread"]["63"]["mean_pct"] == sp.loc[63, "mean_pct"]
     assert fig["baseline_spread"]["63"]["median_pct"] == sp.loc[63, "base_median_pct"]
     assert fig["test"]["63"] == {"diff_pp": t.loc[63, "diff_pp"],
                                  "ci_low_pp": t.loc[63, "ci_low_pp"],
                                  "ci_high_pp": t.loc[63, "ci_high_pp"],
-                                 "p_value": t.loc[63, "p_value"]}
+                                 "p_value": t.loc[63, "p_value"], "q": t.loc[63, "q"],
+                                 "episodes": int(t.loc[63, "episodes"]),
+                                 "median_diff_pp": t.loc[63, "median_diff_pp"],
+                                 "trimmed_diff_pp": t.loc[63, "trimmed_diff_pp"],
+                                 "verdict": "significantly above", "loo": []}
+    # planted jumps 170 days apart: every 63-day window is its own episode
+    assert fig["forward"]["63"]["episodes"] == fig["forward"]["63"]["n"]
     assert fig["method"]["sigma"] == 3.0 and fig["method"]["std_method"] == "expanding"
     assert fig["method"]["forward_days"] == [21, 63] and fig["method"]["small"] == "SMALL"
     ev = strong_study.events
@@ -461,6 +471,13 @@ def test_display_tables(strong_study):
     st_ = strong_study.summary()
     t = strong_study.table.loc["small"]
     assert list(st_.index) == ["21 days", "63 days"]
+    assert st_.loc["63 days", ("after events", "episodes")] == t.loc[63, "episodes"]
+    assert st_.loc["63 days", ("all days", "median (%)")] == round(t.loc[63, "base_median_pct"], 2)
+    rob = strong_study.summary("robustness")
+    assert rob.loc["63 days", ("after events", "trimmed mean (%)")] == round(
+        t.loc[63, "trimmed_mean_pct"], 2)
+    assert rob.loc["63 days", ("verdict", "with all events")] == "significantly above"
+    assert rob.loc["63 days", ("leave one out", "flipped by")] == "none"
     assert st_.loc["63 days", ("after events", "up (%)")] == round(t.loc[63, "hit_rate"] * 100)
     lo, hi = t.loc[63, "ci_low_pp"], t.loc[63, "ci_high_pp"]
     assert st_.loc["63 days", ("events − all days", "95% CI (pp)")] == f"{lo:+.1f} to {hi:+.1f}"
@@ -474,12 +491,16 @@ def test_paths_start_at_zero_and_match_the_table(strong_study):
     assert p.loc[0, "event_mean"] == 0 and p.loc[0, "baseline"] == 0
     t = strong_study.table.loc["small"]
     assert p.loc[63, "event_mean"] == pytest.approx(t.loc[63, "mean_pct"])
+    assert p.loc[63, "event_median"] == pytest.approx(t.loc[63, "median_pct"])
     assert p.loc[63, "baseline"] == pytest.approx(t.loc[63, "base_mean_pct"])
     assert p.loc[63, "band_low"] < p.loc[63, "event_mean"] < p.loc[63, "band_high"]
     assert p.loc[0, "n_events"] == len(strong_study.events)
+    # events 170 days apart: no two 63-day windows overlap, each event is its own group
+    assert p.loc[63, "groups"] == p.loc[63, "n_events"] == t.loc[63, "n_events"]
     ps = strong_study.paths("spread", max_days=21)
     assert ps.loc[21, "event_mean"] == pytest.approx(
         strong_study.table.loc["spread"].loc[21, "mean_pct"])
+    pd.testing.assert_frame_equal(ps, strong_study.spread_study.paths(21))
 
 
 def test_sensitivity_counts_fall_with_threshold(strong_study):
@@ -492,15 +513,24 @@ def test_sensitivity_counts_fall_with_threshold(strong_study):
     t = strong_study.table.loc["small"]
     assert tab.loc[3.0, "diff_63d_pp"] == pytest.approx(t.loc[63, "diff_pp"])
     assert tab.loc[3.0, "n_63d"] == t.loc[63, "n_events"]
+    assert tab.loc[3.0, "episodes_63d"] == t.loc[63, "episodes"]
     assert tab.loc[3.0, "p_21d"] == t.loc[21, "p_value"]
     vt = var.summary()
     assert list(vt.index) == ["2σ", "3σ", "4σ"]
     assert vt.loc["3σ", ("63 days", "vs all days (pp)")] == round(tab.loc[3.0, "diff_63d_pp"], 2)
     assert vt.loc["4σ", ("", "events")] == tab.loc[4.0, "n_events"]
+    assert vt.loc["3σ", ("63 days", "episodes")] == tab.loc[3.0, "episodes_63d"]
     fig = var.figures()
     assert list(fig) == ["sensitivity"] and list(fig["sensitivity"]) == ["2.0", "3.0", "4.0"]
     assert fig["sensitivity"]["3.0"]["n_events"] == tab.loc[3.0, "n_events"]
     assert fig["sensitivity"]["3.0"]["mean_63d_pct"] == t.loc[63, "mean_pct"]
+    # q-values: Benjamini-Hochberg over all threshold x horizon cells together
+    from statsmodels.stats.multitest import multipletests
+
+    p = tab[["p_21d", "p_63d"]].to_numpy().ravel()
+    expect = multipletests(p, method="fdr_bh")[1].reshape(3, 2)
+    np.testing.assert_allclose(tab[["q_21d", "q_63d"]].to_numpy(), expect)
+    assert vt.loc["3σ", ("63 days", "q")] == round(tab.loc[3.0, "q_63d"], 3)
     spread = strong_study.sensitivity([3.0], which="spread").to_frame()
     assert spread.loc[3.0, "mean_63d_pct"] == strong_study.table.loc["spread"].loc[63, "mean_pct"]
 
@@ -508,6 +538,10 @@ def test_sensitivity_counts_fall_with_threshold(strong_study):
 def test_rerun_and_compare_methods(strong_study):
     same = strong_study.rerun()
     pd.testing.assert_frame_equal(same.table, strong_study.table)
+    quick = strong_study.rerun(leave_one_out=False)
+    assert quick.small_study.loo == {21: [], 63: []} and quick.table["n_flips"].eq(0).all()
+    pd.testing.assert_frame_equal(quick.table.drop(columns="n_flips"),
+                                  strong_study.table.drop(columns="n_flips"))
     full = strong_study.rerun(std_method="full")
     assert full.signal.attrs["std_method"] == "full"
     assert full.params["std_method"] == "full" and full.params["sigma"] == 3.0
@@ -554,3 +588,175 @@ def test_divergence_study_bad_input():
         events.divergence_study(sig, forward_days=[-5])
     with pytest.raises(ParameterError, match="direction"):
         events.divergence_study(sig, direction="sideways")
+
+
+# ---------------------------------------------------------------------------------------------
+# the generic event study
+# ---------------------------------------------------------------------------------------------
+
+EVERY_120 = list(range(200, 2800, 120))  # 22 event positions, 120 trading days apart
+
+
+def walk(n=3000, seed=0, plant=None, name="P"):
+    """A random walk of closes (1% daily vol); ``plant`` = {position: (daily extra return,
+    days)} adds a drift over the days after an event."""
+    rng = np.random.default_rng(seed)
+    r = rng.normal(0.0003, 0.01, n)
+    for pos, (extra, days) in (plant or {}).items():
+        r[pos + 1: pos + 1 + days] += extra
+    return pd.Series(100 * np.cumprod(1 + r), pd.bdate_range("2000-01-03", periods=n), name=name)
+
+
+def test_event_study_hand_computed():
+    px = _s([100, 110, 99, 108.9, 120, 114, 130, 125], name="P")
+    study = events.event_study(px, px.index[[1, 3]], [1, 2], n_boot=200, leave_one_out=False)
+    fwd = {1: [99 / 110, 120 / 108.9], 2: [108.9 / 110, 114 / 108.9]}
+    for h, ratios in fwd.items():
+        r = study.table.loc[h]
+        vals = (np.array(ratios) - 1) * 100
+        np.testing.assert_allclose(study.forward[h].to_numpy(), vals)
+        every = (px.to_numpy()[h:] / px.to_numpy()[:-h] - 1) * 100
+        assert r["n_events"] == 2 and r["base_n"] == len(px) - h
+        assert r["mean_pct"] == pytest.approx(vals.mean())
+        assert r["median_pct"] == pytest.approx(np.median(vals))
+        assert r["base_mean_pct"] == pytest.approx(every.mean())
+        assert r["base_median_pct"] == pytest.approx(np.median(every))
+        assert r["diff_pp"] == pytest.approx(vals.mean() - every.mean())
+        assert r["median_diff_pp"] == pytest.approx(np.median(vals) - np.median(every))
+    # events at positions 1 and 3: two non-overlapping 2-day windows, but one 3-day episode
+    assert study.table.loc[2, "episodes"] == 2
+    three = events.event_study(px, px.index[[1, 3]], [3], n_boot=50, leave_one_out=False)
+    assert three.table.loc[3, "episodes"] == 1
+    assert list(study.to_frame().columns) == ["1d_pct", "2d_pct"]
+    # with a benchmark the forward value is the difference of the two returns, in pp
+    bench = _s([100, 100, 101, 101, 102, 102, 103, 103], name="B")
+    rel = events.event_study(px, px.index[[1]], [2], benchmark=bench, n_boot=50)
+    assert rel.forward.loc[px.index[1], 2] == pytest.approx((108.9 / 110 - 101 / 100) * 100)
+    assert rel.params["unit"] == "pp" and list(rel.to_frame().columns) == ["2d_pp"]
+
+
+def test_event_study_trimmed_means_and_eligible_days():
+    from scipy.stats import trim_mean
+
+    px = walk(seed=3)
+    eligible = pd.Series(np.arange(len(px)) >= 150, index=px.index)
+    study = events.event_study(px, px.index[EVERY_120], [21], eligible=eligible, n_boot=200,
+                               leave_one_out=False)
+    r = study.table.loc[21]
+    vals = study.forward[21].dropna()
+    every = ((px.shift(-21) / px - 1) * 100)[eligible].dropna()
+    assert r["base_n"] == len(every) == len(px) - 150 - 21
+    assert r["base_mean_pct"] == pytest.approx(every.mean())
+    assert r["trimmed_mean_pct"] == pytest.approx(trim_mean(vals, 0.1))
+    assert r["base_trimmed_mean_pct"] == pytest.approx(trim_mean(every, 0.1))
+    assert r["trimmed_diff_pp"] == pytest.approx(trim_mean(vals, 0.1) - trim_mean(every, 0.1))
+    with pytest.raises(ParameterError, match="eligible trading date"):
+        events.event_study(px, px.index[[100]], [21], eligible=eligible)
+    with pytest.raises(ParameterError, match="eligible trading date"):
+        events.event_study(px, [pd.Timestamp("1999-01-01")], [21])
+    with pytest.raises(ParameterError, match="forward_days"):
+        events.event_study(px, px.index[[300]], [0])
+    with pytest.raises(ParameterError, match="Series"):
+        events.event_study(px.to_numpy(), px.index[[300]], [21])
+
+
+@pytest.mark.parametrize("seed", [0, 4])
+def test_event_study_planted_drift_is_found_and_robust(seed):
+    px = walk(seed=seed, plant={p: (0.004, 63) for p in EVERY_120})
+    study = events.event_study(px, px.index[EVERY_120], [21, 63], n_boot=500, seed=1)
+    t = study.table
+    assert (t["verdict"] == "significantly above").all() and (t["q"] <= stats.Q_LEVEL).all()
+    assert t.loc[63, "diff_pp"] > 10 and t.loc[63, "ci_low_pp"] > 0
+    assert t.loc[63, "median_diff_pp"] > 10 and t.loc[63, "trimmed_diff_pp"] > 10
+    # no single event carries it
+    assert study.loo == {21: [], 63: []} and t["n_flips"].eq(0).all()
+    assert t.loc[63, "episodes"] == 22  # 120 days apart: independent 63-day windows
+    # and the reverse drift is found the other way round
+    down = walk(seed=seed, plant={p: (-0.004, 63) for p in EVERY_120})
+    rev = events.event_study(down, down.index[EVERY_120], [63], n_boot=500, seed=1)
+    assert rev.table.loc[63, "verdict"] == "significantly below"
+
+
+@pytest.mark.parametrize("seed", [0, 2])
+def test_leave_one_out_names_the_outlier_that_carries_the_mean(seed):
+    outlier = EVERY_120[7]
+    px = walk(seed=seed, plant={outlier: (0.012, 63)})  # one event followed by about +110%
+    study = events.event_study(px, px.index[EVERY_120], [63], n_boot=500, seed=1)
+    r = study.table.loc[63]
+    assert r["verdict"] == "above" and r["n_flips"] == 1
+    (flip,) = study.loo[63]
+    assert flip["date"] == px.index[outlier]
+    others = study.forward[63].drop(index=px.index[outlier])
+    assert flip["value_pct"] == pytest.approx(study.forward.loc[px.index[outlier], 63])
+    assert flip["value_pct"] > 80
+    assert flip["mean_pct"] == pytest.approx(others.mean())
+    assert flip["median_pct"] == pytest.approx(others.median())
+    # the removed event's day stays in the all-days baseline
+    assert flip["diff_pp"] == pytest.approx(others.mean() - r["base_mean_pct"])
+    assert flip["verdict"] == "below" and flip["diff_pp"] < 0
+    # the mean is above the drift, the median is not
+    assert r["diff_pp"] > 0 and r["median_diff_pp"] < 0
+    fig = study.figures()["test"]["63"]
+    assert fig["verdict"] == "above" and fig["loo"] == [flip]
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_no_effect_gives_no_significant_verdict(seed):
+    px = walk(seed=seed)
+    study = events.event_study(px, px.index[EVERY_120], [21, 63], n_boot=500, seed=1,
+                               leave_one_out=False)
+    assert not study.table["verdict"].str.startswith("significantly").any()
+    assert (study.table["q"] >= study.table["p_value"]).all()
+    assert (study.table["ci_low_pp"] < 0).all() and (study.table["ci_high_pp"] > 0).all()
+
+
+def test_overlap_groups_and_episodes_by_hand():
+    from smallcaps.events.eventstudy import overlap_groups
+
+    # 0 and 5 overlap over 21 days; 30 starts a new group; 31 joins it; 100 is alone
+    assert list(overlap_groups([0, 5, 30, 31, 100], 21)) == [0, 0, 1, 1, 2]
+    assert list(overlap_groups([100, 0, 31, 5, 30], 21)) == [2, 0, 1, 0, 1]
+    # chaining: 0, 15, 30 form one group (each < 21 after the previous); episodes counts 2
+    assert list(overlap_groups([0, 15, 30], 21)) == [0, 0, 0]
+    assert stats.episodes([0, 15, 30], 21) == 2
+
+
+def test_path_band_resamples_overlapping_events_together():
+    # four bursts of five events two days apart: their 63-day paths are nearly the same, so
+    # the 20 events are about 4 independent observations
+    px = walk(seed=8)
+    pos = [b + k for b in (400, 1000, 1600, 2200) for k in range(0, 10, 2)]
+    study = events.event_study(px, px.index[pos], [63], n_boot=2000, seed=3,
+                               leave_one_out=False)
+    p = study.paths()
+    assert p.loc[63, "n_events"] == 20 and p.loc[63, "groups"] == 4
+    cum = study.forward[63]
+    naive = 2 * 1.96 * cum.std(ddof=1) / np.sqrt(len(cum))
+    burst_means = cum.groupby(np.repeat(np.arange(4), 5)).mean()
+    assert p.loc[63, "band_high"] - p.loc[63, "band_low"] > 1.5 * naive
+    assert burst_means.min() <= p.loc[63, "band_low"] < p.loc[63, "band_high"] <= \
+        burst_means.max()
+    assert p.loc[63, "event_mean"] == pytest.approx(cum.mean())
+    # one burst alone is one group: no band
+    one = events.event_study(px, px.index[pos[:5]], [63], n_boot=200, leave_one_out=False)
+    assert one.paths()["groups"].max() == 1 and one.paths()["band_low"].isna().all()
+    assert "no bootstrap band" in one.reading("paths")
+
+
+def test_robustness_table_lists_few_flips_and_counts_many():
+    flat = walk(seed=0)
+    study = events.event_study(flat, flat.index[EVERY_120], [21, 63], n_boot=500, seed=1)
+    rob = study.summary("robustness")
+    many = study.loo[21]
+    assert len(many) > 3  # an excess of -0.06 pp: its sign turns with almost any event
+    means = [x["mean_pct"] for x in many]
+    assert rob.loc["21 days", ("leave one out", "flipped by")] == f"any of {len(many)} events"
+    assert rob.loc["21 days", ("leave one out", "mean without (%)")] == (
+        f"{min(means):+.2f} to {max(means):+.2f}")
+    few = study.loo[63]
+    assert 0 < len(few) <= 3
+    assert rob.loc["63 days", ("leave one out", "flipped by")] == ", ".join(
+        f"{x['date']:%Y-%m-%d}" for x in few)
+    assert rob.loc["63 days", ("verdict", "with all events")] == study.table.loc[63, "verdict"]
+    with pytest.raises(ParameterError, match="which"):
+        study.summary("events")

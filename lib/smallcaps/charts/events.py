@@ -86,15 +86,18 @@ def plot_event_paths(paths: pd.DataFrame, *, horizons: Sequence[int] = (),
                      ylabel: str = "cumulative return (%)",
                      title: str | None = None, source: str | None = None,
                      ax: Axes | None = None) -> Axes:
-    """Average cumulative path after events against the unconditional path of all days.
+    """Average cumulative path after events, with its bootstrap band and the median path,
+    against the unconditional path of all days.
 
     Parameters
     ----------
     paths : DataFrame
         Index = trading days after the event close (0, 1, ...); columns ``event_mean``,
-        ``band_low``, ``band_high`` (the event mean ± 1.96 standard errors), ``baseline`` (all
-        days) and ``n_events`` (its value on day 0 is the number of events in the legend), in
-        % or pp, as :meth:`smallcaps.events.DivergenceStudy.paths` returns.
+        ``event_median``, ``band_low``, ``band_high`` (95 % bootstrap band of the mean that
+        resamples groups of overlapping events whole), ``baseline`` (all days), ``n_events``
+        and ``groups`` (their values on day 0 are the numbers of events and groups in the
+        legend), in % or pp, as :meth:`smallcaps.events.DivergenceStudy.paths` and
+        :meth:`smallcaps.events.EventStudy.paths` return.
     horizons : sequence of int
         Days marked with dotted vertical lines (trading days).
     ylabel : str
@@ -110,10 +113,15 @@ def plot_event_paths(paths: pd.DataFrame, *, horizons: Sequence[int] = (),
     """
     ax = new_axes(ax, figsize=(10, 4.5))
     n = int(paths["n_events"].iloc[0]) if len(paths) else 0
+    groups = int(paths["groups"].iloc[0]) if len(paths) else 0
     ax.fill_between(paths.index, paths["band_low"], paths["band_high"], color=COLORS["small"],
-                    alpha=0.18, lw=0, label="95% band (±1.96 s.e. across events)")
+                    alpha=0.18, lw=0,
+                    label=f"95% bootstrap band ({groups} groups of overlapping events "
+                          "resampled)")
     ax.plot(paths.index, paths["event_mean"], color=COLORS["small"], lw=2,
             label=f"mean after events (n={n})")
+    ax.plot(paths.index, paths["event_median"], color=COLORS["small"], lw=1, ls="-.",
+            label="median after events")
     ax.plot(paths.index, paths["baseline"], color=COLORS["neutral"], lw=1.5, ls="--",
             label="all days (unconditional drift)")
     for h in horizons:

@@ -3,8 +3,9 @@
 Usage: ``signal = spread_zscore(small, large)``, ``study = divergence_study(signal)``; the
 study follows the kit's results protocol (``summary``, ``to_frame``, ``figures``, ``reading``)
 and :meth:`~DivergenceStudy.sensitivity` / :meth:`~DivergenceStudy.compare_methods` give
-:class:`Variants` of it.  The prose is written by :mod:`smallcaps.narrative.events`, the
-charts by :mod:`smallcaps.charts.events`.
+:class:`Variants` of it.  Its statistics come from :func:`event_study`, the one event study of
+the kit: ``event_study(prices, dates)`` serves any signal that dates its events.  The prose is
+written by :mod:`smallcaps.narrative.events`, the charts by :mod:`smallcaps.charts.events`.
 
 The method, step by step (every number below is what the functions return):
 
@@ -38,14 +39,30 @@ The method, step by step (every number below is what the functions return):
    for the small-cap index (percent) and for the spread (small minus large, percentage points).
    A window is used only when it is complete by the as-of date (the last date of the data);
    otherwise it is NaN.
-5. **Baseline and test.** The unconditional baseline is the same forward return from *every*
-   day on which ``z`` is defined (events included) whose window is complete.  The difference
-   *event mean minus baseline mean* is tested with a circular block bootstrap over the daily
-   series of (forward return, event flag) with blocks of ``max(h, 21)`` trading days, which keeps
-   the overlap of ``h``-day windows inside blocks.  The 95% interval is the 2.5-97.5 percentile
-   of the bootstrap differences; the two-sided p-value is twice the smaller share of bootstrap
+5. **Baseline and test** (:func:`event_study`, on :func:`smallcaps.stats.baseline_test`).
+   The unconditional baseline is the same forward return from *every* day on which ``z`` is
+   defined (events included) whose window is complete.  The excess *event mean minus baseline
+   mean* is tested with a circular block bootstrap over the daily series of (forward return,
+   event flag) with blocks of ``max(h, 21)`` trading days, which keeps the overlap of
+   ``h``-day windows inside blocks.  The 95% interval is the 2.5-97.5 percentile of the
+   bootstrap differences; the two-sided p-value is twice the smaller share of bootstrap
    differences on either side of zero (so p < 0.05 exactly when the interval excludes zero).
-   The generator is seeded (``seed``), so results are reproducible.
+   The generator is seeded (``seed + j`` at the j-th horizon), so results are reproducible.
+   The verdict at a horizon is the side of the excess and whether it is significant at 5 %;
+   the horizons are tested together, so each also carries a Benjamini-Hochberg q-value, and
+   the prose calls a significant verdict firm only when q <= 10 % and no single event
+   carries it (step 7).
+6. **Independent observations.** Beside every count of events: the number of non-overlapping
+   ``h``-day episodes among them (:func:`smallcaps.stats.episodes`: an event opens a new
+   episode when it comes at least ``h`` trading days after the start of the last one).
+   Twenty events whose 12-month windows mostly overlap are a handful of observations.
+7. **Robustness.** Median and 10 % trimmed mean beside every mean, after events and over all
+   days; a leave-one-out check re-tests without each event in turn (same bootstrap draws) and
+   names every event whose removal alone changes the verdict.
+8. **Paths.** The average cumulative path after events gets a 95 % bootstrap band that
+   resamples *groups* of events whose windows overlap (an event less than ``max_days`` after
+   the previous one joins its group) whole: the groups' windows never overlap, so they are the
+   independent units, and the band is as wide as that small number of units warrants.
 """
 
 from __future__ import annotations
@@ -58,7 +75,14 @@ from smallcaps.events.core import (
     forward_returns,
     spread_zscore,
 )
-from smallcaps.events.study import ALPHA, MIN_EVENTS_TO_TEST, DivergenceStudy, divergence_study
+from smallcaps.events.eventstudy import (
+    ALPHA,
+    MIN_EVENTS_TO_TEST,
+    VERDICTS,
+    EventStudy,
+    event_study,
+)
+from smallcaps.events.study import DivergenceStudy, divergence_study
 from smallcaps.events.variants import DEFAULT_SIGMAS, Variants
 
 __all__ = [
@@ -68,9 +92,12 @@ __all__ = [
     "DIRECTIONS",
     "MIN_EVENTS_TO_TEST",
     "STD_METHODS",
+    "VERDICTS",
     "DivergenceStudy",
+    "EventStudy",
     "Variants",
     "divergence_study",
+    "event_study",
     "find_events",
     "forward_returns",
     "spread_zscore",

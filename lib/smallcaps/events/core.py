@@ -1,10 +1,9 @@
 """The reusable pieces of the divergence study: a return spread and its z-score, declustered
-threshold crossings, forward returns from given dates, and a circular block bootstrap of a
-conditional mean minus the unconditional one.
+threshold crossings and forward returns from given dates.
 
-They take plain Series and arrays and know nothing of the study, so a generic event study can
-be built on them.  Returns are in percent (1.0 = 1 %), spreads of two returns in percentage
-points (pp), windows and gaps in trading days.
+They take plain Series and arrays and know nothing of the study; the generic event study
+(:func:`smallcaps.events.event_study`) is built on them.  Returns are in percent (1.0 = 1 %),
+spreads of two returns in percentage points (pp), windows and gaps in trading days.
 """
 
 from __future__ import annotations
@@ -30,12 +29,6 @@ __all__ = [
 STD_METHODS = ("expanding", "rolling", "full")
 DIRECTIONS = ("up", "down", "both")
 DEFAULT_FORWARD_DAYS = (21, 63, 126, 252)
-
-
-ALPHA = 0.05
-MIN_EVENTS_TO_TEST = 5
-_SIGNAL_KEYS = ("horizon_days", "std_method", "std_window", "min_history")
-_STUDY_KEYS = ("sigma", "direction", "decluster_days", "forward_days", "n_boot", "seed")
 
 
 # ----------------------------------------------------------------------------------------------

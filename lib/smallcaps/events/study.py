@@ -1,5 +1,6 @@
 """The divergence study: events of an extreme spread z-score and the forward returns that
-followed them, against the unconditional drift of every day (see :mod:`smallcaps.events`)."""
+followed them, against the unconditional drift of every day (see :mod:`smallcaps.events`).
+The statistics of each forward series come from :func:`~smallcaps.events.event_study`."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-import numpy as np
 import pandas as pd
 
 from smallcaps.errors import ParameterError
@@ -17,24 +17,31 @@ from smallcaps.events.core import (
     _check_choice,
     _check_horizons,
     _check_int,
-    _forward_matrix,
     _qualifies,
     find_events,
     spread_zscore,
 )
+from smallcaps.events.eventstudy import (
+    ALPHA,
+    MIN_EVENTS_TO_TEST,
+    EventStudy,
+    event_study,
+    excess_figures,
+    forward_display,
+    forward_figures,
+    robustness_display,
+)
 from smallcaps.events.variants import DEFAULT_SIGMAS, Variants, _compare, _headline
 from smallcaps.results import Result
-from smallcaps.stats import block_bootstrap_diff, summarize
 
-__all__ = ["ALPHA", "MIN_EVENTS_TO_TEST", "DivergenceStudy", "divergence_study"]
+__all__ = ["DivergenceStudy", "divergence_study"]
 
-#: Significance level of the event-minus-baseline test in the prose.
-ALPHA = 0.05
-#: Fewest events with a complete window for the prose to report the test at a horizon.
-MIN_EVENTS_TO_TEST = 5
 _SIGNAL_KEYS = ("horizon_days", "std_method", "std_window", "min_history")
 _STUDY_KEYS = ("sigma", "direction", "decluster_days", "forward_days", "n_boot", "seed")
 _WHICH = ("small", "spread")
+#: Shortest bootstrap block of the test, trading days (about a month: events are declustered
+#: over 20 days and the spread is a 5-day return).
+_MIN_BLOCK = 21
 
 
 @dataclass
@@ -52,12 +59,21 @@ class DivergenceStudy(Result):
         sigma, direction, decluster_days, forward_days, n_boot, seed and the signal settings
         (small, large, horizon_days, std_method, std_window, min_history).
     table : DataFrame
-        Index (``series`` in {"small", "spread"}, ``horizon_days``): ``n_events``,
-        ``mean_pct``, ``median_pct``, ``hit_rate`` (share > 0, 0..1) after events; ``base_n``,
-        ``base_mean_pct``, ``base_median_pct``, ``base_hit_rate`` over all days with a z-score;
-        ``diff_pp`` (event mean minus baseline mean, pp), ``ci_low_pp``, ``ci_high_pp`` (95 %
-        block-bootstrap interval, pp) and ``p_value`` (two-sided).  Values of the ``spread``
-        rows are in percentage points.  ``table.loc["small"]`` is one series by horizon.
+        Index (``series`` in {"small", "spread"}, ``horizon_days``): the two event studies'
+        tables (:attr:`EventStudy.table <smallcaps.events.EventStudy.table>`): ``n_events``,
+        ``episodes`` (non-overlapping h-day windows), ``mean_pct``, ``median_pct``,
+        ``trimmed_mean_pct``, ``hit_rate`` (share > 0, 0..1) after events; ``base_n``,
+        ``base_mean_pct``, ``base_median_pct``, ``base_trimmed_mean_pct``, ``base_hit_rate``
+        over all days with a z-score; ``diff_pp`` (the excess: event mean minus all-days mean,
+        pp), ``ci_low_pp``, ``ci_high_pp`` (95 % block-bootstrap interval, blocks of
+        ``max(h, 21)`` days), ``p_value`` (two-sided), ``q`` (Benjamini-Hochberg across the
+        horizons of the series), ``median_diff_pp``, ``trimmed_diff_pp``,
+        ``verdict`` and ``n_flips`` (events whose removal alone changes the verdict).  Values
+        of the ``spread`` rows are in percentage points.  ``table.loc["small"]`` is one series
+        by horizon.
+    small_study, spread_study : EventStudy
+        The event studies of the small-cap index (%) and of the spread (small minus large,
+        pp): their leave-one-out flips (``.loo``), paths and display tables.
     """
 
     narrative: ClassVar[str] = "events"
@@ -69,8 +85,8 @@ class DivergenceStudy(Result):
     events: pd.DataFrame
     params: dict
     table: pd.DataFrame = field(repr=False)
-    _fwd_small: np.ndarray = field(repr=False)
-    _fwd_spread: np.ndarray = field(repr=False)
+    small_study: EventStudy = field(repr=False)
+    spread_study: EventStudy = field(repr=False)
 
     # -- data --------------------------------------------------------------------------------
     @property
@@ -129,21 +145,33 @@ class DivergenceStudy(Result):
                 "windows": windows}
 
     # -- the protocol ------------------------------------------------------------------------
+    def study(self, which: str = "small") -> EventStudy:
+        """The event study of one forward series: ``"small"`` (the small-cap index, %) or
+        ``"spread"`` (small minus large, pp)."""
+        _check_choice("which", which, _WHICH)
+        return self.small_study if which == "small" else self.spread_study
+
     def summary(self, which: str = "small") -> pd.DataFrame:
         """A display table.
 
         Parameters
         ----------
-        which : {"small", "spread", "events"}
-            ``"small"``: forward returns of the small-cap index (%) after events against all
-            days, one row per horizon, with the difference (pp), its 95 % interval and p-value;
-            ``"spread"``: the same for the spread (small minus large, pp); ``"events"``: one
-            row per event (:meth:`to_frame` with dates as text and units in the labels).
+        which : {"small", "spread", "robustness", "events"}
+            ``"small"``: forward returns of the small-cap index (%) after events (with the
+            number of non-overlapping episodes) against all days, one row per horizon, with
+            the excess (pp), its 95 % interval and p-value; ``"spread"``: the same for the
+            spread (small minus large, pp); ``"robustness"``: mean, median and trimmed mean of
+            the small-cap index after events and over all days, and the events whose removal
+            alone flips the verdict; ``"events"``: one row per event (:meth:`to_frame` with
+            dates as text and units in the labels).
         """
-        _check_choice("which", which, (*_WHICH, "events"))
+        _check_choice("which", which, (*_WHICH, "robustness", "events"))
         if which == "events":
             return _events_display(self)
-        return _forward_display(self.table.loc[which], which)
+        if which == "robustness":
+            s = self.small_study
+            return robustness_display(s.table, s.loo, "%")
+        return forward_display(self.table.loc[which], "%" if which == "small" else "pp")
 
     def to_frame(self) -> pd.DataFrame:
         """One row per event: ``spread_pct`` (pp), ``z``, ``cluster_days`` and the forward returns
@@ -152,11 +180,12 @@ class DivergenceStudy(Result):
         ev = self.events
         out = pd.DataFrame({"spread_pct": self.signal["spread_pct"].reindex(ev.index),
                             "z": ev["z"], "cluster_days": ev["cluster_days"]}, index=ev.index)
-        pos = self.signal.index.get_indexer(ev.index)
-        for j, h in enumerate(self.horizons):
-            out[f"small_{h}d_pct"] = self._fwd_small[pos, j] if len(pos) else []
-        for j, h in enumerate(self.horizons):
-            out[f"spread_{h}d_pp"] = self._fwd_spread[pos, j] if len(pos) else []
+        small = self.small_study.forward.reindex(ev.index)
+        spread = self.spread_study.forward.reindex(ev.index)
+        for h in self.horizons:
+            out[f"small_{h}d_pct"] = small[h]
+        for h in self.horizons:
+            out[f"spread_{h}d_pp"] = spread[h]
         return out
 
     def figures(self) -> dict:
@@ -165,31 +194,36 @@ class DivergenceStudy(Result):
         ``method`` (:attr:`params`); ``events`` (``[{"date", "spread_pct", "z"}, ...]``);
         ``forward`` / ``baseline`` (small-cap index after events / over all days) and
         ``forward_spread`` / ``baseline_spread`` (the spread), each ``{"21": {"mean_pct",
-        "median_pct", "hit_rate", "n"}, ...}``; ``test`` (``{"21": {"diff_pp", "ci_low_pp",
-        "ci_high_pp", "p_value"}, ...}`` for the small-cap index); ``latest`` (``date``,
+        "median_pct", "hit_rate", "n", "trimmed_mean_pct"}, ...}``, after events also
+        ``episodes`` (non-overlapping h-day windows); ``test`` (for the small-cap index:
+        ``{"21": {"diff_pp", "ci_low_pp", "ci_high_pp", "p_value", "q", "episodes",
+        "median_diff_pp", "trimmed_diff_pp", "verdict", "loo"}, ...}``, ``loo`` listing the
+        events whose removal alone flips the verdict with the statistics without them, see
+        :attr:`EventStudy.loo <smallcaps.events.EventStudy.loo>`); ``latest`` (``date``,
         ``spread_pct``, ``z``) and ``latest_event`` (``{"date", "z"}`` or None).
         """
         frame = self.to_frame()
         last = self.latest
         le = self.latest_event
-        test_cols = ["diff_pp", "ci_low_pp", "ci_high_pp", "p_value"]
+        small, spread = self.table.loc["small"], self.table.loc["spread"]
         return {
             "method": dict(self.params),
             "events": [{"date": d, "spread_pct": float(r.spread_pct), "z": float(r.z)}
                        for d, r in frame.iterrows()],
-            "forward": _stats(self.table.loc["small"]),
-            "baseline": _stats(self.table.loc["small"], baseline=True),
-            "forward_spread": _stats(self.table.loc["spread"]),
-            "baseline_spread": _stats(self.table.loc["spread"], baseline=True),
-            "test": {str(h): r[test_cols].to_dict()
-                     for h, r in self.table.loc["small"].iterrows()},
+            "forward": forward_figures(small),
+            "baseline": forward_figures(small, baseline=True),
+            "forward_spread": forward_figures(spread),
+            "baseline_spread": forward_figures(spread, baseline=True),
+            "test": excess_figures(small, self.small_study.loo),
             "latest": {k: last[k] for k in ("date", "spread_pct", "z")},
             "latest_event": None if le is None else {"date": le["date"], "z": le["z"]},
         }
 
     # -- paths and variants ------------------------------------------------------------------
     def paths(self, which: str = "small", max_days: int | None = None) -> pd.DataFrame:
-        """Average cumulative path after events against the all-days baseline.
+        """Average cumulative path after events against the all-days baseline, with a
+        bootstrap band that resamples groups of overlapping events whole
+        (:meth:`EventStudy.paths <smallcaps.events.EventStudy.paths>`).
 
         Parameters
         ----------
@@ -202,39 +236,21 @@ class DivergenceStudy(Result):
         Returns
         -------
         DataFrame
-            Index ``day`` (0..max_days trading days after the event close); columns
-            ``event_mean``, ``band_low``, ``band_high`` (event mean ± 1.96 standard errors
-            across events; a display band that ignores overlap between events), ``n_events``
-            (events whose path reaches that day) and ``baseline`` (mean over all days with a
+            Index ``day``; ``event_mean``, ``event_median``, ``band_low``, ``band_high`` (95 %
+            group-bootstrap band of the mean), ``n_events``, ``groups`` (groups of events whose
+            windows overlap, reaching that day) and ``baseline`` (mean over all days with a
             z-score).
         """
-        _check_choice("which", which, _WHICH)
-        max_days = max(self.horizons) if max_days is None else _check_int("max_days", max_days, 1)
-        sig = self.signal
-        small = sig["small"].to_numpy(dtype=float)
-        large = sig["large"].to_numpy(dtype=float)
-        n = len(sig)
-        eligible = np.flatnonzero(sig["z"].notna().to_numpy())
-        pos = sig.index.get_indexer(self.events.index)
-        rows = []
-        for k in range(max_days + 1):
-            r = _cumulative(small, k)
-            if which == "spread":
-                r = r - _cumulative(large, k)
-            ev = r[pos[pos < n - k]] if len(pos) else np.array([])
-            base = r[eligible[eligible < n - k]]
-            m = ev.mean() if ev.size else np.nan
-            se = ev.std(ddof=1) / np.sqrt(ev.size) if ev.size > 1 else np.nan
-            rows.append({"day": k, "event_mean": m, "band_low": m - 1.96 * se,
-                         "band_high": m + 1.96 * se, "n_events": int(ev.size),
-                         "baseline": base.mean() if base.size else np.nan})
-        return pd.DataFrame(rows).set_index("day")
+        return self.study(which).paths(max_days)
 
-    def rerun(self, **changes) -> DivergenceStudy:
+    def rerun(self, *, leave_one_out: bool = True, **changes) -> DivergenceStudy:
         """The same study with some settings changed.
 
         Parameters
         ----------
+        leave_one_out : bool
+            Compute the leave-one-out checks (False for the variants tables, which do not
+            report them).
         **changes
             Any of ``sigma``, ``direction``, ``decluster_days``, ``forward_days``, ``n_boot``,
             ``seed`` (study settings) and ``horizon_days``, ``std_method``, ``std_window``,
@@ -251,14 +267,16 @@ class DivergenceStudy(Result):
             sig = spread_zscore(sig["small"].rename(a["small"]), sig["large"].rename(a["large"]),
                                 **{k: changes.get(k, a[k]) for k in _SIGNAL_KEYS})
             sig.attrs["provenance"] = a.get("provenance", {})
-        return divergence_study(sig, **{k: changes.get(k, self.params[k]) for k in _STUDY_KEYS})
+        return divergence_study(sig, **{k: changes.get(k, self.params[k]) for k in _STUDY_KEYS},
+                                leave_one_out=leave_one_out)
 
     def sensitivity(self, sigmas: Sequence[float] = DEFAULT_SIGMAS,
                     which: str = "small") -> Variants:
         """The same study at other thresholds (standard deviations), everything else unchanged;
         ``which`` is the forward series compared ("small" %, "spread" pp)."""
         _check_choice("which", which, _WHICH)
-        rows = {float(s): _headline(self.rerun(sigma=float(s)), which) for s in sigmas}
+        rows = {float(s): _headline(self.rerun(sigma=float(s), leave_one_out=False), which)
+                for s in sigmas}
         return _compare(rows, "sigma", self.horizons, which, self.alpha)
 
     def compare_methods(self, methods: Sequence[str] = STD_METHODS,
@@ -272,25 +290,9 @@ class DivergenceStudy(Result):
         _check_choice("which", which, _WHICH)
         for m in methods:
             _check_choice("std_method", m, STD_METHODS)
-        rows = {m: _headline(self.rerun(std_method=m), which) for m in methods}
+        rows = {m: _headline(self.rerun(std_method=m, leave_one_out=False), which)
+                for m in methods}
         return _compare(rows, "std_method", self.horizons, which, self.alpha)
-
-
-def _cumulative(p: np.ndarray, k: int) -> np.ndarray:
-    """``k``-day cumulative percent return from every row that has one."""
-    n = len(p)
-    return (p[k:] / p[: n - k] - 1.0) * 100.0 if k < n else np.array([])
-
-
-def _stats(t: pd.DataFrame, baseline: bool = False) -> dict:
-    """``{"21": {"mean_pct", "median_pct", "hit_rate", "n"}, ...}`` after events or over all
-    days, from one series of :attr:`DivergenceStudy.table`."""
-    pre = "base_" if baseline else ""
-    n_col = "base_n" if baseline else "n_events"
-    return {str(h): {"mean_pct": t.loc[h, f"{pre}mean_pct"],
-                     "median_pct": t.loc[h, f"{pre}median_pct"],
-                     "hit_rate": t.loc[h, f"{pre}hit_rate"], "n": int(t.loc[h, n_col])}
-            for h in t.index}
 
 
 def _events_display(study: DivergenceStudy) -> pd.DataFrame:
@@ -307,32 +309,11 @@ def _events_display(study: DivergenceStudy) -> pd.DataFrame:
     return out.round(2)
 
 
-def _forward_display(t: pd.DataFrame, which: str) -> pd.DataFrame:
-    """One series of the study's table laid out for reading: hit rates in %, the interval as
-    text, two-level column names (after events / all days / difference), rounded."""
-    u = "%" if which == "small" else "pp"
-    out = pd.DataFrame({
-        ("after events", "n"): t["n_events"],
-        ("after events", f"mean ({u})"): t["mean_pct"].round(2),
-        ("after events", f"median ({u})"): t["median_pct"].round(2),
-        ("after events", "up (%)"): (t["hit_rate"] * 100).round(0),
-        ("all days", "n"): t["base_n"],
-        ("all days", f"mean ({u})"): t["base_mean_pct"].round(2),
-        ("all days", "up (%)"): (t["base_hit_rate"] * 100).round(0),
-        ("events − all days", "mean (pp)"): t["diff_pp"].round(2),
-        ("events − all days", "95% CI (pp)"): [
-            f"{lo:+.1f} to {hi:+.1f}" if np.isfinite(lo) else "n/a"
-            for lo, hi in zip(t["ci_low_pp"], t["ci_high_pp"], strict=True)],
-        ("events − all days", "p"): t["p_value"].round(3),
-    })
-    out.index = pd.Index([f"{h} days" for h in t.index], name="horizon")
-    return out
-
-
 def divergence_study(signal: pd.DataFrame, sigma: float = 3.0, direction: str = "up",
                      decluster_days: int = 20,
                      forward_days: int | Sequence[int] = DEFAULT_FORWARD_DAYS,
-                     n_boot: int = 2000, seed: int = 0) -> DivergenceStudy:
+                     n_boot: int = 2000, seed: int = 0, *,
+                     leave_one_out: bool = True) -> DivergenceStudy:
     """Events of extreme divergence and the forward returns that followed them.
 
     Parameters
@@ -349,7 +330,10 @@ def divergence_study(signal: pd.DataFrame, sigma: float = 3.0, direction: str = 
     forward_days : list of int
         Horizons of the forward returns, in trading days.
     n_boot, seed : int
-        Bootstrap replicates and seed of the test of event mean minus baseline.
+        Bootstrap replicates and seed of the test of event mean minus baseline (horizon ``j``
+        uses ``seed + j``) and of the path band.
+    leave_one_out : bool
+        Re-test without each event in turn (see :func:`~smallcaps.events.event_study`).
 
     Returns
     -------
@@ -363,33 +347,17 @@ def divergence_study(signal: pd.DataFrame, sigma: float = 3.0, direction: str = 
     n_boot = _check_int("n_boot", n_boot, 1)
     seed = _check_int("seed", seed, 0)
     events = find_events(signal["z"], sigma, direction, decluster_days)
-    small = signal["small"].to_numpy(dtype=float)
-    large = signal["large"].to_numpy(dtype=float)
-    fwd_small = _forward_matrix(small, horizons)
-    fwd_spread = fwd_small - _forward_matrix(large, horizons)
-    eligible = signal["z"].notna().to_numpy()
-    is_event = np.zeros(len(signal), dtype=bool)
-    is_event[signal.index.get_indexer(events.index)] = True
-    rows = []
-    for which, mat in (("small", fwd_small), ("spread", fwd_spread)):
-        for j, h in enumerate(horizons):
-            col = mat[:, j]
-            use = eligible & np.isfinite(col)
-            ev = summarize(col[use & is_event])
-            base = summarize(col[use])
-            test = block_bootstrap_diff(col[use], is_event[use], block=max(h, 21),
-                                        n_boot=n_boot, seed=seed + j)
-            rows.append({"series": which, "horizon_days": h, "n_events": ev["n"],
-                         "mean_pct": ev["mean"], "median_pct": ev["median"],
-                         "hit_rate": ev["hit_rate"], "base_n": base["n"],
-                         "base_mean_pct": base["mean"], "base_median_pct": base["median"],
-                         "base_hit_rate": base["hit_rate"],
-                         "diff_pp": ev["mean"] - base["mean"] if ev["n"] else np.nan,
-                         "ci_low_pp": test["ci_low"], "ci_high_pp": test["ci_high"],
-                         "p_value": test["p_value"]})
-    table = pd.DataFrame(rows).set_index(["series", "horizon_days"])
+    a = signal.attrs
+    small = signal["small"].rename(a.get("small", "small"))
+    large = signal["large"].rename(a.get("large", "large"))
+    options = {"eligible": signal["z"].notna(), "min_block": _MIN_BLOCK, "n_boot": n_boot,
+               "seed": seed, "alpha": ALPHA, "leave_one_out": leave_one_out}
+    small_study = event_study(small, events.index, horizons, **options)
+    spread_study = event_study(small, events.index, horizons, benchmark=large, **options)
+    table = pd.concat({"small": small_study.table, "spread": spread_study.table},
+                      names=["series", "horizon_days"])
     params = {"sigma": float(sigma), "direction": direction, "decluster_days": decluster_days,
               "forward_days": list(horizons), "n_boot": n_boot, "seed": seed,
               **{k: v for k, v in signal.attrs.items() if k != "provenance"}}
     return DivergenceStudy(signal=signal, events=events, params=params, table=table,
-                           _fwd_small=fwd_small, _fwd_spread=fwd_spread)
+                           small_study=small_study, spread_study=spread_study)

@@ -12,6 +12,7 @@ import pandas as pd
 
 from smallcaps.fmt import sigma as fmt_sigma
 from smallcaps.results import Result
+from smallcaps.stats import bh_qvalues
 
 __all__ = ["DEFAULT_SIGMAS", "Variants"]
 
@@ -30,8 +31,10 @@ class Variants(Result):
     table : DataFrame
         Index ``sigma`` (thresholds, standard deviations) or ``std_method``; ``n_events`` (all
         events of that variant) and per horizon ``h``: ``n_<h>d`` (events with a complete
-        window), ``mean_<h>d_pct`` (event mean, % for the small-cap index, pp for the spread),
-        ``diff_<h>d_pp`` (event mean minus baseline, pp) and ``p_<h>d`` (bootstrap p-value).
+        window), ``episodes_<h>d`` (non-overlapping h-day windows among them),
+        ``mean_<h>d_pct`` (event mean, % for the small-cap index, pp for the spread),
+        ``diff_<h>d_pp`` (event mean minus baseline, pp), ``p_<h>d`` (bootstrap p-value) and
+        ``q_<h>d`` (Benjamini-Hochberg q-value over every variant x horizon cell of the table).
     by : {"sigma", "std_method"}
         What varies.
     horizons : tuple of int
@@ -56,15 +59,17 @@ class Variants(Result):
         return _FIGURE[self.by]
 
     def summary(self) -> pd.DataFrame:
-        """The table laid out for reading: one column group per horizon (``n``, ``mean``,
-        ``vs all days (pp)``, ``p``), rounded; thresholds shown as ``3σ``."""
+        """The table laid out for reading: one column group per horizon (``n``, ``episodes``,
+        ``mean``, ``vs all days (pp)``, ``p``, ``q``), rounded; thresholds shown as ``3σ``."""
         t = self.table
         out = {("", "events"): t["n_events"].astype(int)}
         for h in self.horizons:
             out[(f"{h} days", "n")] = t[f"n_{h}d"].astype(int)
+            out[(f"{h} days", "episodes")] = t[f"episodes_{h}d"].astype(int)
             out[(f"{h} days", "mean")] = t[f"mean_{h}d_pct"].round(2)
             out[(f"{h} days", "vs all days (pp)")] = t[f"diff_{h}d_pp"].round(2)
             out[(f"{h} days", "p")] = t[f"p_{h}d"].round(3)
+            out[(f"{h} days", "q")] = t[f"q_{h}d"].round(3)
         res = pd.DataFrame(out, index=t.index)
         if self.by == "sigma":
             res.index = pd.Index([fmt_sigma(s) for s in t.index], name="threshold")
@@ -87,6 +92,7 @@ def _headline(study, which: str) -> dict:
     row = {"n_events": len(study.events)}
     for h in t.index:
         row[f"n_{h}d"] = int(t.loc[h, "n_events"])
+        row[f"episodes_{h}d"] = int(t.loc[h, "episodes"])
         row[f"mean_{h}d_pct"] = t.loc[h, "mean_pct"]
         row[f"diff_{h}d_pp"] = t.loc[h, "diff_pp"]
         row[f"p_{h}d"] = t.loc[h, "p_value"]
@@ -95,7 +101,14 @@ def _headline(study, which: str) -> dict:
 
 def _compare(rows: Mapping, by: str, horizons: Sequence[int], which: str,
             alpha: float) -> Variants:
-    """A :class:`Variants` from ``{variant: headline row}``."""
+    """A :class:`Variants` from ``{variant: headline row}``, with Benjamini-Hochberg q-values
+    over all its variant x horizon cells (they are tested together)."""
     table = pd.DataFrame.from_dict(dict(rows), orient="index")
     table.index.name = by
+    p_cols = [f"p_{h}d" for h in horizons]
+    if table.empty or not set(p_cols) <= set(table.columns):
+        return Variants(table=table, by=by, horizons=tuple(horizons), which=which, alpha=alpha)
+    q = bh_qvalues(table[p_cols].to_numpy(dtype=float).ravel()).reshape(len(table), -1)
+    for j, h in enumerate(horizons):
+        table.insert(table.columns.get_loc(f"p_{h}d") + 1, f"q_{h}d", q[:, j])
     return Variants(table=table, by=by, horizons=tuple(horizons), which=which, alpha=alpha)
