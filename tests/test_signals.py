@@ -106,3 +106,27 @@ def test_real_russell_records_of_november_2024(shared_market):
     closes = got[got["signal"] == "new_high_close"]
     first_after = closes[closes["date"] > "2021-11-08"]["date"].iloc[0]
     assert first_after == pd.Timestamp("2025-09-18")
+
+
+def test_base_rate_counts_only_earlier_signals_and_measures_what_followed():
+    """A planted rule: every MA-50 up-cross is followed by a 5 % rise over 21 days; the base
+    rate of the last cross sees only the earlier ones, and their excess over all days."""
+    rng = np.random.default_rng(2)
+    n = 3000
+    idx = pd.bdate_range("2005-01-03", periods=n)
+    steps = rng.normal(0.0, 0.01, n)
+    price = pd.Series(100 * np.exp(np.cumsum(steps)), index=idx, name="X")
+    history = signals.ma_crosses(price, windows=(50,))
+    ups = history[history["signal"] == "ma50_cross_up"]
+    for d in ups["date"]:  # plant: +5 % spread over the 21 days after each up-cross
+        i = idx.get_loc(d)
+        steps[i + 1: i + 22] += 0.05 / 21
+    price = pd.Series(100 * np.exp(np.cumsum(steps)), index=idx, name="X")
+    last = ups["date"].iloc[-1]
+    got = signals.base_rate(price, history, "ma50_cross_up", before=last, horizons=(21, 63))
+    assert got["n"] == len(ups) - 1
+    assert 1 <= got["episodes"] <= got["n"]
+    f21 = got["forward"]["21"]
+    assert f21["excess_pp"] > 3.0 and f21["p_value"] < 0.01
+    none = signals.base_rate(price, history, "ma50_cross_up", before=ups["date"].iloc[0])
+    assert none == {"n": 0, "episodes": 0, "forward": {}}

@@ -49,6 +49,8 @@ __all__ = [
     "divergence_events",
     "pattern_signals",
     "between",
+    "base_rate",
+    "BASE_HORIZONS",
 ]
 
 VOCABULARY = (
@@ -58,6 +60,8 @@ VOCABULARY = (
     "pattern_confirmed", "pattern_target_reached", "pattern_invalidated",
 )
 COLUMNS = ["date", "series", "signal", "value", "detail"]
+#: Forward horizons of a signal's history, trading days
+BASE_HORIZONS = (21, 63, 126, 252)
 
 
 def _frame(rows: list[dict]) -> pd.DataFrame:
@@ -207,3 +211,58 @@ def between(table: pd.DataFrame, after, upto) -> pd.DataFrame:
             raise ParameterError(f"the previous as-of {lo:%Y-%m-%d} is not before {hi:%Y-%m-%d}")
         keep &= table["date"] > lo
     return table[keep].reset_index(drop=True)
+
+
+def base_rate(prices: pd.Series, history: pd.DataFrame, signal: str, before,
+              horizons: Sequence[int] = BASE_HORIZONS, n_boot: int = 1000,
+              seed: int = 0) -> dict:
+    """What a signal has meant before: its earlier occurrences for the same series, through
+    the kit's one event study (:func:`smallcaps.events.event_study`).
+
+    Parameters
+    ----------
+    prices : Series
+        The series the signal is about (an index level or a ratio), daily, up to the report's
+        as-of date: forward windows that end after it are incomplete and left out.
+    history : DataFrame
+        The series' signals (a finder's output).
+    signal : str
+        The signal (one of :data:`VOCABULARY`).
+    before : date-like
+        The date of the signal being reported: only earlier occurrences count.
+    horizons, n_boot, seed
+        Forward horizons (trading days) and the bootstrap's replicates and seed.
+
+    Returns
+    -------
+    dict
+        ``n`` (earlier occurrences), ``episodes`` (non-overlapping ones at the longest
+        horizon) and ``forward``: per horizon ``n`` (complete windows), ``mean_pct``,
+        ``median_pct``, ``baseline_pct`` (mean of all days' forward returns), ``excess_pp``,
+        ``p_value`` (block bootstrap; NaN below five windows).
+    """
+    from smallcaps.events import event_study
+
+    cut = parse_date(before, "before", required=True)
+    dates = pd.DatetimeIndex(history.loc[(history["signal"] == signal)
+                                         & (history["date"] < cut), "date"])
+    out = {"n": int(len(dates)), "episodes": 0, "forward": {}}
+    p = _closes(prices, "prices")
+    dates = dates[dates.isin(p.index)]
+    if len(dates) == 0:
+        return out
+    study = event_study(p, dates, horizons, n_boot=n_boot, seed=seed, leave_one_out=False)
+    t = study.table
+    out["episodes"] = int(t["episodes"].iloc[-1])
+    for h, row in t.iterrows():
+        out["forward"][str(int(h))] = {
+            "n": int(row["n_events"]), "mean_pct": _num(row["mean_pct"]),
+            "median_pct": _num(row["median_pct"]), "baseline_pct": _num(row["base_mean_pct"]),
+            "excess_pp": _num(row["diff_pp"]), "p_value": _num(row["p_value"])}
+    return out
+
+
+def _num(x) -> float | None:
+    x = float(x)
+    return x if np.isfinite(x) else None
+
