@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
+import signal
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -308,10 +311,30 @@ def report_command(args) -> int:
     parameters: dict = {}
     for name, value in args.p or []:
         parameters[name] = value
-    result = run(
-        args.notebooks or None, asof=args.asof, start=args.start, source=args.source,
-        data_dir=args.data_dir, out=args.out, jobs=args.jobs, force=args.force,
-        show_code=args.show_code, parameters=parameters, notebook_dir=args.notebook_dir,
-    )
+    with _terminate_as_interrupt():
+        result = run(
+            args.notebooks or None, asof=args.asof, start=args.start, source=args.source,
+            data_dir=args.data_dir, out=args.out, jobs=args.jobs, force=args.force,
+            show_code=args.show_code, parameters=parameters, notebook_dir=args.notebook_dir,
+        )
     print(result.summary())
     return 0 if result.ok else 1
+
+
+@contextlib.contextmanager
+def _terminate_as_interrupt():
+    """SIGTERM (``kill``, ``timeout``, a service manager) stops a run as Ctrl-C does: workers
+    and kernels stopped, temporary files removed, exit 130.  Without it the runner would die
+    on the spot and leave its own temporary files (its workers would still stop)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)

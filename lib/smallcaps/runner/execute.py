@@ -3,7 +3,8 @@
 A worker executes one notebook and writes its ``.ipynb``, ``.html`` and ``.json`` under
 temporary names, then renames them into place (the JSON last: it marks a render complete).
 A failing cell or a dead kernel makes a *failed* document, not an exception; only an
-interruption propagates.
+interruption propagates.  No worker or kernel outlives the run (:mod:`~.lifeline`): a worker
+stops when the runner dies (``kill -9`` included), a kernel when its worker does.
 """
 
 from __future__ import annotations
@@ -12,13 +13,14 @@ import contextlib
 import datetime as dt
 import json
 import os
+import signal
 import sys
 import time
 from pathlib import Path
 
 from smallcaps.errors import SmallcapsError
 from smallcaps.page import collect_records
-from smallcaps.runner import html
+from smallcaps.runner import html, lifeline
 from smallcaps.runner.executed import count_images, find_error, strip_ansi
 from smallcaps.runner.files import remove_quietly, temp_path
 from smallcaps.runner.outcome import NotebookResult, result_from, runner_failure
@@ -95,6 +97,7 @@ def _execute(task: dict, output: Path) -> dict | None:
                 task["notebook"], str(output), parameters=task["inject"],
                 kernel_name=KERNEL_NAME, progress_bar=False, log_output=False,
                 request_save_on_cell_execute=False, cwd=task["cwd"], start_timeout=120,
+                kernel_manager_class=lifeline.kernel_manager_class(),
             )
     except PapermillExecutionError:
         return None  # the error is in the notebook; find_error reads it there
@@ -106,6 +109,9 @@ def _execute(task: dict, output: Path) -> dict | None:
         return {"cell": None, "exec_count": None, "ename": type(exc).__name__,
                 "evalue": text, "last_line": f"{type(exc).__name__}: {last}",
                 "traceback": text, "source": ""}
+    finally:
+        # papermill shut its kernel down, unless interrupted: then it is killed here
+        lifeline.kill_kernels()
     return None
 
 
@@ -185,49 +191,92 @@ def render_task(task: dict) -> dict:
 
 def pool_map(todo: list[dict], workers: int, on_result) -> None:
     """Render ``todo`` in ``workers`` processes; ``on_result(task, NotebookResult)`` per
-    notebook as it finishes.  A broken worker fails its notebook, not the batch; Ctrl-C
-    terminates the workers (each unwinds: papermill shuts its kernel down, temporary files are
-    removed)."""
+    notebook as it finishes.
+
+    A broken worker fails its notebook, not the batch.  An interruption (Ctrl-C, or SIGTERM
+    turned into one by the command) stops the workers: each unwinds (its kernel killed, its
+    temporary files removed) and exits; one that does not within
+    :func:`lifeline.stop_workers`'s grace is killed.  A worker whose runner dies (``kill -9``)
+    stops by itself (:func:`lifeline.bind_to_parent`).
+    """
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor, as_completed
     from concurrent.futures.process import BrokenProcessPool
 
     method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
+    # with fork, every worker is forked here, by this thread, which waits for them all: their
+    # death signal (sent when the forking thread ends) fires only when the runner dies
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context(method),
-                               initializer=_quiet_worker)
+                               initializer=_worker_start, initargs=(os.getpid(),))
+    finished: set[str] = set()
+    broken: list[dict] = []
     try:
-        futures = {pool.submit(render_task, t): t for t in todo}
+        futures = {pool.submit(_in_worker, render_task, t): t for t in todo}
         for fut in as_completed(futures):
             task = futures[fut]
             try:
                 r: NotebookResult = result_from(fut.result(), Path(task["out_dir"]))
             except BrokenProcessPool:
                 r = runner_failure(task, "the worker process died (out of memory?)")
+                broken.append(task)
             except Exception as exc:  # noqa: BLE001 - one notebook's render bug spares the rest
                 r = runner_failure(task, f"report runner error: {type(exc).__name__}: {exc}")
+            finished.add(task["name"])
             on_result(task, r)
     except BaseException:
-        for proc in list(getattr(pool, "_processes", {}).values()):
-            proc.terminate()
-        pool.shutdown(wait=False, cancel_futures=True)
+        procs = list((getattr(pool, "_processes", None) or {}).values())
+        try:
+            lifeline.stop_workers(procs)
+        finally:  # every worker is gone now; a killed one could not remove its temporary files
+            pool.shutdown(wait=False, cancel_futures=True)
+            _remove_temp_files(broken + [t for t in todo if t["name"] not in finished])
         raise
     pool.shutdown(wait=True)
+    _remove_temp_files(broken)  # every worker is gone: what a dead one left can go
 
 
-def _quiet_worker() -> None:
-    """Worker start-up: the kernels' own chatter (e.g. jupyter_client's TCP warning) goes to
-    the void instead of the user's terminal; status lines come from the parent process."""
-    import signal
+def _remove_temp_files(tasks: list[dict]) -> None:
+    """The temporary files of notebooks whose worker was killed before it could remove them."""
+    for t in tasks:
+        remove_quietly(*Path(t["out_dir"]).glob(f".{t['name']}.*.tmp*"))
 
+
+def _in_worker(fn, task: dict) -> dict:
+    """``fn(task)`` in a worker.  Told to stop (or orphaned), the worker exits once ``fn`` has
+    unwound, instead of sending a result nobody reads and waiting on the pipe for more."""
+    try:
+        doc = fn(task)
+    except KeyboardInterrupt:
+        lifeline.kill_kernels()
+        os._exit(130)
+    if lifeline.stopping():
+        lifeline.kill_kernels()
+        os._exit(130)
+    return doc
+
+
+_STOP_SIGNALS = [getattr(signal, n) for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n)]
+
+
+def _worker_start(parent_pid: int) -> None:
+    """Worker start-up: tied to the runner (:func:`lifeline.bind_to_parent`); the kernels' own
+    chatter (e.g. jupyter_client's TCP warning) goes to the void instead of the user's
+    terminal; status lines come from the parent process."""
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
     os.dup2(devnull, 2)
     os.close(devnull)
     # the parent handles Ctrl-C and terminates the workers: a worker then unwinds as if
-    # interrupted (papermill shuts its kernel down, temporary files are removed)
+    # interrupted (its kernel is killed, temporary files are removed) and exits
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, _interrupt)
+    for signum in _STOP_SIGNALS:
+        signal.signal(signum, _interrupt)
+    lifeline.bind_to_parent(parent_pid, signal.SIGTERM)
 
 
 def _interrupt(signum, frame):
+    """Once: the worker unwinds from here; a second signal must not cut its clean-up short."""
+    for stop in _STOP_SIGNALS:
+        signal.signal(stop, signal.SIG_IGN)
+    lifeline.mark_stopping()
     raise KeyboardInterrupt
