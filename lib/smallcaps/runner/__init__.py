@@ -19,7 +19,8 @@ written under a temporary name and renamed into place, so an interrupted run nev
 half-written file.
 
 The modules, in dependency order: :mod:`~.files` (atomic writes, stat stamps),
-:mod:`~.outcome` (:class:`NotebookResult`, :class:`ReportRun`), :mod:`~.notebooks` (which
+:mod:`~.outcome` (:class:`NotebookResult`, :class:`ReportRun`), :mod:`~.lifeline` (no process
+outlives its run), :mod:`~.notebooks` (which
 notebooks), :mod:`~.params` (inspection and parameter checks), :mod:`~.skipcache` (the
 cache, the as-of and the keys), :mod:`~.executed` (reading an executed notebook),
 :mod:`~.html` (pages from the Jinja templates), :mod:`~.execute` (papermill in worker
