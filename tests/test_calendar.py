@@ -12,17 +12,10 @@ from smallcaps import calendar as cal
 from smallcaps.dates import parse_month_day, parse_window
 from smallcaps.errors import ParameterError, SmallcapsError
 
-# US market holidays around the turns of the year used below
-HOLIDAYS = pd.to_datetime([
-    "2022-11-24", "2022-12-26", "2023-01-02", "2023-01-16",
-    "2023-11-23", "2023-12-25", "2024-01-01", "2024-01-15",
-    "2024-11-28", "2024-12-25", "2025-01-01", "2025-01-09", "2025-01-20",
-])
 
-
-def sessions(start: str, end: str, holidays=HOLIDAYS) -> pd.DatetimeIndex:
-    days = pd.bdate_range(start, end)
-    return days[~days.isin(holidays)]
+def sessions(start: str, end: str) -> pd.DatetimeIndex:
+    """NYSE sessions (the kit's calendar; equal to exchange-calendars' XNYS, tested below)."""
+    return cal.sessions(start, end)
 
 
 # ------------------------------------------------------------------------------------------
@@ -111,8 +104,7 @@ def test_years_before_on_a_weekday_index_and_without_one():
 
 
 def test_years_before_skips_holidays_of_the_index_and_of_the_calendar():
-    idx = sessions("2023-06-01", "2025-12-31", holidays=pd.to_datetime(["2024-07-04",
-                                                                          "2024-12-25"]))
+    idx = sessions("2023-06-01", "2025-12-31")  # 2024-07-04 and 2024-12-25 are holidays
     # one year before 2025-07-04 is Thursday 2024-07-04, a holiday: Friday 2024-07-05
     assert cal.years_before("2025-07-04", 1, idx) == pd.Timestamp("2024-07-05")
     assert cal.years_before("2025-07-04", 1) == pd.Timestamp("2024-07-05")

@@ -43,34 +43,29 @@ def ordinal(x: float) -> str:
     return f"{n}{suffix}"
 
 
-def pct(x, digits: int = 1, signed: bool = True) -> str:
-    """A percent value (1.0 = 1 %): ``"+1.2%"``; ``"0.0%"`` for values that round to zero."""
+def _signed(x, digits: int, signed: bool, unit: str) -> str:
+    """A number with thousands separators and its unit; exactly zero once rounded (no sign)."""
     if is_missing(x):
         return "n/a"
     x = float(x)
     if round(x, digits) == 0:
-        return f"{0:.{digits}f}%"
-    return f"{x:+,.{digits}f}%" if signed else f"{x:,.{digits}f}%"
+        return f"{0:.{digits}f}{unit}"
+    return f"{x:+,.{digits}f}{unit}" if signed else f"{x:,.{digits}f}{unit}"
+
+
+def pct(x, digits: int = 1, signed: bool = True) -> str:
+    """A percent value (1.0 = 1 %): ``"+1.2%"``; ``"0.0%"`` for values that round to zero."""
+    return _signed(x, digits, signed, "%")
 
 
 def pp(x, digits: int = 1, signed: bool = True) -> str:
     """Percentage points (a difference of two percent returns): ``"+0.8 pp"``."""
-    if is_missing(x):
-        return "n/a"
-    x = float(x)
-    if round(x, digits) == 0:
-        return f"{0:.{digits}f} pp"
-    return f"{x:+,.{digits}f} pp" if signed else f"{x:,.{digits}f} pp"
+    return _signed(x, digits, signed, " pp")
 
 
 def bp(x, digits: int = 0, signed: bool = True) -> str:
     """Basis points (0.01 percentage point of a yield): ``"-7 bp"``."""
-    if is_missing(x):
-        return "n/a"
-    x = float(x)
-    if round(x, digits) == 0:
-        return f"{0:.{digits}f} bp"
-    return f"{x:+,.{digits}f} bp" if signed else f"{x:,.{digits}f} bp"
+    return _signed(x, digits, signed, " bp")
 
 
 def level(x, digits: int = 2) -> str:
