@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from matplotlib.colors import to_hex
+from matplotlib.dates import date2num
 from smallcaps import charts, rates
 from smallcaps.charts.base import COLORS, date_span
 from smallcaps.errors import ParameterError
@@ -152,3 +153,68 @@ def test_adapters_on_a_result_have_dated_titles_units_and_sources():
         res.regimes["mean_rel_return_pct"].tolist())
     with pytest.raises(ParameterError):
         charts.chart_slopes(res, by="nope")
+
+
+def test_slopes_by_horizon_write_the_non_overlapping_count_under_each_tick():
+    t = pd.DataFrame({"slope_pct_per_100bp": [1.8, 3.0], "ci_low": [1.0, 1.2],
+                      "ci_high": [2.5, 5.0], "independent": [1885, 71]},
+                     index=["1 week", "26 weeks"])
+    ax = charts.plot_slopes(t, by="horizon")
+    assert [tl.get_text() for tl in ax.get_xticklabels()] == ["1 week, n/h 1885",
+                                                              "26 weeks, n/h 71"]
+
+
+def test_fed_cycle_shades_easing_green_tightening_red_and_hatches_unlabelled_periods():
+    idx = _weeks(12)
+    ratio = pd.Series(np.linspace(0.5, 0.6, 12), index=idx)
+    labels = pd.Series(["easing"] * 3 + ["hold"] * 2 + ["tightening"] * 4, index=idx[1:10])
+    rate = pd.Series(np.linspace(5.0, 3.0, 12), index=idx)
+    ax = charts.plot_fed_cycle(ratio, labels, rate, small="RUT", large="SPX", fed_name="DFF",
+                               source="Source: test")
+    spans = list(ax.patches)
+    green = [p for p in spans if to_hex(p.get_facecolor()) == COLORS["up"]]
+    red = [p for p in spans if to_hex(p.get_facecolor()) == COLORS["down"]]
+    hatched = [p for p in spans if p.get_hatch() == "//"]
+    assert len(green) == len(red) == 1 and len(hatched) == 2  # first and last two weeks
+    x0, x1 = green[0].get_x(), green[0].get_x() + green[0].get_width()
+    assert (x0, x1) == pytest.approx((date2num(idx[1]), date2num(idx[4])))  # to the next week
+    assert ax.get_lines()[0].get_ydata()[0] == pytest.approx(100.0)
+    assert ax.right_ax.get_ylabel() == "DFF, % (28-day average)"
+    names = [t.get_text() for t in ax.right_ax.get_legend().get_texts()]
+    assert {"easing", "tightening", "no label", "RUT/SPX ratio (left)"} <= set(names)
+    assert ax.get_title().startswith("RUT / SPX through the Fed cycle (DFF: easing green")
+    assert charts.plot_fed_cycle(ratio, labels).right_ax is None
+
+
+def test_fed_regime_bars_carry_the_hac_band_and_the_episode_count():
+    t = pd.DataFrame({"slope_pct_per_100bp": [1.5, -1.0, 2.0], "ci_low": [0.1, -2.0, 1.0],
+                      "ci_high": [3.0, 0.0, 3.1], "t_hac": [2.0, -2.0, 3.7],
+                      "n": [466, 492, 878], "episodes": [7, 6, 15]},
+                     index=["easing", "tightening", "hold"])
+    ax = charts.plot_fed_regimes(t, yield_name="DGS10", dates=_weeks())
+    assert [b.get_height() for b in ax.patches] == pytest.approx([1.5, -1.0, 2.0])
+    assert [to_hex(b.get_facecolor()) for b in ax.patches] == [
+        COLORS["up"], COLORS["down"], COLORS["neutral"]]
+    notes = {a.get_text(): a.xy[1] for a in ax.texts}
+    assert notes["n=466 weeks, 7 episodes\nt(HAC)=+2.00"] == pytest.approx(3.0)
+    assert notes["n=492 weeks, 6 episodes\nt(HAC)=-2.00"] == pytest.approx(-2.0)
+    assert ax.get_title() == ("Slope on DGS10 change by Fed regime (95% HAC band), "
+                              "2020-01-03 to 2021-02-19")
+
+
+def test_fed_adapters_need_a_fed_cycle():
+    res = _result()
+    with pytest.raises(ParameterError, match="has no Fed cycle"):
+        charts.chart_fed_cycle(res)
+    days = pd.date_range(res.aligned.index[0] - pd.Timedelta(days=6), res.aligned.index[-1])
+    dff = pd.Series(np.where(np.arange(len(days)) % 700 < 350, 5.0, 3.0), index=days)
+    prices = res.aligned[["small", "large", "yield_pct"]].set_axis(
+        ["RUT", "SPX", "DGS10"], axis=1).join(dff.rename("DFF"), how="outer")
+    prices.attrs["provenance"] = {"DFF": {"provider": "fred", "symbol": "DFF", "source": "csv"}}
+    fed = rates.analyze(prices, window=26, fed_series="DFF")
+    ax = charts.chart_fed_cycle(fed)
+    assert ax.texts[-1].get_text() == "Source: DFF: FRED DFF, via csv file"
+    ax = charts.chart_fed_regimes(fed)
+    assert [b.get_height() for b in ax.patches] == pytest.approx(
+        fed.fed.table["slope_pct_per_100bp"].fillna(0).tolist())
+    assert ax.get_title().endswith(date_span(fed.fed.labels.index))

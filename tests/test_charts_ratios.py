@@ -149,3 +149,23 @@ def test_chart_names_are_exported():
     assert set(module.__all__) == {"plot_ratio", "plot_pair_overlay", "plot_ratio_grid",
                                    "chart_ratio", "chart_pair_overlay", "chart_ratio_grid"}
     assert all(getattr(charts, name) is getattr(module, name) for name in module.__all__)
+
+
+def test_axes_say_whether_etf_prices_are_dividend_adjusted():
+    prices, _ = _study()
+    prices.attrs["field"] = "adj_close"
+    study = ratios.analyze_pairs(prices, ["RUT/SPX", "IWM/QQQ", "IWM/SPX"])
+    assert charts.chart_ratio(study.pairs["IWM/QQQ"]).get_ylabel() == (
+        "IWM / QQQ (ratio of dividend-adjusted closes, log scale)")
+    assert charts.chart_ratio(study.pairs["RUT/SPX"], log_scale=False).get_ylabel() == (
+        "RUT / SPX (ratio of closes)")
+    assert charts.chart_ratio(study.pairs["IWM/SPX"]).get_ylabel() == (
+        "IWM / SPX (IWM dividend-adjusted close / SPX close, log scale)")
+    (ov,) = study.overlays()
+    at = f"{ov.rebase_date:%Y-%m-%d}"
+    assert charts.chart_pair_overlay(ov).get_ylabel() == (
+        f"total return (dividend-adjusted close), rebased to 100 on {at} (log scale)")
+    prices.attrs["field"] = "close"
+    (ov,) = ratios.analyze_pairs(prices, ["IWM/QQQ"]).overlays()
+    assert charts.chart_pair_overlay(ov, log_scale=False).get_ylabel() == (
+        f"close, rebased to 100 on {at}")

@@ -28,6 +28,39 @@ def _table(rows):
                          "verdict": [r[2] for r in rows.values()]}, index=list(rows))
 
 
+def _fed_table(slopes=None, levels=None, flips=None):
+    """Fed regimes: slopes regime -> (slope, t, verdict); levels regime -> (excess, p,
+    verdict); flips regime -> (slope_flips, level_flips)."""
+    slopes = slopes or {"easing": (1.52, 1.99, "contradicts claim"),
+                        "tightening": (1.73, 2.26, "contradicts claim"),
+                        "hold": (2.05, 3.69, "contradicts claim")}
+    levels = levels or {"easing": (0.084, 0.148, "not significant"),
+                        "tightening": (-0.011, 0.825, "not significant"),
+                        "hold": (-0.039, 0.31, "no claim")}
+    flips = flips or {}
+    rows = {}
+    for r, n, e in (("easing", 466, 7), ("tightening", 492, 6), ("hold", 878, 15)):
+        b, t, v = slopes[r]
+        x, p, lv = levels[r]
+        rows[r] = {"n": n, "episodes": e, "slope_pct_per_100bp": b, "t_hac": t,
+                   "slope_verdict": v, "mean_rel_return_pct": x + 0.004,
+                   "median_rel_return_pct": x / 2, "trimmed_mean_pct": x / 3, "excess_pp": x,
+                   "excess_ci_low": x - 0.1, "excess_ci_high": x + 0.1, "excess_p_value": p,
+                   "level_verdict": lv, "slope_flips": flips.get(r, ([], []))[0],
+                   "level_flips": flips.get(r, ([], []))[1]}
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def fake_fed(**over):
+    labels = pd.Series(["easing", "hold"], index=pd.to_datetime(["1990-08-03", "2025-10-03"]))
+    base = dict(labels=labels, table=_fed_table(), series="DFF", smooth_days=28,
+                window_weeks=26, bp=25.0, block=26, baseline_pct=0.004,
+                data_start=pd.Timestamp("1990-01-01"), data_end=pd.Timestamp("2025-10-09"),
+                unlabelled_after=0, stale=False)
+    base.update(over)
+    return SimpleNamespace(**base)
+
+
 def fake(**over):
     """A duck-typed rates result with round, hand-picked numbers (weekly, RUT/SPX/DGS10)."""
     idx = pd.date_range("1990-01-05", periods=12, freq="W-FRI")
@@ -38,7 +71,8 @@ def fake(**over):
                            index=idx[-3:])
     regimes = pd.DataFrame(
         {"mean_rel_return_pct": [0.014, -0.051, 0.085], "hit_rate": [0.501, 0.486, 0.527],
-         "t": [0.21, -1.04, 1.2], "n": [579, 814, 480], "next_mean_pct": [0.09, -0.048, -0.009],
+         "t": [0.21, -1.04, 1.2], "n": [579, 814, 480], "episodes": [39, 34, 38],
+         "next_mean_pct": [0.09, -0.048, -0.009],
          "next_t": [1.36, -0.98, -0.12]}, index=["falling", "neutral", "rising"])
     xcorr = pd.Series([0.01, -0.02, 0.03, 0.15, -0.04, 0.02, -0.01],
                       index=pd.RangeIndex(-3, 4, name="lag"))
@@ -60,7 +94,10 @@ def fake(**over):
                           "2020s": (0.19, 0.17, "not significant")}),
         by_horizon=_table({"1 week": (1.80, 4.79, "contradicts claim")}),
         rolling=rolling, latest=latest, level_moves=moves,
-        rolling_shares={"corr_negative": 0.2, "beta_below_zero": 0.024, "beta_above_zero": 0.34},
+        rolling_shares={"corr_negative": 0.2, "beta_below_zero": 0.024, "beta_above_zero": 0.34,
+                        "independent": 36, "independent_below_zero": 0,
+                        "independent_above_zero": 13},
+        fed=fake_fed(),
         regimes=regimes, regime_spread={"diff_pp": -0.071, "t": -0.72}, xcorr=xcorr,
         xcorr_band=0.1, granger=granger,
     )
@@ -70,14 +107,14 @@ def fake(**over):
 
 def test_sections_and_unknown_section():
     assert narrative.SECTIONS == ("sample", "levels", "fit", "periods", "horizons", "rolling",
-                                  "regimes", "leadlag", "latest")
+                                  "regimes", "fed", "leadlag", "latest")
     full = narrative.read(fake())
     heads = ["**Sample.**", "**Levels.**", "**Full sample", "**By sub-period**",
-             "**By horizon**", "**Rolling 52-week window.**", "**Regimes**", "**Lead/lag.**",
-             "**Latest, 2026-02-20.**"]
+             "**By horizon**", "**Rolling 52-week window.**", "**Regimes**", "**The Fed cycle**",
+             "**Lead/lag.**", "**Latest, 2026-02-20.**"]
     positions = [full.index(h) for h in heads]
     assert positions == sorted(positions)
-    assert full.count("\n\n") == 8
+    assert full.count("\n\n") == 9
     with pytest.raises(ParameterError, match="section 'all' is unknown; valid: sample, levels"):
         narrative.read(fake(), "all")
 
@@ -135,7 +172,7 @@ def test_regime_contrast_words(diff, t, words):
     assert words in text
     assert f"Falling minus rising: {diff:+.3f} pp per week (t ≈ {t:+.2f}," in text
     assert ("falling (yield down more than 25 bp): +0.014 pp per week, small caps ahead 50% of "
-            "the time, t = +0.21, n = 579") in text
+            "the time, t = +0.21, n = 579 in 39 episodes") in text
     assert "trailing 13 weeks" in text
     assert "In the week *after* a labelled week: falling +0.090 pp (t = +1.36)" in text
 
@@ -227,3 +264,101 @@ def test_rolling_restates_shares_and_the_latest_window():
     assert "The rolling beta is now -1.25 pp per +100 bp (band -2.50 to +0.00)" in text
     assert "wholly below zero (significantly the claimed sign) in 2% of windows" in text
     assert "wholly above zero in 34%" in text
+    # the shares describe overlapping windows; the evidence is counted over disjoint ones
+    assert ("of the 36 non-overlapping 52-week windows (counting back from the last), 0 had the "
+            "band wholly below zero and 13 wholly above.") in text
+
+
+def test_horizons_say_how_many_non_overlapping_changes_each_rests_on():
+    t = _table({"1 week": (1.80, 4.79, "contradicts claim"),
+                "52 weeks": (1.74, 1.2, "not significant")})
+    t["independent"] = [1885, 35]
+    text = narrative.read(fake(by_horizon=t), "horizons")
+    assert ("1 week (+1.80, t +4.8, 1,885 non-overlapping changes), 52 weeks (+1.74, t +1.2, "
+            "35 non-overlapping changes)") in text
+    assert "52 weeks on 35 independent changes" in text
+    assert "Newey-West t with at least h lags" in text
+    assert "plain" not in text  # overlapping changes: the plain OLS t is never read
+
+
+def test_fed_cycle_that_contradicts_the_claim_in_every_regime():
+    f = fake_fed(stale=True, unlabelled_after=20)
+    text = narrative.read(fake(fed=f), "fed")
+    assert text.startswith("**The Fed cycle** (DFF, the effective fed funds rate: its 28-day "
+                           "average against the same average 26 weeks earlier; easing when it "
+                           "fell more than 25 bp")
+    assert "2 labelled weeks, 1990-08-03 to 2025-10-03" in text
+    assert "easing 466 weeks in 7 episodes; tightening 492 weeks in 6 episodes" in text
+    assert ("**DFF ends on 2025-10-09**, before the sample does: the 20 weeks after it (to "
+            "1990-03-23) have no label") in text
+    assert "easing +1.52 (t +1.99), tightening +1.73 (t +2.26), on hold +2.05 (t +3.69)" in text
+    assert ("**against the claim**: the slope is positive and significant in easing, tightening "
+            "and on hold, so small caps did better when yields *rose*, whatever the Fed was "
+            "doing") in text
+    assert ("easing +0.088 pp (median +0.042, trimmed mean +0.028), +0.084 pp against the "
+            "average (95% interval -0.016 to +0.184, p = 0.15)") in text
+    assert ("easing: no difference from the average labelled week that the data can tell from "
+            "chance") in text
+    assert "rest on 7 easing episodes and 6 tightening episodes, not on 2 independent weeks" in text
+    assert "No single episode carries a verdict" in text
+    assert "The latest labelled week, 2025-10-03, is on hold." in text
+    assert "ends on" not in narrative.read(fake(), "fed")
+
+
+@pytest.mark.parametrize("slopes,words", [
+    ({"easing": (-2.0, -3.0, "supports claim"), "tightening": (-1.0, -2.5, "supports claim"),
+      "hold": (0.2, 0.3, "not significant")},
+     "**consistent with the claim**: the slope is negative and significant in easing and "
+     "tightening"),
+    ({"easing": (-2.0, -3.0, "supports claim"), "tightening": (2.0, 2.5, "contradicts claim"),
+      "hold": (0.2, 0.3, "not significant")},
+     "**the regimes disagree**: a significant negative slope (the claim) in easing, a "
+     "significant positive one (against it) in tightening"),
+    ({"easing": (-0.5, -1.0, "not significant"), "tightening": (0.5, 1.0, "not significant"),
+      "hold": (0.2, 0.3, "not significant")},
+     "no regime shows a slope distinguishable from zero (|t| < 1.96)"),
+    ({"easing": (2.0, 3.0, "contradicts claim"), "tightening": (0.5, 1.0, "not significant"),
+      "hold": (0.2, 0.3, "not significant")},
+     "positive and significant in easing, so small caps did better when yields *rose*."),
+])
+def test_fed_slope_verdict_follows_the_regimes(slopes, words):
+    text = narrative.read(fake(fed=fake_fed(table=_fed_table(slopes=slopes))), "fed")
+    assert words in text
+
+
+@pytest.mark.parametrize("easing,tightening,words", [
+    ((0.3, 0.01, "supports claim"), (-0.2, 0.02, "supports claim"),
+     "small caps did better than in the average labelled week while the Fed eased, as the claim "
+     "says; small caps did worse than in the average labelled week while the Fed tightened, as "
+     "the claim says"),
+    ((-0.3, 0.01, "contradicts claim"), (0.2, 0.02, "contradicts claim"),
+     "small caps did *worse* than in the average labelled week while the Fed eased, against the "
+     "claim; small caps did *better* than in the average labelled week while the Fed tightened, "
+     "against the claim"),
+])
+def test_fed_level_verdict_reads_the_excess(easing, tightening, words):
+    levels = {"easing": easing, "tightening": tightening, "hold": (0.0, 0.9, "no claim")}
+    text = narrative.read(fake(fed=fake_fed(table=_fed_table(levels=levels))), "fed")
+    assert words in text
+
+
+def test_fed_names_the_episodes_that_carry_a_verdict():
+    flips = {"easing": ([], ["2007-08..2009-05"]),
+             "tightening": (["1994-03..1995-07", "1999-07..2000-11"], [])}
+    text = narrative.read(fake(fed=fake_fed(table=_fed_table(flips=flips))), "fed")
+    assert ("removing the easing episode 2007-08..2009-05 alone would change the easing level "
+            "verdict") in text
+    assert ("removing any one of the tightening episodes 1994-03..1995-07 and 1999-07..2000-11 "
+            "would by itself change the tightening slope verdict") in text
+    assert "No single episode" not in text
+
+
+def test_fed_without_a_series_or_without_labels():
+    assert narrative.read(fake(fed=None), "fed").startswith(
+        "**The Fed cycle.** Not measured: no fed funds series was loaded")
+    empty = fake_fed(labels=pd.Series([], dtype=object, index=pd.DatetimeIndex([])),
+                     stale=True, unlabelled_after=11)
+    text = narrative.read(fake(fed=empty), "fed")
+    assert text.endswith("No week of the sample could be labelled (DFF runs from 1990-01-01 to "
+                         "2025-10-09).")
+    assert "the 11 weeks after it" in text

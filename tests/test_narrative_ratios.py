@@ -39,18 +39,18 @@ def walks(n=900, seed=1) -> pd.DataFrame:
 # --------------------------------------------------------------------------------- the protocol
 
 def test_sections_and_unknown_section():
-    assert narrative.SECTIONS == ("window", "headline", "funds", "rebased", "pair", "overlay",
-                                  "ranking")
+    assert narrative.SECTIONS == ("window", "basis", "headline", "funds", "rebased", "pair",
+                                  "overlay", "ranking", "basis_effect")
     study = ratios.analyze_pairs(trending_pair(1.0), ["RUT/SPX"])
     with pytest.raises(ParameterError, match="'fit' is not known for a ratio study; valid: "
-                                             "window, headline, funds, rebased"):
+                                             "window, basis, headline, funds, rebased"):
         study.reading("fit")
     with pytest.raises(ParameterError, match="valid: pair$"):
         study.pairs["RUT/SPX"].reading("window")
     with pytest.raises(ParameterError, match="no ratio-study prose for a dict"):
         narrative.read({}, None)
-    # the full reading of a study is its four sections, in order
-    parts = [study.reading(s) for s in ("window", "headline", "funds", "rebased")]
+    # the full reading of a study is its five sections, in order
+    parts = [study.reading(s) for s in ("window", "basis", "headline", "funds", "rebased")]
     assert study.reading() == "\n\n".join(parts)
     assert study.pairs["RUT/SPX"].reading() == study.pairs["RUT/SPX"].reading("pair")
 
@@ -280,3 +280,90 @@ def test_ranking_reading_when_small_caps_trail_or_nothing_is_current():
     none = ratios.rank_returns(later, ["RUT", "SPX"]).reading()
     assert none == (f"No series has data up to {idx[-1] + pd.Timedelta(days=1):%Y-%m-%d}; "
                     "nothing is ranked.")
+
+
+# --------------------------------------------------------------------------------- basis
+
+def with_field(prices: pd.DataFrame, field: str) -> pd.DataFrame:
+    out = prices.copy()
+    out.attrs["field"] = field
+    return out
+
+
+def fund_prices(n=700):
+    """IWM/QQQ falls 0.6 %/month on closes; IWM's adjusted close adds 0.25 %/month, QQQ's
+    0.05 %/month, so on adjusted closes the ratio falls 0.4 %/month (a flat trend)."""
+    idx = bdays("2020-01-01", n)
+    close = pd.DataFrame({"IWM": exp_path(idx, 0.4), "QQQ": exp_path(idx, 1.0),
+                          "RUT": exp_path(idx, 0.4), "SPX": exp_path(idx, 0.8)})
+    adj = close.copy()
+    adj["IWM"] = close["IWM"] * exp_path(idx, 0.25, base=1.0)
+    adj["QQQ"] = close["QQQ"] * exp_path(idx, 0.05, base=1.0)
+    return with_field(close, "close"), with_field(adj, "adj_close")
+
+
+def test_basis_names_total_returns_price_levels_and_mixed_pairs():
+    close, adj = fund_prices()
+    text = ratios.analyze_pairs(adj, ["IWM/QQQ", "RUT/SPX"]).reading("basis")
+    assert text == ("**Prices.** ETFs are **total returns, dividend-adjusted** (IWM, QQQ: their "
+                    "adjusted closes, dividends reinvested); indexes are **index levels, price "
+                    "only** (RUT, SPX: an index has no adjusted close). A ratio of two ETFs "
+                    "compares total returns, a ratio of two indexes price returns.")
+    mixed = ratios.analyze_pairs(adj, ["IWM/SPX"])
+    assert "**Mixed pairs** (IWM/SPX): one leg is a total return" in mixed.reading("basis")
+    assert ("**Mixed basis**: IWM is on its dividend-adjusted close (total return) and SPX on "
+            "its index level (price only)") in mixed.pairs["IWM/SPX"].reading()
+    text = ratios.analyze_pairs(close, ["IWM/QQQ", "RUT/SPX"]).reading("basis")
+    assert text.startswith("**Prices.** Every series is **price only**: ETFs on their plain "
+                           "closes, not dividend-adjusted (IWM, QQQ), indexes on their levels "
+                           "(RUT, SPX).")
+    assert "Mixed" not in text
+    indexes = ratios.analyze_pairs(adj, ["RUT/SPX"]).reading("basis")
+    assert indexes.startswith("**Prices.** Every pair is of two indexes (RUT, SPX)")
+    both = ratios.analyze_pairs(adj, ["IWM/QQQ"]).pairs["IWM/QQQ"].reading()
+    assert "Both legs are total returns (dividend-adjusted closes)." in both
+    assert "Both legs" not in ratios.analyze_pairs(close, ["IWM/QQQ"]).pairs["IWM/QQQ"].reading()
+
+
+def test_overlay_and_ranking_say_whether_etf_returns_include_dividends():
+    close, adj = fund_prices()
+    (ov,) = ratios.analyze_pairs(adj, ["IWM/QQQ"]).overlays()
+    assert "(total returns, dividend-adjusted):" in ov.reading()
+    (ov,) = ratios.analyze_pairs(close, ["IWM/QQQ"]).overlays()
+    assert "(closes, not dividend-adjusted):" in ov.reading()
+    text = ratios.rank_returns(adj, ["RUT", "IWM", "SPX"]).reading()
+    assert text.endswith("ETF returns (IWM) are total returns on dividend-adjusted closes; index "
+                         "returns (SPX, RUT) are price returns, so an ETF runs ahead of its own "
+                         "index by about the dividends paid in the window.")
+    assert "not the dividend-adjusted close" in ratios.rank_returns(close, ["RUT", "IWM"]).reading()
+
+
+def test_basis_effect_reads_the_differences_and_the_labels_that_change():
+    close, adj = fund_prices()
+    study = ratios.analyze_pairs(adj, ["IWM/QQQ", "RUT/SPX"])
+    c = ratios.compare_basis(study, close)
+    r = c.rows("IWM/QQQ")
+    text = c.reading()
+    assert text.startswith("**What the dividend adjustment moves.** This page reads ETFs on "
+                           "dividend-adjusted closes (total return); here is the same study on "
+                           "plain closes (price only).")
+    since = r.loc["change_since_pct"]
+    assert (f"IWM/QQQ changed {since['page']:+.1f}% since {study.window.rebase_date:%Y-%m-%d} on "
+            f"this page against {since['other']:+.1f}% on the other field, a difference of "
+            f"{since['diff']:+.2f} pp") in text
+    assert ("Labels that change: 3-month trend label flat here, down on the other field; "
+            "12-month trend label flat here, down on the other field.") in text
+    assert text.endswith("Pairs of two indexes (RUT/SPX) are the same on both fields: an index "
+                         "has no dividend adjustment.")
+    back = ratios.compare_basis(ratios.analyze_pairs(close, ["IWM/QQQ"]), adj).reading()
+    assert "This page reads ETFs on plain closes (price only)" in back
+    assert f"a difference of {-since['diff']:+.2f} pp" in back
+    assert "12-month trend label down here, flat on the other field" in back
+    none = ratios.compare_basis(ratios.analyze_pairs(adj, ["RUT/SPX"]), close).reading()
+    assert none.endswith("No pair has an ETF leg, so every figure is the same on both: an index "
+                         "has no dividend adjustment.")
+    same = fund_prices()[0].copy()
+    same["IWM"] = same["IWM"] * 1.0
+    flat = ratios.compare_basis(ratios.analyze_pairs(with_field(same, "adj_close"),
+                                                     ["IWM/QQQ"]), close).reading()
+    assert "No label changes" in flat and "a difference of 0.00 pp" in flat

@@ -2,20 +2,56 @@
 
 from __future__ import annotations
 
+import math
+
+import numpy as np
 import pandas as pd
 import pytest
+import statsmodels.api as sm
 from conftest import run_notebook
 
 NB = "01_yields_vs_small_caps"
 KEYS = {"yield_last", "yield_change_1w_bp", "yield_change_4w_bp", "relative_return_1w_pct",
         "corr_full", "corr_rolling_latest", "beta_per_100bp_pct", "beta_tstat_hac", "r_squared",
-        "regimes", "granger_pvalue_yield_to_relative", "granger_pvalue_relative_to_yield"}
+        "regimes", "granger_pvalue_yield_to_relative", "granger_pvalue_relative_to_yield",
+        "fed_regimes", "fed_data_end", "fed_unlabelled_periods"}
 
 
 def _close(path, column="Close") -> pd.Series:
     """One column of a raw CSV, read independently of the kit's reader."""
     frame = pd.read_csv(path, index_col=0, parse_dates=True)
     return frame[column].dropna()
+
+
+def _plain_fed_regimes(market, asof="2024-11-08", start="1990-01-01") -> dict:
+    """The Fed-cycle slopes from the raw CSVs with plain pandas and statsmodels: Friday-week
+    closes, the 28-day average DFF against the same average 182 days earlier (±25 bp), and an
+    OLS with Newey-West errors (lags floor(4 (n / 100) ** (2 / 9))) per regime."""
+    rut = _close(market / "RUT.csv").loc[start:asof]
+    spx = _close(market / "GSPC.csv").loc[start:asof]
+    dgs = _close(market / "DGS10.csv", "DGS10").loc[start:asof]
+    dff = _close(market / "DFF.csv", "DFF").loc[start:asof]
+    eq = pd.concat([rut, spx], axis=1, join="inner").dropna()
+    weeks = eq.groupby(eq.index.to_period("W-FRI")).tail(1)
+    y = dgs.reindex(weeks.index, method="ffill")
+    rel = (weeks.iloc[:, 0].pct_change() - weeks.iloc[:, 1].pct_change()) * 100
+    dy = y.diff() * 100
+    avg = dff.rolling("28D").mean()
+    then = weeks.index - pd.Timedelta(days=182)
+    change = (avg.reindex(weeks.index).to_numpy() - avg.reindex(then).to_numpy()) * 100
+    change = pd.Series(change, index=weeks.index).round(9)
+    change[then < dff.index[0] + pd.Timedelta(days=27)] = np.nan
+    frame = pd.DataFrame({"rel": rel, "dy": dy, "change": change}).dropna()
+    frame["regime"] = np.where(frame["change"] < -25, "easing",
+                               np.where(frame["change"] > 25, "tightening", "hold"))
+    out = {}
+    for regime, g in frame.groupby("regime"):
+        lags = max(1, math.floor(4 * (len(g) / 100) ** (2 / 9)))
+        fit = sm.OLS(g["rel"].to_numpy(), sm.add_constant(g["dy"].to_numpy() / 100)).fit(
+            cov_type="HAC", cov_kwds={"maxlags": lags})
+        out[regime] = {"n": len(g), "beta": fit.params[1], "t": fit.tvalues[1],
+                       "mean": g["rel"].mean(), "excess": g["rel"].mean() - frame["rel"].mean()}
+    return out
 
 
 def test_notebook_01_on_real_data_as_of_a_friday(shared_market, tmp_path):
@@ -50,6 +86,25 @@ def test_notebook_01_on_real_data_as_of_a_friday(shared_market, tmp_path):
         assert 0 <= r["hit_rate"] <= 1 and r["n"] > 100
     for key in ("granger_pvalue_yield_to_relative", "granger_pvalue_relative_to_yield"):
         assert 0 <= rec[key] <= 1
+    # episodes of the 13-week yield regimes: far fewer than the weeks they hold
+    assert all(5 < r["episodes"] < r["n"] / 5 for r in regimes.values())
+    # the Fed cycle, recomputed from the raw CSVs with plain pandas and statsmodels
+    fed = rec["fed_regimes"]
+    plain = _plain_fed_regimes(shared_market)
+    assert set(fed) == set(plain) == {"easing", "tightening", "hold"}
+    for regime, p in plain.items():
+        got = fed[regime]
+        assert got["n"] == p["n"], regime
+        assert got["beta_per_100bp_pct"] == pytest.approx(p["beta"], rel=1e-9), regime
+        assert got["beta_tstat_hac"] == pytest.approx(p["t"], rel=1e-9), regime
+        assert got["mean_rel_return_pct"] == pytest.approx(p["mean"], rel=1e-9), regime
+        assert got["excess_rel_return_pp"] == pytest.approx(p["excess"], rel=1e-9), regime
+        assert 0 <= got["excess_p_value"] <= 1
+    assert (fed["easing"]["n"], fed["tightening"]["n"], fed["hold"]["n"]) == (437, 492, 860)
+    # the claim's negative slope appears in no regime: positive and significant in all three
+    assert all(r["beta_per_100bp_pct"] > 0 and r["beta_tstat_hac"] > 1.96 for r in fed.values())
+    assert (fed["easing"]["episodes"], fed["tightening"]["episodes"]) == (7, 6)
+    assert rec["fed_data_end"] == "2024-11-08" and rec["fed_unlabelled_periods"] == 0
 
 
 def test_notebook_01_runs_monthly_on_dgs2_at_the_default_asof(shared_market, tmp_path):
@@ -64,3 +119,7 @@ def test_notebook_01_runs_monthly_on_dgs2_at_the_default_asof(shared_market, tmp
         (dgs2.loc["2026-02-20"] - dgs2.loc["2026-02-13"]) * 100)
     assert rec["provenance"]["RUT"]["last"] == "2026-02-20"
     assert sum(r["n"] for r in rec["regimes"].values()) > 400
+    # DFF ends 2025-10-09 (PROVENANCE.md): the five month-ends after it carry no Fed label
+    assert rec["provenance"]["DFF"]["last"] == "2025-10-09"
+    assert rec["fed_data_end"] == "2025-10-09" and rec["fed_unlabelled_periods"] == 5
+    assert sum(r["n"] for r in rec["fed_regimes"].values()) > 400

@@ -3,7 +3,11 @@ raw CSV files (parsed here with the csv module, not with the kit's reader).
 
 The default as-of is the kit's one rule: 2026-02-20 on the shared data (RUT's 2026-02-23 row
 is a provisional snapshot), where the notebook used to take the first pair's last common date
-(2026-02-23).  A weekend as-of (2026-02-22) renders the same figures as that Friday."""
+(2026-02-23).  A weekend as-of (2026-02-22) renders the same figures as that Friday.
+
+ETFs are read on their dividend-adjusted close by default (``etf_field="adj_close"``): in the
+yfinance files that is the second column, headed "Price" (PROVENANCE.md), read here with plain
+pandas; indexes have no adjusted close and stay on their levels."""
 
 from __future__ import annotations
 
@@ -31,8 +35,25 @@ def raw_closes(path) -> pd.Series:
     return pd.Series(out, dtype=float).rename(index=pd.Timestamp).sort_index()
 
 
-def raw_ratio(market, num, den, asof) -> pd.Series:
-    a, b = raw_closes(market / FILES[num]), raw_closes(market / FILES[den])
+def raw_adj(path) -> pd.Series:
+    """The dividend-adjusted close of a yfinance ETF file: its "Price" column (the second one;
+    pandas names it ``Price.1`` after the date column, also headed "Price"), plain pandas."""
+    frame = pd.read_csv(path, header=0, skiprows=[1, 2, 3], index_col=0, parse_dates=True)
+    return frame["Price.1"].astype(float)
+
+
+ETFS = {"IWM", "SPY", "QQQ"}
+
+
+def raw_series(market, key, field="adj_close") -> pd.Series:
+    """What the notebook reads for ``key``: the adjusted close for an ETF on ``adj_close``,
+    else the close."""
+    path = market / FILES[key]
+    return raw_adj(path) if key in ETFS and field == "adj_close" else raw_closes(path)
+
+
+def raw_ratio(market, num, den, asof, field="adj_close") -> pd.Series:
+    a, b = raw_series(market, num, field), raw_series(market, den, field)
     both = pd.concat([a, b], axis=1, join="inner").loc[:asof]
     return both.iloc[:, 0] / both.iloc[:, 1]
 
@@ -126,6 +147,50 @@ def test_iwm_qqq_is_flagged_stale(latest, market):
     assert rec["last"] == pytest.approx(r.iloc[-1], rel=1e-12)
     assert rec["change_1m_pct"] == pytest.approx(pct_since(r, "2025-08-26"), rel=1e-9)
     assert rec["change_ytd_pct"] == pytest.approx(pct_since(r, "2024-12-31"), rel=1e-9)
+    assert rec["basis"] == {"IWM": "total return, dividend-adjusted",
+                            "QQQ": "total return, dividend-adjusted"}
+    assert latest["ratios"]["RUT/SPX"]["basis"] == {"RUT": "index level, price only",
+                                                    "SPX": "index level, price only"}
+
+
+def test_iwm_qqq_over_five_years_on_total_return_and_on_price(latest, market):
+    """What the dividend adjustment moves: IWM/QQQ from 2021-02-22 (the five-year window's
+    first trading day) to 2025-09-26, on the "Price" (Adj Close) column and on Close."""
+    assert latest["etf_field"] == "adj_close"
+    adj = raw_ratio(market, "IWM", "QQQ", "2025-09-26")
+    close = raw_ratio(market, "IWM", "QQQ", "2025-09-26", field="close")
+    total, price = pct_since(adj, "2021-02-22"), pct_since(close, "2021-02-22")
+    rec = latest["ratios"]["IWM/QQQ"]
+    assert rec["change_since_pct"] == pytest.approx(total, rel=1e-9)
+    effect = latest["basis_effect"]
+    assert set(effect) == {"IWM/QQQ"}  # the other pairs are of two indexes: nothing moves
+    e = effect["IWM/QQQ"]
+    assert e["other_field"] == "close"
+    assert e["change_since_pct"] == pytest.approx(total, rel=1e-9)
+    assert e["change_since_pct_other"] == pytest.approx(price, rel=1e-9)
+    assert e["change_since_diff_pp"] == pytest.approx(total - price, rel=1e-9)
+    assert round(total, 1) == -39.9 and round(price, 1) == -41.6  # dividends: +1.74 pp
+    assert round(e["change_since_diff_pp"], 2) == 1.74
+    assert e["change_ytd_diff_pp"] == pytest.approx(
+        pct_since(adj, "2024-12-31") - pct_since(close, "2024-12-31"), rel=1e-9)
+    assert e["moved"] == []  # no label (averages, trends, breakouts) changes
+    assert latest["ranking_basis"]["IWM"] == "total return, dividend-adjusted"
+    assert latest["ranking_basis"]["RUT"] == "index level, price only"
+
+
+def test_etf_field_close_gives_price_only_ratios(market, tmp_path, latest):
+    rec = run_notebook("02_ratio_charts", tmp_path, source="csv", data_dir=str(market),
+                       etf_field="close", pairs=["IWM/QQQ", "RUT/SPX"], ranking=["RUT", "IWM"])
+    close = raw_ratio(market, "IWM", "QQQ", "2025-09-26", field="close")
+    iwm_qqq = rec["ratios"]["IWM/QQQ"]
+    assert iwm_qqq["change_since_pct"] == pytest.approx(pct_since(close, "2021-02-22"), rel=1e-9)
+    assert iwm_qqq["basis"]["IWM"] == "price only, not dividend-adjusted"
+    assert rec["etf_field"] == "close"
+    e = rec["basis_effect"]["IWM/QQQ"]
+    assert e["other_field"] == "adj_close"
+    assert e["change_since_diff_pp"] == pytest.approx(
+        -latest["basis_effect"]["IWM/QQQ"]["change_since_diff_pp"], rel=1e-9)
+    assert rec["ratios"]["RUT/SPX"] == latest["ratios"]["RUT/SPX"]  # indexes: no adjustment
 
 
 def test_leaders_exclude_stale_etfs(latest, market):
@@ -148,7 +213,7 @@ def test_past_asof_has_no_stale_pair(market, tmp_path):
     assert rec["ratios"]["RUT/SPX"]["last"] == pytest.approx(2434.73 / 6032.38, rel=1e-5)
     assert rec["stale_series"] == {}
     rut = raw_closes(market / "RUT.csv").loc[:"2024-11-29"]
-    iwm = raw_closes(market / "IWM.csv").loc[:"2024-11-29"]
+    iwm = raw_adj(market / "IWM.csv").loc[:"2024-11-29"]  # total return
     best = "RUT" if pct_since(rut, "2024-10-29") > pct_since(iwm, "2024-10-29") else "IWM"
     assert rec["leaders"][0] == best and set(rec["leaders"]) == {"RUT", "IWM"}
 

@@ -179,6 +179,14 @@ def test_by_period_and_horizon_show_where_the_sign_differs():
     assert list(h["periods"]) == [1, 4, 13, 26, 52]
     assert h.loc["1 week", "slope_pct_per_100bp"] == pytest.approx(res.fit.slope)
     assert (h["hac_lags"].iloc[1:] >= h["periods"].iloc[1:]).all()
+    # each horizon rests on its non-overlapping changes: n // h
+    assert list(h["independent"]) == [n // k for n, k in zip(h["n"], h["periods"], strict=True)]
+    assert len(res.aligned) == 1041  # 1,041 Fridays: 989 overlapping 52-week changes
+    assert h.loc["52 weeks", "n"] == 989 and h.loc["52 weeks", "independent"] == 19
+    shown = res.table("horizons")
+    assert "t (plain)" not in shown.columns and "t (HAC)" in shown.columns
+    assert shown["non-overlapping (n / h)"].tolist() == h["independent"].tolist()
+    assert "t_plain" in h.columns  # kept for audit in the data, never displayed
 
 
 @pytest.mark.parametrize("slope,words", [
@@ -316,6 +324,8 @@ def _same(a: dict, b: dict):
     for k in a:
         if isinstance(a[k], dict):
             _same(a[k], b[k])
+        elif isinstance(a[k], pd.Timestamp):
+            assert a[k] == b[k], k
         else:
             assert a[k] == pytest.approx(b[k], nan_ok=True), k
 
@@ -412,7 +422,7 @@ def test_summary_figures_and_frame():
         "regimes", "granger_pvalue_yield_to_relative", "granger_pvalue_relative_to_yield"}
     assert set(figs["regimes"]) == {"falling", "neutral", "rising"}
     for v in figs["regimes"].values():
-        assert set(v) == {"mean_rel_return_pct", "hit_rate", "n", "t"}
+        assert set(v) == {"mean_rel_return_pct", "hit_rate", "n", "episodes", "t"}
     assert figs["beta_per_100bp_pct"] == res.fit.slope
     assert figs["yield_last"] == pytest.approx(res.aligned["yield_pct"].iloc[-1])
     s = res.summary()
@@ -524,3 +534,218 @@ def test_real_data_default_asof_pins(shared_market):
     assert old.sample.index[-1] == pd.Timestamp("2026-02-23") and old.fit.n == 1886
     assert round(old.fit.slope, 2) == 1.80 and round(old.fit.t_hac, 2) == 4.79
     assert old.latest["yield_last"] == 4.03
+
+
+# ---- episodes, rolling evidence, the Fed cycle ------------------------------------------------
+
+def test_label_episodes_merge_short_pauses_only():
+    idx = pd.date_range("2020-01-03", periods=12, freq="W-FRI")
+    lab = pd.Series(["a", "a", "b", "a", "a", "b", "b", "b", "a", "c", "c", "a"], index=idx)
+    eps = rates.label_episodes(lab, gap=2)
+    # a(0-1) and a(3-4) are 1 period apart (< 2): one episode; a(8) is 3 periods after a(4):
+    # new; a(11) is 2 periods after a(8) (not < 2): new.  b(2) and b(5-7): 2 apart: two.
+    assert list(eps["label"]) == ["a", "b", "b", "a", "c", "a"]
+    assert list(eps["periods"]) == [4, 1, 3, 1, 2, 1]
+    assert eps.loc[0, "start"] == idx[0] and eps.loc[0, "end"] == idx[4]
+    assert list(eps.attrs["episode"]) == [0, 0, 1, 0, 0, 2, 2, 2, 3, 4, 4, 5]
+    assert eps.loc[0, "name"] == "2020-01..2020-01"
+    # gap 1: plain runs, nothing merged
+    assert list(rates.label_episodes(lab, gap=1)["label"]) == ["a", "b", "a", "b", "a", "c", "a"]
+    assert rates.label_episodes(lab.iloc[:0], gap=3).empty
+
+
+def test_regime_table_counts_episodes():
+    idx = pd.date_range("2020-01-03", periods=8, freq="W-FRI")
+    df = pd.DataFrame({"RUT": np.linspace(100, 110, 8), "SPX": np.linspace(100, 104, 8),
+                       "DGS10": [4.00, 4.10, 4.20, 4.30, 4.00, 3.90, 3.95, 3.95]}, index=idx)
+    t = rates.regime_table(rates.align_periods(df), regime_periods=2, regime_bp=15)
+    # labels: rising, rising, falling, falling, neutral, neutral -> one episode each
+    assert t["episodes"].to_dict() == {"falling": 1, "neutral": 1, "rising": 1}
+
+
+def test_rolling_evidence_is_counted_over_non_overlapping_windows():
+    res = rates.analyze(weekly_frame(n=300, slope=-3.0, seed=14), window=26)
+    r = res.rolling.dropna()
+    apart = r.iloc[[len(r) - 1 - 26 * k for k in range(len(r)) if len(r) - 1 - 26 * k >= 0]]
+    sh = res.rolling_shares
+    assert sh["independent"] == len(apart) == (300 - 26) // 26 + 1
+    assert sh["independent_below_zero"] == int((apart["beta_high"] < 0).sum())
+    assert sh["independent_above_zero"] == int((apart["beta_low"] > 0).sum())
+    assert sh["independent_below_zero"] > 0  # the planted negative slope
+
+
+def test_fed_change_hand_computed():
+    days = pd.date_range("2020-01-01", "2021-03-31", freq="D")
+    dff = pd.Series(np.where(days < pd.Timestamp("2020-07-01"), 3.0, 2.0), index=days)
+    dates = pd.DatetimeIndex(["2020-06-01", "2020-12-31", "2021-03-31", "2021-04-02"])
+    ch = rates.fed_change(dates, dff, window_weeks=26)
+    # 2020-12-31: 28-day average 2.00 now; 182 days earlier (2020-07-02) the average of
+    # 2020-06-05..07-02 is (26 * 3.00 + 2 * 2.00) / 28
+    assert ch["2020-12-31"] == pytest.approx((2.0 - (26 * 3.0 + 2 * 2.0) / 28) * 100)
+    assert ch["2021-03-31"] == pytest.approx(0.0)
+    assert math.isnan(ch["2020-06-01"])  # look-back starts before DFF's first 28 days
+    assert math.isnan(ch["2021-04-02"])  # after DFF's last value: no label, never filled
+    lab = rates.fed_labels(ch, fed_bp=25)
+    assert lab.to_dict() == {pd.Timestamp("2020-12-31"): "easing",
+                             pd.Timestamp("2021-03-31"): "hold"}
+    assert rates.fed_labels(pd.Series([25.0, 25.1, -25.0, -25.1]), 25).tolist() == [
+        "hold", "tightening", "hold", "easing"]  # exactly fed_bp is hold
+
+
+PHASES = (("hold", 52), ("easing", 78), ("hold", 52), ("tightening", 78))
+
+
+def fed_frame(n=1300, slopes=None, levels=None, seed=0, noise=1.2, carried=None):
+    """Weekly equities and a daily fed funds rate run through cycles of PHASES (hold 52 weeks,
+    easing 78 weeks at -4 bp a week, hold, tightening 78 weeks at +4 bp a week), with
+    rel return (pp) = slope[phase] * dy / 100 + level[phase] + e.  ``carried``: (k, extra)
+    adds ``extra`` pp a week to the k-th easing phase only."""
+    slopes = slopes or {"easing": 0.0, "tightening": 0.0, "hold": 0.0}
+    levels = levels or {"easing": 0.0, "tightening": 0.0, "hold": 0.0}
+    rng = np.random.default_rng(seed)
+    phase, k_easing = [], []
+    count = 0
+    while len(phase) < n:
+        for name, weeks in PHASES:
+            count += name == "easing"
+            phase += [name] * weeks
+            k_easing += [count if name == "easing" else 0] * weeks
+    phase, k_easing = phase[:n], np.array(k_easing[:n])
+    step = np.array([{"easing": -0.04, "tightening": 0.04}.get(p, 0.0) for p in phase])
+    dates = pd.date_range("1990-01-05", periods=n + 1, freq="W-FRI")
+    rate = pd.Series(np.concatenate([[5.0], 5.0 + np.cumsum(step)]), index=dates)
+    daily = rate.reindex(pd.date_range(dates[0] - pd.Timedelta(days=6), dates[-1], freq="D"))
+    daily = daily.bfill().ffill().round(2)
+    dy = rng.normal(0, 12, n)
+    slope = np.array([slopes[p] for p in phase])
+    level = np.array([levels[p] for p in phase])
+    if carried is not None:
+        level = level + np.where(k_easing == carried[0], carried[1], 0.0)
+    large_r = rng.normal(0.1, 2.0, n)
+    small_r = large_r + slope * dy / 100 + level + rng.normal(0, noise, n)
+    df = pd.DataFrame({"RUT": 100 * np.concatenate([[1.0], np.cumprod(1 + small_r / 100)]),
+                       "SPX": 100 * np.concatenate([[1.0], np.cumprod(1 + large_r / 100)]),
+                       "DGS10": np.concatenate([[5.0], 5.0 + np.cumsum(dy) / 100]),
+                       }, index=dates)
+    return df.join(daily.rename("DFF"), how="outer"), phase
+
+
+def test_fed_labels_follow_the_planted_cycles():
+    df, phase = fed_frame()
+    fed = rates.analyze(df, fed_series="DFF").fed
+    lab = fed.labels
+    truth = pd.Series(phase, index=df["RUT"].dropna().index[1:])
+    agree = (lab == truth.reindex(lab.index)).mean()
+    assert agree > 0.75  # the trailing window lags each turn by a few months, no more
+    # one easing episode per easing phase, one tightening episode per tightening phase
+    starts = truth[(truth != truth.shift())]
+    assert fed.table.loc["easing", "episodes"] == (starts == "easing").sum() == 5
+    assert fed.table.loc["tightening", "episodes"] == (starts == "tightening").sum() == 5
+    assert int(fed.table["n"].sum()) == len(lab)
+    assert fed.block == 26 and fed.unlabelled_after == 0 and not fed.stale
+
+
+@pytest.mark.parametrize("sign", [-1, 1])
+def test_fed_slopes_recover_the_planted_signs(sign):
+    df, _ = fed_frame(slopes={"easing": 5.0 * sign, "tightening": -5.0 * sign, "hold": 0.0},
+                      seed=3)
+    t = rates.analyze(df, fed_series="DFF").fed.table
+    assert np.sign(t.loc["easing", "slope_pct_per_100bp"]) == sign
+    assert np.sign(t.loc["tightening", "slope_pct_per_100bp"]) == -sign
+    assert abs(t.loc["easing", "t_hac"]) > 3 and abs(t.loc["tightening", "t_hac"]) > 3
+    assert t.loc["easing", "slope_verdict"] == ("supports claim" if sign < 0
+                                                else "contradicts claim")
+    assert t.loc["hold", "slope_verdict"] == "not significant"
+
+
+@pytest.mark.parametrize("effect,verdict", [
+    (0.6, "supports claim"), (-0.6, "contradicts claim"), (0.0, "not significant")])
+def test_fed_level_is_read_against_the_average_labelled_week(effect, verdict):
+    df, _ = fed_frame(levels={"easing": effect, "tightening": -effect, "hold": 0.0}, seed=5)
+    res = rates.analyze(df, fed_series="DFF")
+    t = res.fed.table
+    assert t.loc["easing", "level_verdict"] == t.loc["tightening", "level_verdict"] == verdict
+    # the excess is the regime mean minus the mean of all labelled weeks, by hand
+    rel = res.sample["rel_return_pct"].loc[res.fed.labels.index]
+    easing = rel[res.fed.labels == "easing"]
+    assert t.loc["easing", "mean_rel_return_pct"] == pytest.approx(easing.mean())
+    assert t.loc["easing", "excess_pp"] == pytest.approx(easing.mean() - rel.mean())
+    assert res.fed.baseline_pct == pytest.approx(rel.mean())
+    assert t.loc["easing", "median_rel_return_pct"] == pytest.approx(easing.median())
+    assert t.loc["hold", "level_verdict"] == "no claim"
+    figs = res.figures()["fed_regimes"]
+    assert set(figs) == {"easing", "tightening", "hold"}
+    assert figs["easing"]["excess_rel_return_pp"] == pytest.approx(t.loc["easing", "excess_pp"])
+    assert figs["easing"]["beta_per_100bp_pct"] == t.loc["easing", "slope_pct_per_100bp"]
+
+
+def test_leave_one_episode_out_names_the_episode_that_carries_a_verdict():
+    # a small edge in every easing phase, and 1 pp a week more in the second one only: the
+    # verdict is significant, and the second easing episode alone carries it
+    df, _ = fed_frame(seed=7, levels={"easing": 0.3, "tightening": 0.0, "hold": 0.0},
+                      carried=(2, 1.0))
+    fed = rates.analyze(df, fed_series="DFF").fed
+    t = fed.table
+    assert t.loc["easing", "level_verdict"] == "supports claim"
+    carrier = fed.episodes[fed.episodes["label"] == "easing"].iloc[1]["name"]
+    assert t.loc["easing", "level_flips"] == [carrier] == ["1996-02..1997-11"]
+    # all of the effect in one episode: the block bootstrap does not call it significant
+    one, _ = fed_frame(seed=7, carried=(2, 2.5))
+    assert rates.analyze(one, fed_series="DFF").fed.table.loc[
+        "easing", "level_verdict"] == "not significant"
+    evenly, _ = fed_frame(seed=7, levels={"easing": 0.6, "tightening": -0.6, "hold": 0.0})
+    assert rates.analyze(evenly, fed_series="DFF").fed.table.loc["easing", "level_flips"] == []
+
+
+def test_fed_data_that_ends_early_leaves_the_later_periods_unlabelled():
+    df, _ = fed_frame(n=600)
+    end = df.index[-1] - pd.Timedelta(days=70)
+    cut = df.copy()
+    cut.loc[cut.index > end, "DFF"] = np.nan
+    res = rates.analyze(cut, fed_series="DFF")
+    fed = res.fed
+    assert fed.data_end == end and fed.stale
+    assert fed.unlabelled_after == int((res.sample.index > end).sum()) == 10
+    assert fed.labels.index[-1] <= end
+    assert res.to_frame()["fed_regime"].loc[end + pd.Timedelta(days=1):].isna().all()
+    assert res.figures()["fed_unlabelled_periods"] == 10
+    # DFF values after the equities end change nothing
+    wild = df.copy()
+    wild.loc[wild.index > wild["RUT"].dropna().index[-300], ["RUT", "SPX"]] = np.nan
+    calm = wild.loc[:wild["RUT"].dropna().index[-1]]
+    wild.loc[wild.index > calm.index[-1], "DFF"] = 99.0
+    _same(rates.analyze(wild, fed_series="DFF").figures(),
+          rates.analyze(calm, fed_series="DFF").figures())
+
+
+def test_fed_errors():
+    df, _ = fed_frame(n=300)
+    with pytest.raises(ParameterError, match="fed_window must be a whole number of weeks"):
+        rates.analyze(df, fed_series="DFF", fed_window=0)
+    with pytest.raises(ParameterError, match="fed_bp must be a number of basis points"):
+        rates.analyze(df, fed_series="DFF", fed_bp=-1)
+    with pytest.raises(ParameterError, match="fed_series 'DFX' is not a column"):
+        rates.analyze(df, fed_series="DFX")
+    with pytest.raises(ParameterError, match="fed_series 'RUT' is a price series"):
+        rates.analyze(df, fed_series="RUT")
+    assert rates.analyze(df).fed is None and "fed_regimes" not in rates.analyze(df).figures()
+    assert rates.analyze(df).table("fed").empty
+
+
+def test_real_data_fed_cycle_at_the_default_asof(shared_market):
+    """DFF ends 2025-10-09 in the shared data, before the 2026-02-20 as-of: the 20 weeks after
+    it carry no label."""
+    df = data.load(["RUT", "SPX", "DGS10", "DFF"], start="1990-01-01", source="csv",
+                   data_dir=shared_market)
+    res = rates.analyze(df, fed_series="DFF")
+    fed = res.fed
+    assert fed.data_end == pd.Timestamp("2025-10-09")
+    assert fed.labels.index[-1] == pd.Timestamp("2025-10-03")
+    assert fed.unlabelled_after == 20 and res.sample.index[-1] == pd.Timestamp("2026-02-20")
+    # easing cycles 1990-93, 1995-96, 1998, 2001-03, 2007-09, 2019-20, 2024-25; tightening
+    # 1994-95, 1997, 1999-2000, 2004-06, 2017-19, 2022-23
+    assert fed.table.loc["easing", "episodes"] == 7
+    assert fed.table.loc["tightening", "episodes"] == 6
+    assert "**DFF ends on 2025-10-09**" in res.reading("fed")
+    # the figures without DFF are the audited ones
+    assert round(res.fit.slope, 2) == 1.80 and round(res.fit.t_hac, 2) == 4.79

@@ -452,7 +452,11 @@ def test_ranking_flags_stale_series_and_orders_leaders():
     rk = ratios.rank_returns(prices, ["RUT", "SPX", "NDX", "IWM"])
     assert rk.leaders == ["RUT", "SPX", "NDX"]  # IWM grew fastest but is stale: not ranked
     assert rk.stale == {"IWM": idx[149]}
-    assert rk.figures() == {"leaders": ["RUT", "SPX", "NDX"], "stale_series": {"IWM": idx[149]}}
+    assert rk.figures() == {"leaders": ["RUT", "SPX", "NDX"], "stale_series": {"IWM": idx[149]},
+                            "ranking_basis": {"RUT": "index level, price only",
+                                              "SPX": "index level, price only",
+                                              "NDX": "index level, price only",
+                                              "IWM": "price only, not dividend-adjusted"}}
     t = rk.table
     assert t.loc["IWM", "status"] == f"STALE: data ends {idx[149]:%Y-%m-%d}"
     assert pd.isna(t.loc["IWM", "rank (1m)"])
@@ -527,6 +531,121 @@ def test_study_summary_and_frames():
     assert list(tidy.columns) == list(a.figures())
     assert study.fund_pairs == [] and study.overlays() == []
     assert set(study.figures()) == {"ratios"}
+
+
+# --------------------------------------------------------------------------------- basis
+
+def on_field(prices: pd.DataFrame, field: str) -> pd.DataFrame:
+    """``prices`` marked as loaded with ``field`` (as :func:`smallcaps.data.load` marks it)."""
+    out = prices.copy()
+    out.attrs["field"] = field
+    return out
+
+
+def fund_prices(dividend_pct_per_month=0.25, n=700):
+    """Closes of IWM, QQQ, RUT and SPX and the adjusted closes of the ETFs: an ETF's adjusted
+    close grows ``dividend_pct_per_month`` faster than its close (dividends reinvested); the
+    indexes are the same on both fields.  IWM/QQQ falls 0.6 %/month on closes."""
+    idx = bdays("2020-01-01", n)
+    close = pd.DataFrame({"IWM": exp_path(idx, 0.4), "QQQ": exp_path(idx, 1.0),
+                          "RUT": exp_path(idx, 0.4), "SPX": exp_path(idx, 0.8)})
+    adj = close.copy()
+    adj["IWM"] = close["IWM"] * exp_path(idx, dividend_pct_per_month, base=1.0)
+    adj["QQQ"] = close["QQQ"] * exp_path(idx, 0.05, base=1.0)
+    return on_field(close, "close"), on_field(adj, "adj_close")
+
+
+def test_series_basis_fields_and_their_errors():
+    assert ratios.series_basis("IWM", "adj_close") == ratios.TOTAL_RETURN
+    assert ratios.series_basis("IWM", "close") == ratios.FUND_PRICE
+    assert ratios.series_basis("RUT", "adj_close") == ratios.INDEX_LEVEL == ratios.series_basis(
+        "RUT", "close")
+    assert ratios.alternative_field("adj_close") == "close"
+    assert ratios.alternative_field("close") == "adj_close"
+    with pytest.raises(ParameterError, match="etf_field 'open' is not valid; use 'adj_close'"):
+        ratios.alternative_field("open")
+    with pytest.raises(ParameterError, match="prices were loaded with field 'high'"):
+        ratios.analyze_pairs(on_field(fund_prices()[0], "high"), ["IWM/QQQ"])
+
+
+def test_each_pair_carries_its_basis_and_a_mixed_pair_is_flagged():
+    _, adj = fund_prices()
+    study = ratios.analyze_pairs(adj, ["IWM/QQQ", "RUT/SPX", "IWM/SPX"])
+    assert study.etf_field == "adj_close"
+    a, b, c = (study.pairs[p] for p in ("IWM/QQQ", "RUT/SPX", "IWM/SPX"))
+    assert a.basis == {"IWM": ratios.TOTAL_RETURN, "QQQ": ratios.TOTAL_RETURN}
+    assert (a.basis_label, b.basis_label, c.basis_label) == ("total return", "index level",
+                                                             "mixed")
+    assert study.mixed_pairs == ["IWM/SPX"]
+    assert a.ratio_of == "ratio of dividend-adjusted closes" and b.ratio_of == "ratio of closes"
+    assert c.ratio_of == "IWM dividend-adjusted close / SPX close"
+    assert a.figures()["basis"] == a.basis
+    assert study.summary()["basis"].tolist() == ["total return", "index level", "mixed"]
+    (ov,) = study.overlays()
+    assert ov.basis == a.basis and ov.value_label == "total return (dividend-adjusted close)"
+    close_study = ratios.analyze_pairs(fund_prices()[0], ["IWM/QQQ"])
+    assert close_study.pairs["IWM/QQQ"].basis_label == "price only"
+    assert close_study.overlays()[0].value_label == "close"
+    # a frame built by hand without a field is on closes
+    assert ratios.analyze_pairs(frame(**fund_prices()[0]), ["IWM/QQQ"]).etf_field == "close"
+
+
+def test_compare_basis_measures_what_the_dividends_move():
+    close, adj = fund_prices()
+    study = ratios.analyze_pairs(adj, ["IWM/QQQ", "RUT/SPX"])
+    c = ratios.compare_basis(study, close)
+    assert (c.field, c.other_field) == ("adj_close", "close")
+    assert c.affected == ["IWM/QQQ"] and c.unaffected == ["RUT/SPX"]
+    r = c.rows("IWM/QQQ")
+    reb = study.window.rebase_date
+    by_hand = {f: (s["IWM"].iloc[-1] / s["QQQ"].iloc[-1])
+               / (s["IWM"].loc[reb] / s["QQQ"].loc[reb]) * 100 - 100
+               for f, s in (("adj", adj), ("close", close))}
+    assert r.loc["change_since_pct", "page"] == pytest.approx(by_hand["adj"])
+    assert r.loc["change_since_pct", "other"] == pytest.approx(by_hand["close"])
+    assert r.loc["change_since_pct", "diff"] == pytest.approx(by_hand["adj"] - by_hand["close"])
+    # a smooth 0.2 %/month of net dividends: the 12-month trend moves by about that much
+    t12 = r.loc["trend_12m_slope_pct_per_month"]
+    assert t12["diff"] == pytest.approx(((1.004 * 1.0025) / (1.01 * 1.0005) - 1.004 / 1.01) * 100,
+                                        rel=1e-6)
+    # -0.6 %/month on closes is a down trend; -0.4 %/month with dividends is flat
+    assert (t12["page"] > -0.5) and (t12["other"] < -0.5)
+    assert c.moved_labels("IWM/QQQ") == ["trend_3m", "trend_12m"]
+    assert r.loc["trend_12m", "page"] == "flat" and r.loc["trend_12m", "other"] == "down"
+    assert not c.rows("RUT/SPX")["moved"].any()  # two indexes: nothing moves
+    figs = c.figures()
+    assert figs["etf_field"] == "adj_close" and set(figs["basis_effect"]) == {"IWM/QQQ"}
+    e = figs["basis_effect"]["IWM/QQQ"]
+    assert e["change_since_diff_pp"] == pytest.approx(by_hand["adj"] - by_hand["close"])
+    assert e["moved"] == ["trend_3m", "trend_12m"] and e["other_field"] == "close"
+    shown = c.summary()
+    assert set(shown["pair"]) == {"IWM/QQQ"}
+    assert "12-month trend label" in shown["figure"].tolist()
+    assert list(shown.columns) == ["pair", "figure", "on adj_close", "on close", "difference",
+                                   "unit"]
+    assert len(c.to_frame()) == 2 * len(r)
+    json.dumps(page.jsonable(figs))
+    with pytest.raises(ParameterError, match="other_prices are on 'adj_close', the study's own"):
+        ratios.compare_basis(study, adj)
+
+
+def test_compare_basis_without_an_etf_leg_changes_nothing():
+    close, adj = fund_prices()
+    study = ratios.analyze_pairs(adj, ["RUT/SPX"])
+    c = ratios.compare_basis(study, close)
+    assert c.affected == [] and c.figures()["basis_effect"] == {}
+    assert c.summary().empty
+
+
+def test_ranking_says_what_each_return_measures():
+    _, adj = fund_prices()
+    rk = ratios.rank_returns(adj, ["RUT", "IWM"])
+    assert rk.table.loc["IWM", "basis"] == ratios.TOTAL_RETURN
+    assert rk.table.loc["RUT", "basis"] == ratios.INDEX_LEVEL
+    assert rk.etf_field == "adj_close" and rk.figures()["ranking_basis"] == rk.bases
+    # on adjusted closes IWM's 1-month return includes its dividends: 0.25 %/month more
+    assert rk.table.loc["IWM", "1m %"] == pytest.approx(
+        rk.table.loc["RUT", "1m %"] + 0.25 * 1.004, abs=0.02)
 
 
 # --------------------------------------------------------------------------------- real data

@@ -27,15 +27,20 @@ __all__ = [
     "plot_regimes",
     "plot_cross_correlation",
     "plot_slopes",
+    "plot_fed_cycle",
+    "plot_fed_regimes",
     "chart_ratio_vs_yield",
     "chart_rolling_correlation",
     "chart_rolling_beta",
     "chart_regimes",
     "chart_cross_correlation",
     "chart_slopes",
+    "chart_fed_cycle",
+    "chart_fed_regimes",
 ]
 
 _SLOPES_BY = ("period", "horizon")
+_FED_COLORS = {"easing": COLORS["up"], "tightening": COLORS["down"], "hold": COLORS["neutral"]}
 
 
 def _finish(ax: Axes, title: str, source: str | None) -> Axes:
@@ -190,7 +195,8 @@ def plot_slopes(table: pd.DataFrame, *, by: str = "period", yield_name: str = "y
                 source: str | None = None, ax: Axes | None = None) -> Axes:
     """Slope (column ``slope_pct_per_100bp``, pp per +100 bp) with its 95 % HAC band
     (``ci_low``, ``ci_high``) per row of ``table``: sub-periods (``by="period"``) or horizons
-    (``by="horizon"``).  Negative slopes (the claimed sign) green, positive red."""
+    (``by="horizon"``).  Negative slopes (the claimed sign) green, positive red.  A table with
+    an ``independent`` column (non-overlapping changes, n / h) writes it under each tick."""
     if by not in _SLOPES_BY:
         raise ParameterError(f"by {by!r} is not valid; use 'period' or 'horizon'")
     ax = new_axes(ax, figsize=(9, 4))
@@ -201,7 +207,10 @@ def plot_slopes(table: pd.DataFrame, *, by: str = "period", yield_name: str = "y
                 ecolor=COLORS["neutral"], capsize=4)
     ax.scatter(x, b, color=[COLORS["up"] if v < 0 else COLORS["down"] for v in b], zorder=3)
     ax.axhline(0, color="black", lw=0.8)
-    ax.set_xticks(x, [str(i) for i in t.index])
+    ticks = [str(i) for i in t.index]
+    if "independent" in t.columns:
+        ticks = [f"{i}, n/h {int(k)}" for i, k in zip(ticks, t["independent"], strict=True)]
+    ax.set_xticks(x, ticks)
     ax.set_ylabel("slope, pp per +100 bp")
     ax.set_xlabel("sub-period" if by == "period" else
                   f"horizon h (overlapping h-{period} changes)")
@@ -209,10 +218,95 @@ def plot_slopes(table: pd.DataFrame, *, by: str = "period", yield_name: str = "y
     return _finish(ax, title or default, source)
 
 
+def plot_fed_cycle(ratio: pd.Series, labels: pd.Series, rate: pd.Series | None = None, *,
+                   small: str = "small", large: str = "large", fed_name: str = "DFF",
+                   period: str = "week", title: str | None = None, source: str | None = None,
+                   ax: Axes | None = None) -> Axes:
+    """The small/large price ratio (rebased to 100 at its first value) with the Fed regimes
+    shaded behind it: easing green, tightening red, on hold unshaded, periods without a label
+    hatched grey; the fed funds rate (``rate``, %) on a right axis when given.
+
+    ``labels`` holds ``"easing"`` / ``"tightening"`` / ``"hold"`` for the labelled periods of
+    ``ratio``'s index (others are unlabelled).  Returns the left Axes (``ax.right_ax``: the
+    rate's axis, or None).
+    """
+    ax = new_axes(ax, figsize=(11, 4.8))
+    r = ratio.dropna()
+    r = r / r.iloc[0] * 100.0
+    lab = labels.reindex(r.index)
+    runs = (lab.fillna("none") != lab.fillna("none").shift()).cumsum()
+    shown = set()
+    for _, run in lab.groupby(runs, sort=False):
+        name = run.iloc[0] if run.notna().all() else None
+        start, end = run.index[0], run.index[-1]
+        nxt = r.index[r.index.get_loc(end) + 1] if end != r.index[-1] else end
+        if name in ("easing", "tightening"):
+            ax.axvspan(start, nxt, color=_FED_COLORS[name], alpha=0.18, lw=0,
+                       label=None if name in shown else f"{name}")
+            shown.add(name)
+        elif name is None:
+            ax.axvspan(start, nxt, facecolor="none", edgecolor=COLORS["neutral"], hatch="//",
+                       alpha=0.4, lw=0, label=None if "none" in shown else "no label")
+            shown.add("none")
+    ax.plot(r.index, r, color=COLORS["small"], lw=1.2, label=f"{small}/{large} ratio (left)")
+    ax.set_ylabel(f"{small}/{large} ratio, rebased to 100")
+    ax.set_xlabel(f"{period} ending")
+    right = None
+    if rate is not None and rate.notna().any():
+        right = ax.twinx()
+        right.plot(rate.index, rate, color=COLORS["yield"], lw=0.9, alpha=0.8,
+                   label=f"{fed_name}, 28-day average (right)")
+        right.set_ylabel(f"{fed_name}, % (28-day average)")
+        right.spines["right"].set_visible(True)
+        right.grid(False)
+    ax.right_ax = right
+    handles, names = ax.get_legend_handles_labels()
+    if right is not None:
+        h2, n2 = right.get_legend_handles_labels()
+        handles, names = handles + h2, names + n2
+    (right or ax).legend(handles, names, loc="upper left", ncols=3, frameon=True,
+                         framealpha=0.9, edgecolor="none")  # on the top axes, over both lines
+    default = (f"{small} / {large} through the Fed cycle ({fed_name}: easing green, tightening "
+               f"red), {date_span(r.index)}")
+    return _finish(ax, title or default, source)
+
+
+def plot_fed_regimes(table: pd.DataFrame, *, yield_name: str = "yield", fed_name: str = "DFF",
+                     period: str = "week", dates=None, title: str | None = None,
+                     source: str | None = None, ax: Axes | None = None) -> Axes:
+    """Slope of the relative return on the yield change per Fed regime (pp per +100 bp) with
+    its 95 % HAC band: one bar per row of ``table`` (``slope_pct_per_100bp``, ``ci_low``,
+    ``ci_high``, ``t_hac``, ``n``, ``episodes``), easing green, tightening red, hold grey.
+    Below zero is the claim's sign."""
+    ax = new_axes(ax, figsize=(9, 4.5))
+    t = table
+    x = list(range(len(t)))
+    b = t["slope_pct_per_100bp"].fillna(0.0)
+    ax.bar(x, b, color=[_FED_COLORS.get(i, COLORS["neutral"]) for i in t.index], alpha=0.85)
+    ax.errorbar(x, b, yerr=[(b - t["ci_low"]).fillna(0), (t["ci_high"] - b).fillna(0)],
+                fmt="none", ecolor="black", capsize=4, lw=1)
+    for xi, (_, row) in zip(x, t.iterrows(), strict=True):
+        top = row["ci_high"] if row["slope_pct_per_100bp"] >= 0 else row["ci_low"]
+        up = row["slope_pct_per_100bp"] >= 0
+        ax.annotate(f"n={int(row['n'])} {period}s, {int(row['episodes'])} episodes\n"
+                    f"t(HAC)={row['t_hac']:+.2f}",
+                    xy=(xi, 0.0 if pd.isna(top) else top), xytext=(0, 4 if up else -4),
+                    textcoords="offset points", ha="center", va="bottom" if up else "top",
+                    fontsize=8)
+    ax.margins(y=0.25)
+    ax.axhline(0, color="black", lw=0.8)
+    ax.set_xticks(x, [str(i) for i in t.index])
+    ax.set_ylabel("slope, pp relative return per +100 bp")
+    ax.set_xlabel(f"Fed regime ({fed_name}); below zero is the claim's sign")
+    default = _dated(f"Slope on {yield_name} change by Fed regime (95% HAC band)", dates)
+    return _finish(ax, title or default, source)
+
+
 # ---- adapters: a RatesResult in, the chart notebook 01 shows out --------------------------
 
-def _labels(result, pair: bool = True) -> dict:
-    keys = {role: result.names[role][0] for role in ("small", "large", "yield")}
+def _labels(result, pair: bool = True, fed: bool = False) -> dict:
+    roles = ("small", "large", "yield") + (("fed",) if fed else ())
+    keys = {role: result.names[role][0] for role in roles}
     out = {"small": keys["small"], "large": keys["large"]} if pair else {}
     return {**out, "yield_name": keys["yield"], "period": result.period,
             "source": source_text(result.provenance, list(keys.values()))}
@@ -259,3 +353,27 @@ def chart_slopes(result, by: str = "period", ax: Axes | None = None) -> Axes:
     table = result.by_period if by == "period" else result.by_horizon
     return plot_slopes(table, by=by, dates=result.sample.index, ax=ax,
                        **_labels(result, pair=False))
+
+
+def _fed(result):
+    if result.fed is None:
+        raise ParameterError("this rates result has no Fed cycle; run rates.analyze(..., "
+                             "fed_series='DFF')")
+    return result.fed
+
+
+def chart_fed_cycle(result, ax: Axes | None = None) -> Axes:
+    """:func:`plot_fed_cycle` of a rates result: its small/large ratio shaded by Fed regime,
+    with the 28-day average fed funds rate."""
+    fed, a = _fed(result), result.aligned
+    labels = _labels(result, fed=True)
+    labels.pop("yield_name")
+    return plot_fed_cycle(a["small"] / a["large"], fed.labels, fed.rate_pct,
+                          fed_name=fed.series, ax=ax, **labels)
+
+
+def chart_fed_regimes(result, ax: Axes | None = None) -> Axes:
+    """:func:`plot_fed_regimes` of a rates result, dated by its labelled periods."""
+    fed = _fed(result)
+    return plot_fed_regimes(fed.table, fed_name=fed.series, dates=fed.labels.index, ax=ax,
+                            **_labels(result, pair=False, fed=True))

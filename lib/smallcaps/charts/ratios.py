@@ -49,7 +49,7 @@ def plot_ratio(ratio: pd.Series, mas: pd.DataFrame | None = None,
                breakouts: pd.Series | None = None,
                trends: Mapping[str, pd.Series] | None = None, *, log_scale: bool = True,
                breakout_days: int | None = None, asof=None, provenance: dict | None = None,
-               ax=None):
+               ratio_of: str = "ratio of closes", ax=None):
     """Ratio chart: the ratio, its moving averages, new highs / lows and trend lines.
 
     Parameters
@@ -72,6 +72,9 @@ def plot_ratio(ratio: pd.Series, mas: pd.DataFrame | None = None,
         The report's as-of date: a ratio that ends before it is flagged in the title.
     provenance : dict, optional
         Provenance of the two legs, for the source note.
+    ratio_of : str
+        What the ratio divides, for the y axis (``"ratio of closes"``, ``"ratio of
+        dividend-adjusted closes"``).
     ax : Axes, optional
 
     Returns
@@ -102,7 +105,7 @@ def plot_ratio(ratio: pd.Series, mas: pd.DataFrame | None = None,
     _value_axis(ax, log_scale)
     ax.set_title(f"{name} ratio, {date_span(r.index)}{_stale_note(r.index[-1], asof)}")
     legs = name.replace("/", " / ") if "/" in name else name
-    ax.set_ylabel(f"{legs} (ratio of closes{', log scale' if log_scale else ''})")
+    ax.set_ylabel(f"{legs} ({ratio_of}{', log scale' if log_scale else ''})")
     ax.set_xlabel("date")
     ax.legend(loc="best", ncols=2, frameon=True, framealpha=0.85, edgecolor="none")
     add_source(ax, source_text(provenance or {}))
@@ -110,7 +113,7 @@ def plot_ratio(ratio: pd.Series, mas: pd.DataFrame | None = None,
 
 
 def plot_pair_overlay(lines: pd.DataFrame, rebase_date, *, log_scale: bool = True, asof=None,
-                      provenance: dict | None = None, ax=None):
+                      provenance: dict | None = None, value: str = "close", ax=None):
     """Two price lines rebased to 100 at ``rebase_date``: the gap between them is the relative
     performance since that date.
 
@@ -123,6 +126,9 @@ def plot_pair_overlay(lines: pd.DataFrame, rebase_date, *, log_scale: bool = Tru
     asof : date-like, optional
         The report's as-of date: lines that end before it are flagged in the title.
     provenance : dict, optional
+    value : str
+        What the lines show, for the y axis (``"close"``, ``"total return (dividend-adjusted
+        close)"``).
     ax : Axes, optional
 
     Returns
@@ -143,7 +149,8 @@ def plot_pair_overlay(lines: pd.DataFrame, rebase_date, *, log_scale: bool = Tru
     idx = lines.dropna(how="all").index
     names = " vs ".join(map(str, lines.columns))
     ax.set_title(f"{names}, {date_span(idx)}{_stale_note(idx[-1], asof)}")
-    ax.set_ylabel(f"close, rebased to 100 on {at:%Y-%m-%d}" + (" (log scale)" if log_scale else ""))
+    ax.set_ylabel(f"{value}, rebased to 100 on {at:%Y-%m-%d}"
+                  + (" (log scale)" if log_scale else ""))
     ax.set_xlabel("date")
     ax.legend(loc="best")
     add_source(ax, source_text(provenance or {}))
@@ -234,14 +241,15 @@ def chart_ratio(analysis, *, log_scale: bool = True, mas: Sequence[int] | None =
             trends[label] = t.line()
     return plot_ratio(a.ratio.loc[a.start:], pd.DataFrame(frame), a.events.loc[a.start:],
                       trends, log_scale=log_scale, breakout_days=a.breakout_days, asof=a.asof,
-                      provenance=a.provenance, ax=ax)
+                      provenance=a.provenance, ratio_of=a.ratio_of, ax=ax)
 
 
 def chart_pair_overlay(overlay, *, log_scale: bool = True, ax=None):
     """:func:`plot_pair_overlay` of a :class:`smallcaps.ratios.PairOverlay` (a pair's two legs
     rebased to 100 at its rebase date)."""
     return plot_pair_overlay(overlay.lines, overlay.rebase_date, log_scale=log_scale,
-                             asof=overlay.asof, provenance=overlay.provenance, ax=ax)
+                             asof=overlay.asof, provenance=overlay.provenance,
+                             value=overlay.value_label, ax=ax)
 
 
 def chart_ratio_grid(study, *, log_scale: bool = True, ncols: int = 3, axes=None):

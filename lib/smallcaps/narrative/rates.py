@@ -19,10 +19,12 @@ from smallcaps.stats import T_CRIT
 __all__ = ["SECTIONS", "read"]
 
 #: The parts :func:`read` can write, in reading order.
-SECTIONS = ("sample", "levels", "fit", "periods", "horizons", "rolling", "regimes", "leadlag",
-            "latest")
+SECTIONS = ("sample", "levels", "fit", "periods", "horizons", "rolling", "regimes", "fed",
+            "leadlag", "latest")
 
 _REGIMES = ("falling", "neutral", "rising")
+_FED = ("easing", "tightening", "hold")
+_FED_WORD = {"easing": "easing", "tightening": "tightening", "hold": "on hold"}
 
 
 def read(result, section: str | None = None) -> str:
@@ -42,7 +44,7 @@ def read(result, section: str | None = None) -> str:
     """
     writers = {"sample": _sample, "levels": _levels, "fit": _fit, "periods": _periods,
                "horizons": _horizons, "rolling": _rolling, "regimes": _regimes,
-               "leadlag": _leadlag, "latest": _latest}
+               "fed": _fed, "leadlag": _leadlag, "latest": _latest}
     if section is None:
         return "\n\n".join(writers[s](result) for s in SECTIONS)
     if section not in writers:
@@ -148,14 +150,20 @@ def _fit(result) -> str:
 
 def _split(table: pd.DataFrame) -> str:
     """Where the slope of a by-period / by-horizon table is negative or positive, and where it
-    is significant either way."""
+    is significant either way (with the non-overlapping periods of each horizon when the table
+    has an ``independent`` column)."""
     t = table.dropna(subset=["slope_pct_per_100bp"]) if len(table) else table
     if t.empty:
         return "no sub-sample had enough data"
 
+    def cell(i) -> str:
+        text = f"{i} ({t.loc[i, 'slope_pct_per_100bp']:+.2f}, t {t.loc[i, 't_hac']:+.1f}"
+        if "independent" in t.columns:
+            text += f", {fmt.plural(int(t.loc[i, 'independent']), 'non-overlapping change')}"
+        return text + ")"
+
     def listing(labels) -> str:
-        return ", ".join(f"{i} ({t.loc[i, 'slope_pct_per_100bp']:+.2f}, t "
-                         f"{t.loc[i, 't_hac']:+.1f})" for i in labels)
+        return ", ".join(cell(i) for i in labels)
 
     neg = t.index[t["slope_pct_per_100bp"] < 0]
     pos = t.index[t["slope_pct_per_100bp"] >= 0]
@@ -181,9 +189,17 @@ def _periods(result) -> str:
 
 
 def _horizons(result) -> str:
-    per = result.period
-    return (f"**By horizon** (overlapping changes over h {per}s, slope in pp of h-{per} "
-            f"relative return per +100 bp): {_split(result.by_horizon)}.")
+    per, t = result.period, result.by_horizon
+    text = (f"**By horizon** (overlapping changes over h {per}s, slope in pp of h-{per} "
+            f"relative return per +100 bp, Newey-West t with at least h lags): "
+            f"{_split(t)}.")
+    if "independent" not in t.columns or t.empty:
+        return text
+    longest = t.index[-1]
+    return (text + f" Neighbouring h-{per} changes share h - 1 {per}s, so a horizon rests on "
+            f"its non-overlapping changes (n / h), not on n: {longest} on "
+            f"{fmt.plural(int(t.loc[longest, 'independent']), 'independent change')}, and only "
+            "the HAC t, which allows for the overlap, is read.")
 
 
 def _rolling(result) -> str:
@@ -198,7 +214,20 @@ def _rolling(result) -> str:
             f"{last['beta']:+.2f} pp per +100 bp (band {last['beta_low']:+.2f} to "
             f"{last['beta_high']:+.2f}); its 95% band lay wholly below zero (significantly the "
             f"claimed sign) in {fmt.share(sh['beta_below_zero'])} of windows and wholly above "
-            f"zero in {fmt.share(sh['beta_above_zero'])}.")
+            f"zero in {fmt.share(sh['beta_above_zero'])}."
+            + _independent_windows(result, sh))
+
+
+def _independent_windows(result, sh: dict) -> str:
+    """The rolling windows as evidence: counted over the non-overlapping ones only."""
+    k = sh.get("independent")
+    if not k:
+        return ""
+    return (f" Neighbouring windows share all but one {result.period}, so those shares "
+            f"describe, they do not count evidence: of the {k:,} non-overlapping "
+            f"{result.window}-{result.period} windows (counting back from the last), "
+            f"{sh['independent_below_zero']} had the band wholly below zero and "
+            f"{sh['independent_above_zero']} wholly above.")
 
 
 def _regimes(result) -> str:
@@ -210,9 +239,11 @@ def _regimes(result) -> str:
         r = t.loc[name]
         if r["n"] == 0:
             return f"{name} ({desc[name]}): no periods"
+        eps = (f" in {fmt.plural(int(r['episodes']), 'episode')}" if "episodes" in r.index
+               else "")
         return (f"{name} ({desc[name]}): {r['mean_rel_return_pct']:+.3f} pp per {per}, small "
                 f"caps ahead {fmt.share(r['hit_rate'])} of the time, t = {r['t']:+.2f}, "
-                f"n = {int(r['n'])}")
+                f"n = {int(r['n'])}{eps}")
 
     head = (f"**Regimes** (yield change over the trailing {result.regime_periods} {per}s): "
             + "; ".join(line(n) for n in _REGIMES) + ".")
@@ -232,6 +263,121 @@ def _regimes(result) -> str:
                     for n in _REGIMES if t.loc[n, "n"] > 1)
     return (f"{head} Falling minus rising: {diff:+.3f} pp per {per} (t ≈ {tdiff:+.2f}, {word}; "
             f"{verdict}). In the {per} *after* a labelled {per}: {nxt}.")
+
+
+def _names(items) -> str:
+    items = list(items)
+    return " and ".join([", ".join(items[:-1]), items[-1]]) if len(items) > 1 else "".join(items)
+
+
+def _fed_slope_verdict(t: pd.DataFrame) -> str:
+    """What the per-regime slopes say about the claim (a negative slope)."""
+    sup = [_FED_WORD[r] for r in _FED if t.loc[r, "slope_verdict"] == "supports claim"]
+    con = [_FED_WORD[r] for r in _FED if t.loc[r, "slope_verdict"] == "contradicts claim"]
+    if con and not sup:
+        every = ", whatever the Fed was doing" if len(con) == len(_FED) else ""
+        return (f"**against the claim**: the slope is positive and significant in "
+                f"{_names(con)}, so small caps did better when yields *rose*{every}")
+    if sup and not con:
+        return (f"**consistent with the claim**: the slope is negative and significant in "
+                f"{_names(sup)}")
+    if sup and con:
+        return (f"**the regimes disagree**: a significant negative slope (the claim) in "
+                f"{_names(sup)}, a significant positive one (against it) in {_names(con)}")
+    return f"no regime shows a slope distinguishable from zero (|t| < {T_CRIT})"
+
+
+def _fed_level(r: pd.Series, regime: str, per: str) -> str:
+    if r["n"] == 0:
+        return f"{_FED_WORD[regime]}: no {per}s"
+    return (f"{_FED_WORD[regime]} {r['mean_rel_return_pct']:+.3f} pp (median "
+            f"{r['median_rel_return_pct']:+.3f}, trimmed mean {r['trimmed_mean_pct']:+.3f}), "
+            f"{r['excess_pp']:+.3f} pp against the average (95% interval "
+            f"{r['excess_ci_low']:+.3f} to {r['excess_ci_high']:+.3f}, "
+            f"{fmt.pvalue(r['excess_p_value'])})")
+
+
+_LEVEL_WORDS = {
+    ("easing", "supports claim"): "small caps did better than in the average labelled {per} "
+                                  "while the Fed eased, as the claim says",
+    ("easing", "contradicts claim"): "small caps did *worse* than in the average labelled {per} "
+                                     "while the Fed eased, against the claim",
+    ("tightening", "supports claim"): "small caps did worse than in the average labelled {per} "
+                                      "while the Fed tightened, as the claim says",
+    ("tightening", "contradicts claim"): "small caps did *better* than in the average labelled "
+                                         "{per} while the Fed tightened, against the claim",
+}
+
+
+def _fed_level_verdict(t: pd.DataFrame, per: str) -> str:
+    parts = []
+    for regime in ("easing", "tightening"):
+        v = t.loc[regime, "level_verdict"]
+        default = (f"{regime}: no difference from the average labelled {per} that the data can "
+                   "tell from chance (p >= 0.05)")
+        parts.append(_LEVEL_WORDS.get((regime, v), default).format(per=per))
+    return "; ".join(parts)
+
+
+def _fed_flips(t: pd.DataFrame) -> str:
+    bits = []
+    for regime in _FED:
+        for kind in ("slope", "level"):
+            names = list(t.loc[regime, f"{kind}_flips"])
+            if len(names) == 1:
+                bits.append(f"removing the {regime} episode {names[0]} alone would change the "
+                            f"{regime} {kind} verdict")
+            elif names:
+                bits.append(f"removing any one of the {regime} episodes {_names(names)} would "
+                            f"by itself change the {regime} {kind} verdict")
+    if not bits:
+        return "No single episode carries a verdict: removing any one leaves each unchanged."
+    return "Leave one episode out: " + "; ".join(bits) + "."
+
+
+def _fed(result) -> str:
+    fed = getattr(result, "fed", None)
+    if fed is None:
+        return ("**The Fed cycle.** Not measured: no fed funds series was loaded "
+                "(`rates.analyze(..., fed_series=\"DFF\")`).")
+    per, key, bp = result.period, fed.series, f"{fed.bp:g}"
+    head = (f"**The Fed cycle** ({key}, the effective fed funds rate: its {fed.smooth_days}-day "
+            f"average against the same average {fed.window_weeks} weeks earlier; easing when "
+            f"it fell more than {bp} bp, tightening when it rose more than {bp} bp, on hold "
+            "otherwise).")
+    lab = fed.labels
+    stale = ""
+    if fed.stale:
+        stale = (f" **{key} ends on {fed.data_end:%Y-%m-%d}**, before the sample does: the "
+                 f"{fmt.plural(fed.unlabelled_after, per)} after it (to "
+                 f"{result.sample.index[-1]:%Y-%m-%d}) have no label and are left out of this "
+                 "section, not filled forward.")
+    if lab.empty:
+        return (f"{head}{stale} No {per} of the sample could be labelled ({key} runs from "
+                f"{fed.data_start:%Y-%m-%d} to {fed.data_end:%Y-%m-%d}).")
+    t, y = fed.table, _key(result, "yield")
+    counts = "; ".join(f"{_FED_WORD[r]} {fmt.plural(int(t.loc[r, 'n']), per)} in "
+                       f"{fmt.plural(int(t.loc[r, 'episodes']), 'episode')}" for r in _FED)
+    slopes = ", ".join(f"{_FED_WORD[r]} {t.loc[r, 'slope_pct_per_100bp']:+.2f} (t "
+                       f"{t.loc[r, 't_hac']:+.2f})" for r in _FED if t.loc[r, "n"] > 0)
+    levels = "; ".join(_fed_level(t.loc[r], r, per) for r in _FED)
+    latest = f"The latest labelled {per}, {lab.index[-1]:%Y-%m-%d}, is {_FED_WORD[lab.iloc[-1]]}."
+    few = min(int(t.loc[r, "episodes"]) for r in ("easing", "tightening"))
+    return (
+        f"{head} {fmt.plural(len(lab), 'labelled ' + per)}, {lab.index[0]:%Y-%m-%d} to "
+        f"{lab.index[-1]:%Y-%m-%d}: {counts}.{stale} {latest} "
+        f"**Sensitivity.** Slope of the {_pair(result)} relative return on the {y} change per "
+        f"regime, pp per +100 bp (Newey-West t): {slopes}: {_fed_slope_verdict(t)}. "
+        f"**Level.** Mean relative return per {per} against the average of all labelled "
+        f"{per}s ({fed.baseline_pct:+.3f} pp; block bootstrap, blocks of "
+        f"{fmt.plural(fed.block, per)}): {levels}. The claim has small caps ahead while the "
+        f"Fed eases and behind while it tightens: {_fed_level_verdict(t, per)}. "
+        f"These figures rest on {fmt.plural(int(t.loc['easing', 'episodes']), 'easing episode')} "
+        f"and {fmt.plural(int(t.loc['tightening', 'episodes']), 'tightening episode')}, not on "
+        f"{len(lab):,} independent {per}s"
+        + (": a handful of cycles, each of which can move the verdict. " if few < 10 else ". ")
+        + _fed_flips(t)
+    )
 
 
 def _granger_words(p: float, cause: str, effect: str) -> str:

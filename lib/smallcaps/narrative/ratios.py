@@ -5,10 +5,16 @@ per pair and per two-line overlay, and the ranking of indexes and ETFs.
 Reads, by their attributes (it never imports the compute module):
 
 * a study of several pairs (:class:`smallcaps.ratios.RatioStudy`): sections ``"window"``,
-  ``"headline"``, ``"funds"``, ``"rebased"`` (None: all four, in that order);
+  ``"basis"``, ``"headline"``, ``"funds"``, ``"rebased"`` (None: all five, in that order);
 * one pair (:class:`smallcaps.ratios.PairAnalysis`): ``"pair"``;
 * a pair's two rebased legs (:class:`smallcaps.ratios.PairOverlay`): ``"overlay"``;
-* a ranking (:class:`smallcaps.ratios.Ranking`): ``"ranking"``.
+* a ranking (:class:`smallcaps.ratios.Ranking`): ``"ranking"``;
+* a study against itself on the other ETF field (:class:`smallcaps.ratios.BasisComparison`):
+  ``"basis_effect"``.
+
+Every series has a basis (its values are a *total return, dividend-adjusted* for an ETF on
+adjusted closes, an *index level, price only* for an index, *price only* for an ETF on plain
+closes); the prose says which wherever returns are compared.
 
 Changes are in percent (%), gaps between two changes in percentage points (pp), trend slopes
 in percent per month.  Every sentence is generated from the numbers and holds for either sign.
@@ -21,7 +27,10 @@ from smallcaps.errors import ParameterError
 
 __all__ = ["SECTIONS", "read"]
 
-SECTIONS = ("window", "headline", "funds", "rebased", "pair", "overlay", "ranking")
+SECTIONS = ("window", "basis", "headline", "funds", "rebased", "pair", "overlay", "ranking",
+            "basis_effect")
+
+_TOTAL = "total return"  # how the basis of a dividend-adjusted series begins
 
 
 def read(result, section: str | None = None) -> str:
@@ -49,8 +58,10 @@ def read(result, section: str | None = None) -> str:
 
 def _writers(result) -> tuple[str, dict]:
     if hasattr(result, "pairs") and hasattr(result, "window"):
-        return "ratio study", {"window": _window, "headline": _headline, "funds": _funds,
-                               "rebased": _rebased}
+        return "ratio study", {"window": _window, "basis": _basis, "headline": _headline,
+                               "funds": _funds, "rebased": _rebased}
+    if hasattr(result, "page") and hasattr(result, "other"):
+        return "basis comparison", {"basis_effect": _basis_effect}
     if hasattr(result, "leaders") and hasattr(result, "table"):
         return "ranking", {"ranking": _ranking}
     if hasattr(result, "gap_pp") and hasattr(result, "lines"):
@@ -58,7 +69,7 @@ def _writers(result) -> tuple[str, dict]:
     if hasattr(result, "trends") and hasattr(result, "ratio"):
         return "pair", {"pair": _pair}
     raise ParameterError(f"no ratio-study prose for a {type(result).__name__}; valid: a "
-                         "RatioStudy, PairAnalysis, PairOverlay or Ranking")
+                         "RatioStudy, PairAnalysis, PairOverlay, Ranking or BasisComparison")
 
 
 def _be(n: int) -> str:
@@ -90,6 +101,45 @@ def _window(study) -> str:
         txt += " **Stale data:** " + "; ".join(
             f"{p} ends {_d(d)}, {(w.asof - d).days} days before the as-of date, so its figures "
             f"are as of {_d(d)}" for p, d in study.stale.items()) + "."
+    return txt
+
+
+def _total(basis: str | None) -> bool:
+    return bool(basis) and basis.startswith(_TOTAL)
+
+
+def _keys(keys) -> str:
+    return ", ".join(keys)
+
+
+def _basis(study) -> str:
+    """What the series' values measure: total returns, index levels or price-only closes."""
+    bases = study.bases
+    adjusted = [k for k, b in bases.items() if _total(b)]
+    index = [k for k, b in bases.items() if b.startswith("index level")]
+    fund_price = [k for k, b in bases.items() if k not in adjusted and k not in index]
+    if adjusted:
+        txt = (f"**Prices.** ETFs are **total returns, dividend-adjusted** ({_keys(adjusted)}: "
+               "their adjusted closes, dividends reinvested)")
+        txt += (f"; indexes are **index levels, price only** ({_keys(index)}: an index has no "
+                "adjusted close)." if index else ".")
+        txt += (" A ratio of two ETFs compares total returns, a ratio of two indexes price "
+                "returns.")
+    elif fund_price:
+        txt = (f"**Prices.** Every series is **price only**: ETFs on their plain closes, not "
+               f"dividend-adjusted ({_keys(fund_price)})"
+               + (f", indexes on their levels ({_keys(index)})" if index else "")
+               + ". Ratios compare price returns and leave dividends out (ETFs loaded with "
+               "adj_close would give total returns).")
+    else:
+        return (f"**Prices.** Every pair is of two indexes ({_keys(index)}): index levels, "
+                "price only (an index has no adjusted close), so the ratios compare price "
+                "returns.")
+    mixed = study.mixed_pairs
+    if mixed:
+        txt += (f" **Mixed pairs** ({_keys(mixed)}): one leg is a total return and the other a "
+                "price level, so the ratio rises by the ETF's dividends (about its dividend "
+                "yield a year) even when the two perform alike.")
     return txt
 
 
@@ -191,6 +241,13 @@ def _pair(a) -> str:
         )
         head = "The ratio"
     parts.append(f"{head} closed at {a.last:.4g} on {_d(a.data_end)}.")
+    basis = getattr(a, "basis", {})
+    if a.mixed_basis:
+        parts.append(f"**Mixed basis**: {num} is on {_on(basis.get(num))} and {den} on "
+                     f"{_on(basis.get(den))}, so the ratio drifts by the dividends of the "
+                     "total-return leg.")
+    elif all(_total(basis.get(k)) for k in (num, den)):
+        parts.append("Both legs are total returns (dividend-adjusted closes).")
     parts.append("It is " + "; and ".join(_ma_text(a, w) for w in (a.trend_ma, 50)) + ".")
     c = a.changes
     parts.append(
@@ -223,14 +280,36 @@ def _pair(a) -> str:
     return " ".join(parts)
 
 
+def _on(basis: str | None) -> str:
+    """``"its dividend-adjusted close (total return)"``, ``"its index level (price only)"`` or
+    ``"its plain close (price only)"``."""
+    if _total(basis):
+        return "its dividend-adjusted close (total return)"
+    if basis and basis.startswith("index level"):
+        return "its index level (price only)"
+    return "its plain close (price only)"
+
+
+def _overlay_basis(o) -> str:
+    """``"total returns, dividend-adjusted"``, ``"closes, not dividend-adjusted"`` or, mixed,
+    each leg's basis."""
+    basis = getattr(o, "basis", {}) or {}
+    legs = [_total(basis.get(k)) for k in (o.numerator, o.denominator)]
+    if all(legs):
+        return "total returns, dividend-adjusted"
+    if not any(legs):
+        return "closes, not dividend-adjusted"
+    return "; ".join(f"{k} on {_on(basis.get(k))}" for k in (o.numerator, o.denominator))
+
+
 def _overlay(o) -> str:
     """A pair's two legs since the rebase date: each leg's change and the gap between them."""
     num, den = o.numerator, o.denominator
     gap = o.gap_pp
     verb = "outperformed" if gap > 0 else "underperformed" if gap < 0 else "matched"
     txt = (f"From {_d(o.rebase_date)} to {_d(o.data_end)}, {num} moved "
-           f"{fmt.pct(o.changes[num])} and {den} {fmt.pct(o.changes[den])} (closes, not "
-           f"dividend-adjusted): {num} {verb} {den} by {fmt.pp(abs(gap), signed=False)}, a "
+           f"{fmt.pct(o.changes[num])} and {den} {fmt.pct(o.changes[den])} "
+           f"({_overlay_basis(o)}): {num} {verb} {den} by {fmt.pp(abs(gap), signed=False)}, a "
            f"ratio change of {fmt.pct(o.ratio_change_pct)}.")
     if o.stale:
         txt += (f" **The data for this pair ends {_d(o.data_end)}**, before the as-of date "
@@ -266,6 +345,68 @@ def _ranking(rk) -> str:
         txt.append("Not ranked because their data ends before the as-of date: " + "; ".join(
             f"{', '.join(ks)} (data ends {_d(d)}; returns shown as of that date)"
             for d, ks in by_date.items()) + ".")
-    txt.append("Returns are price returns on closes; ETF returns use the close, not the "
-               "dividend-adjusted close, so they compare with the price indexes.")
+    txt.append(_ranking_basis(rk))
     return " ".join(txt)
+
+
+def _ranking_basis(rk) -> str:
+    bases = getattr(rk, "bases", {})
+    adjusted = [k for k, b in bases.items() if _total(b)]
+    index = [k for k, b in bases.items() if b.startswith("index level")]
+    if adjusted:
+        return (f"ETF returns ({_keys(adjusted)}) are total returns on dividend-adjusted closes"
+                + (f"; index returns ({_keys(index)}) are price returns, so an ETF runs ahead "
+                   "of its own index by about the dividends paid in the window." if index
+                   else "."))
+    return ("Returns are price returns on closes; ETF returns use the close, not the "
+            "dividend-adjusted close, so they compare with the price indexes.")
+
+
+# ----------------------------------------------------------------------------------------------
+# What the dividend adjustment moves
+# ----------------------------------------------------------------------------------------------
+
+def _value(name: str, v) -> str:
+    if v is None or (isinstance(v, float) and fmt.is_missing(v)):
+        return "none"
+    if isinstance(v, bool) and name.startswith("above_ma"):
+        return "above" if v else "below"
+    if hasattr(v, "strftime"):
+        return _d(v)
+    return str(v)
+
+
+def _basis_effect(c) -> str:
+    """Each pair with an ETF leg on the page's field against the other field."""
+    words = c.field_words
+    head = (f"**What the dividend adjustment moves.** This page reads ETFs on {words['page']}; "
+            f"here is the same study on {words['other']}.")
+    if not c.affected:
+        return (f"{head} No pair has an ETF leg, so every figure is the same on both: an index "
+                "has no dividend adjustment.")
+    parts = [head]
+    for pair in c.affected:
+        r, a = c.rows(pair), c.page.pairs[pair]
+        since, t12 = r.loc["change_since_pct"], r.loc["trend_12m_slope_pct_per_month"]
+        end = f" (to {_d(a.data_end)}, its last date)" if a.stale else ""
+        txt = (f"{pair} changed {fmt.pct(since['page'])} since {_d(a.rebase_date)}{end} on "
+               f"this page against {fmt.pct(since['other'])} on the other field, a difference "
+               f"of {fmt.pp(since['diff'], 2)}; over 1 month "
+               f"{fmt.pp(r.loc['change_1m_pct', 'diff'], 2)}, over 3 months "
+               f"{fmt.pp(r.loc['change_3m_pct', 'diff'], 2)}, year to date "
+               f"{fmt.pp(r.loc['change_ytd_pct', 'diff'], 2)}; its 12-month trend "
+               f"{t12['page']:+.2f} against {t12['other']:+.2f}%/month.")
+        moved = c.moved_labels(pair)
+        if moved:
+            txt += " Labels that change: " + "; ".join(
+                f"{r.loc[n, 'figure']} {_value(n, r.loc[n, 'page'])} here, "
+                f"{_value(n, r.loc[n, 'other'])} on the other field" for n in moved) + "."
+        else:
+            txt += (" No label changes: the sides and directions of its averages, its trend "
+                    "labels, its last new high or low and the start of its trend are the same "
+                    "on both.")
+        parts.append(txt)
+    if c.unaffected:
+        parts.append(f"Pairs of two indexes ({_keys(c.unaffected)}) are the same on both "
+                     "fields: an index has no dividend adjustment.")
+    return " ".join(parts)

@@ -32,15 +32,21 @@ on both sides.  No yield dated after the equity close it is paired with is ever 
 Statistics
 ----------
 Full-sample OLS with Newey-West (HAC, Bartlett) standard errors, lag length
-:func:`smallcaps.stats.hac_maxlags` (7 for ~1,900 weekly periods; ``max(rule, h)`` for
-overlapping h-period horizons), plain OLS t beside it.  "Significant" means
-``|t_HAC| >= smallcaps.stats.T_CRIT`` (1.96: 5 % two-sided, normal approximation).
+:func:`smallcaps.stats.hac_maxlags` (7 for ~1,900 weekly periods), plain OLS t beside it for
+the non-overlapping period changes.  Overlapping h-period horizons are read by their HAC t
+only (lags ``max(rule, h)``), next to the number of non-overlapping h-period changes they
+rest on (``n // h``).  "Significant" means ``|t_HAC| >= smallcaps.stats.T_CRIT`` (1.96: 5 %
+two-sided, normal approximation).  Regimes (of the yield, and of the Fed cycle in
+:mod:`smallcaps.rates.fed`) are counted in periods *and* in distinct episodes
+(:func:`label_episodes`): overlapping look-backs make the periods of a regime cluster.
 """
 
+from smallcaps.rates.fed import FED_REGIMES, FedCycle, fed_change, fed_cycle, fed_labels
 from smallcaps.rates.fits import (
     SensitivityFit,
     align_periods,
     fit_sensitivity,
+    label_episodes,
     latest_reading,
     regime_labels,
     regime_table,
@@ -57,5 +63,11 @@ __all__ = [
     "sensitivity_by_period",
     "regime_labels",
     "regime_table",
+    "label_episodes",
     "latest_reading",
+    "FED_REGIMES",
+    "FedCycle",
+    "fed_change",
+    "fed_labels",
+    "fed_cycle",
 ]

@@ -27,6 +27,7 @@ __all__ = [
     "sensitivity_by_period",
     "regime_labels",
     "regime_table",
+    "label_episodes",
     "latest_reading",
 ]
 
@@ -287,10 +288,14 @@ def sensitivity_by_period(aligned: pd.DataFrame, edges=None) -> pd.DataFrame:
 def _by_horizon(aligned: pd.DataFrame) -> pd.DataFrame:
     """The regression on overlapping h-period changes, for the horizons of the frequency.
 
-    One row per horizon (index: ``"1 week"``, ``"13 weeks"`` ...) with ``periods`` (h), ``n``,
+    One row per horizon (index: ``"1 week"``, ``"13 weeks"`` ...) with ``periods`` (h), ``n``
+    (overlapping h-period changes), ``independent`` (``n // h``: the non-overlapping h-period
+    changes the sample holds, the number of independent observations the horizon rests on),
     ``slope_pct_per_100bp`` (pp of h-period relative return per +100 bp of h-period yield
-    change), HAC band and t (lags ``max(rule, h)``), ``t_plain``, ``r_squared``, ``corr`` and
-    ``verdict``.  Horizons with fewer than 10 overlapping changes are left out.
+    change), HAC band and t (Newey-West, lags ``max(rule, h)``: neighbouring h-period changes
+    share h - 1 periods, so only a HAC t is honest), ``t_plain`` (kept for audit, never shown),
+    ``r_squared``, ``corr`` and ``verdict``.  Horizons with fewer than 10 overlapping changes
+    are left out.
     """
     f = aligned.attrs.get("freq", "W-FRI")
     unit = _PERIOD_NAME.get(f, "period")
@@ -303,7 +308,8 @@ def _by_horizon(aligned: pd.DataFrame) -> pd.DataFrame:
         if n < _MIN_PERIODS:
             continue
         fit = fit_sensitivity(rel, dy, maxlags=max(hac_maxlags(n), h if h > 1 else 0))
-        rows[f"{h} {unit}{'s' if h > 1 else ''}"] = {"periods": h, **_fit_row(fit)}
+        rows[f"{h} {unit}{'s' if h > 1 else ''}"] = {"periods": h, "independent": n // h,
+                                                      **_fit_row(fit)}
     out = pd.DataFrame.from_dict(rows, orient="index")
     out.index.name = "horizon"
     return out
@@ -373,6 +379,51 @@ def regime_labels(aligned: pd.DataFrame, regime_periods: int = 13,
     return pd.Series(lab, index=c.index, name="regime")
 
 
+def label_episodes(labels: pd.Series, gap: int) -> pd.DataFrame:
+    """Episodes of a labelled series: stretches of consecutive periods with the same label,
+    where two stretches of one label fewer than ``gap`` periods apart count as one (a short
+    pause inside one cycle is not a new cycle).
+
+    Parameters
+    ----------
+    labels : Series
+        One label per period, in time order (unlabelled periods left out).
+    gap : int
+        Periods (>= 1); stretches of a label separated by fewer than ``gap`` periods of other
+        labels are merged.
+
+    Returns
+    -------
+    DataFrame
+        One row per episode in order of its start: ``label``, ``start``, ``end`` (first and
+        last period carrying the label), ``periods`` (periods with the label in it) and
+        ``name`` (``"YYYY-MM..YYYY-MM"``).  ``attrs["episode"]`` maps each period to the row
+        number of its episode (a Series like ``labels``).
+    """
+    gap = max(1, int(gap))
+    lab = pd.Series(labels)
+    ids = np.full(len(lab), -1, dtype=int)
+    rows: list[dict] = []
+    last: dict = {}  # label -> (episode row, position of its last period)
+    values = lab.to_numpy()
+    for i, value in enumerate(values):
+        if i > 0 and values[i - 1] == value:
+            row = ids[i - 1]
+        elif value in last and i - last[value][1] - 1 < gap:
+            row = last[value][0]
+        else:
+            row = len(rows)
+            rows.append({"label": value, "start": lab.index[i], "periods": 0})
+        ids[i] = row
+        rows[row]["end"] = lab.index[i]
+        rows[row]["periods"] += 1
+        last[value] = (row, i)
+    out = pd.DataFrame(rows, columns=["label", "start", "end", "periods"])
+    out["name"] = [f"{a:%Y-%m}..{b:%Y-%m}" for a, b in zip(out["start"], out["end"], strict=True)]
+    out.attrs["episode"] = pd.Series(ids, index=lab.index, name="episode")
+    return out
+
+
 def regime_table(aligned: pd.DataFrame, regime_periods: int = 13,
                  regime_bp: float = 25) -> pd.DataFrame:
     """Relative return per period in falling / neutral / rising yield regimes.
@@ -382,12 +433,16 @@ def regime_table(aligned: pd.DataFrame, regime_periods: int = 13,
     DataFrame
         Index ``falling``, ``neutral``, ``rising``; columns ``mean_rel_return_pct`` (mean
         relative return of the periods in the regime, pp per period), ``median_rel_return_pct``,
-        ``hit_rate`` (share of periods small caps beat large caps, 0..1), ``n``, ``t``
-        (mean / standard error), ``se_pct`` (standard error of the mean, pp) and
-        ``next_mean_pct`` / ``next_t`` (the same for the period *after* each labelled period:
-        what the regime said about the next period).
+        ``hit_rate`` (share of periods small caps beat large caps, 0..1), ``n``, ``episodes``
+        (distinct stretches of the regime, :func:`label_episodes` with a gap of
+        ``regime_periods``: the labels come from overlapping look-backs, so the periods of a
+        regime cluster into far fewer independent episodes), ``t`` (mean / standard error),
+        ``se_pct`` (standard error of the mean, pp) and ``next_mean_pct`` / ``next_t`` (the
+        same for the period *after* each labelled period: what the regime said about the next
+        period).
     """
     lab = regime_labels(aligned, regime_periods, regime_bp)
+    eps = label_episodes(lab, regime_periods)["label"].value_counts()
     rel = aligned["rel_return_pct"]
     nxt = rel.shift(-1)
     rows = {}
@@ -396,7 +451,8 @@ def regime_table(aligned: pd.DataFrame, regime_periods: int = 13,
         s = summarize(rel.loc[idx])
         sn = summarize(nxt.loc[idx])
         rows[name] = {"mean_rel_return_pct": s["mean"], "median_rel_return_pct": s["median"],
-                      "hit_rate": s["hit_rate"], "n": s["n"], "t": s["t"],
+                      "hit_rate": s["hit_rate"], "n": s["n"],
+                      "episodes": int(eps.get(name, 0)), "t": s["t"],
                       "se_pct": s["std"] / math.sqrt(s["n"]) if s["n"] > 1 else float("nan"),
                       "next_mean_pct": sn["mean"], "next_t": sn["t"]}
     out = pd.DataFrame.from_dict(rows, orient="index")

@@ -11,12 +11,14 @@ import pandas as pd
 from smallcaps import data, fmt
 from smallcaps.calendar import years_before
 from smallcaps.errors import ParameterError
+from smallcaps.rates.fed import FedCycle, _check_fed, fed_cycle
 from smallcaps.rates.fits import (
     _MIN_PERIODS,
     _PERIOD_ADJ,
     _PERIOD_NAME,
     SensitivityFit,
     _by_horizon,
+    _check_key,
     _check_pair,
     _check_regime,
     _check_window,
@@ -42,7 +44,8 @@ _FIT_COLUMNS = {"n": "n", "slope_pct_per_100bp": "slope, pp per +100 bp",
                 "ci_low": "95% band low", "ci_high": "95% band high", "t_hac": "t (HAC)",
                 "t_plain": "t (plain)", "r_squared": "R²", "corr": "corr",
                 "hac_lags": "HAC lags", "verdict": "verdict"}
-_TABLES = ("periods", "horizons", "regimes", "granger")
+_TABLES = ("periods", "horizons", "regimes", "fed", "granger")
+_HORIZON_COLUMNS = {k: v for k, v in _FIT_COLUMNS.items() if k != "t_plain"}
 
 
 @dataclass
@@ -71,7 +74,10 @@ class RatesResult(Result):
     latest : dict
         :func:`latest_reading` plus ``corr_rolling_latest`` and its ``corr_percentile``.
     names : dict
-        ``small`` / ``large`` / ``yield`` -> (key, long name).
+        ``small`` / ``large`` / ``yield`` (and ``fed`` when loaded) -> (key, long name).
+    fed : FedCycle or None
+        The Fed-cycle regimes (:func:`smallcaps.rates.fed_cycle`); None when no fed funds
+        series was given.
     """
 
     narrative = "rates"
@@ -92,6 +98,7 @@ class RatesResult(Result):
     regime_bp: float
     names: dict = field(default_factory=dict)
     provenance: dict = field(default_factory=dict)
+    fed: FedCycle | None = None
 
     # ---- derived facts (read by the narrative and the charts) ----------------------------
     @property
@@ -135,11 +142,19 @@ class RatesResult(Result):
     def rolling_shares(self) -> dict:
         """Shares (0..1) of full rolling windows with a negative correlation
         (``corr_negative``), a 95 % beta band wholly below zero (``beta_below_zero``) and
-        wholly above zero (``beta_above_zero``)."""
+        wholly above zero (``beta_above_zero``).  Neighbouring windows share all but one
+        period, so these shares are descriptions, not counts of evidence; the counts of
+        evidence are over the non-overlapping windows (every ``window``-th one, counting back
+        from the last): ``independent`` windows, of which ``independent_below_zero`` and
+        ``independent_above_zero`` have the band wholly below / above zero."""
         r = self.rolling.dropna(subset=["corr"])
+        apart = r.iloc[::-1].iloc[::self.window]
         return {"corr_negative": float((r["corr"] < 0).mean()),
                 "beta_below_zero": float((r["beta_high"] < 0).mean()),
-                "beta_above_zero": float((r["beta_low"] > 0).mean())}
+                "beta_above_zero": float((r["beta_low"] > 0).mean()),
+                "independent": int(len(apart)),
+                "independent_below_zero": int((apart["beta_high"] < 0).sum()),
+                "independent_above_zero": int((apart["beta_low"] > 0).sum())}
 
     @property
     def regime_spread(self) -> dict:
@@ -165,12 +180,17 @@ class RatesResult(Result):
         """The key figures notebook 01 records: the latest yield (%), its 1- and 4-week change
         (bp), the week's relative return (pp), full-sample and latest rolling correlation,
         the slope (pp per +100 bp) and its HAC t, R², the regimes (mean pp, hit rate 0..1,
-        n, t) and the two Granger p-values."""
+        n, episodes, t), the two Granger p-values and, with a fed funds series, the Fed-cycle
+        regimes (``fed_regimes``: :meth:`FedCycle.figures`), DFF's last date
+        (``fed_data_end``) and the sample periods after it (``fed_unlabelled_periods``)."""
         lt = self.latest
         reg = {name: {"mean_rel_return_pct": float(row["mean_rel_return_pct"]),
                       "hit_rate": float(row["hit_rate"]), "n": int(row["n"]),
-                      "t": float(row["t"])}
+                      "episodes": int(row["episodes"]), "t": float(row["t"])}
                for name, row in self.regimes.iterrows()}
+        fed = {} if self.fed is None else {
+            "fed_regimes": self.fed.figures(), "fed_data_end": self.fed.data_end,
+            "fed_unlabelled_periods": self.fed.unlabelled_after}
         return {
             "yield_last": float(lt["yield_last"]),
             "yield_change_1w_bp": lt["yield_change_1w_bp"],
@@ -186,6 +206,7 @@ class RatesResult(Result):
                 self.granger.loc["yield_to_relative", "p_value"]),
             "granger_pvalue_relative_to_yield": float(
                 self.granger.loc["relative_to_yield", "p_value"]),
+            **fed,
         }
 
     def summary(self) -> pd.DataFrame:
@@ -220,9 +241,15 @@ class RatesResult(Result):
         return pd.DataFrame(rows, columns=["statistic", "value", "units"]).set_index("statistic")
 
     def to_frame(self) -> pd.DataFrame:
-        """Per-period data: aligned series, rolling statistics and the regime label."""
+        """Per-period data: aligned series, rolling statistics, the yield regime label and,
+        with a fed funds series, ``fed_avg_pct`` (28-day average, %), ``fed_change_bp`` and
+        ``fed_regime`` (NaN where unlabelled)."""
         out = self.aligned.join(self.rolling, how="left")
         out["regime"] = self.regime_labels.reindex(out.index)
+        if self.fed is not None:
+            out["fed_avg_pct"] = self.fed.rate_pct.reindex(out.index)
+            out["fed_change_bp"] = self.fed.change_bp.reindex(out.index)
+            out["fed_regime"] = self.fed.labels.reindex(out.index)
         return out
 
     def table(self, name: str) -> pd.DataFrame:
@@ -233,7 +260,10 @@ class RatesResult(Result):
         ----------
         name : str
             ``"periods"`` (:attr:`by_period`), ``"horizons"`` (:attr:`by_horizon`),
-            ``"regimes"`` (:attr:`regimes`, hit rate in % of periods) or ``"granger"``.
+            ``"regimes"`` (:attr:`regimes`, hit rate in % of periods), ``"fed"`` (the Fed-cycle
+            regimes; empty without a fed funds series) or ``"granger"``.  The horizon table
+            shows the HAC t only (overlapping changes) with the number of non-overlapping
+            periods each horizon rests on.
         """
         per = self.period
         y = self.names.get("yield", ("yield",))[0]
@@ -244,14 +274,18 @@ class RatesResult(Result):
             cols = {"start": "from", "end": "to", **_FIT_COLUMNS}
         elif name == "horizons":
             t = self.by_horizon.copy()
-            cols = {"periods": f"{per}s", **_FIT_COLUMNS}
+            cols = {"periods": f"{per}s", "independent": "non-overlapping (n / h)",
+                    **_HORIZON_COLUMNS}
         elif name == "regimes":
             t = self.regimes.copy()
             t["hit_rate"] = (t["hit_rate"] * 100).round(1)
-            cols = {"n": "n", "mean_rel_return_pct": f"mean, pp per {per}",
+            cols = {"n": "n", "episodes": "episodes", "mean_rel_return_pct": f"mean, pp per {per}",
                     "median_rel_return_pct": f"median, pp per {per}",
                     "hit_rate": "small ahead, % of periods", "t": "t",
                     "next_mean_pct": f"next {per} mean, pp", "next_t": f"next {per} t"}
+        elif name == "fed":
+            t = self.fed.display(per) if self.fed is not None else pd.DataFrame()
+            cols = {c: c for c in t.columns}
         elif name == "granger":
             t = self.granger.copy()
             t.index = [f"{y} change -> relative return", f"relative return -> {y} change"]
@@ -266,7 +300,8 @@ class RatesResult(Result):
 
 def analyze(prices: pd.DataFrame, pair: Sequence[str] = ("RUT", "SPX"),
             yield_series: str = "DGS10", *, freq: str = "W-FRI", window: int = 52,
-            regime: tuple[int, float] = (13, 25.0)) -> RatesResult:
+            regime: tuple[int, float] = (13, 25.0), fed_series: str | None = None,
+            fed_window: int = 26, fed_bp: float = 25.0) -> RatesResult:
     """Measure whether small caps outperform large caps when the yield falls.
 
     Parameters
@@ -286,6 +321,15 @@ def analyze(prices: pd.DataFrame, pair: Sequence[str] = ("RUT", "SPX"),
         ``(regime_periods, regime_bp)``: a period is ``falling`` / ``rising`` when the yield
         moved more than ``regime_bp`` basis points down / up over the trailing
         ``regime_periods`` periods, else ``neutral``.
+    fed_series : str, optional
+        The fed funds series (``"DFF"``, a column of ``prices``; it may end before the as-of
+        date): each period is labelled easing / tightening / hold (:mod:`smallcaps.rates.fed`)
+        and the sensitivity is measured per regime.  None: no Fed-cycle section.
+    fed_window : int
+        Look-back of the fed funds change, weeks (26).
+    fed_bp : float
+        Move of the 28-day average fed funds rate over ``fed_window`` weeks that makes a period
+        easing (below ``-fed_bp``) or tightening (above ``+fed_bp``), bp (25).
 
     Returns
     -------
@@ -295,6 +339,9 @@ def analyze(prices: pd.DataFrame, pair: Sequence[str] = ("RUT", "SPX"),
     """
     small, large = _check_pair(pair)
     regime_periods, regime_bp = _check_regime(regime)
+    fed_window, fed_bp = _check_fed(fed_window, fed_bp)
+    if fed_series is not None:
+        _check_key(prices, fed_series, "fed_series", "yield")
     aligned = align_periods(prices, (small, large), yield_series, freq)
     f = aligned.attrs["freq"]
     sample = aligned.dropna(subset=["rel_return_pct", "yield_change_bp"])
@@ -315,8 +362,13 @@ def analyze(prices: pd.DataFrame, pair: Sequence[str] = ("RUT", "SPX"),
     rc = rolling["corr"].dropna()
     latest["corr_rolling_latest"] = float(rc.iloc[-1]) if len(rc) else float("nan")
     latest["corr_percentile"] = percentile_of_last(rc)
-    names = {role: (key, data.get_series(key).name)
-             for role, key in (("small", small), ("large", large), ("yield", yield_series))}
+    roles = [("small", small), ("large", large), ("yield", yield_series)]
+    roles += [("fed", fed_series)] if fed_series is not None else []
+    names = {role: (key, data.get_series(key).name) for role, key in roles}
+    provenance = {k: v for k, v in prices.attrs.get("provenance", {}).items()
+                  if k in {key for _, key in roles}}
+    fed = None if fed_series is None else fed_cycle(aligned, prices[fed_series], fed_window,
+                                                   fed_bp, series=fed_series)
     return RatesResult(
         aligned=aligned, fit=fit_sensitivity(sample["rel_return_pct"], sample["yield_change_bp"]),
         by_period=sensitivity_by_period(aligned), by_horizon=_by_horizon(aligned),
@@ -324,5 +376,5 @@ def analyze(prices: pd.DataFrame, pair: Sequence[str] = ("RUT", "SPX"),
         regime_labels=regime_labels(aligned, regime_periods, regime_bp),
         xcorr=_cross_correlation(aligned), granger=_granger(aligned), latest=latest, freq=f,
         window=int(window), regime_periods=regime_periods, regime_bp=regime_bp, names=names,
-        provenance=dict(aligned.attrs.get("provenance", {})),
+        provenance=provenance, fed=fed,
     )

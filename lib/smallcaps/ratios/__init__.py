@@ -35,14 +35,34 @@ Definitions (all documented numbers use these):
   last crossed it (the close that crossed).
 * **Stale**: a pair (or a ranked series) whose data ends before the report's as-of date.  Its
   figures are computed as of its own last date, and it is flagged, never silently mixed in.
+* **Basis**: prices loaded with ``field="adj_close"`` (the notebook's default ``etf_field``)
+  give ETFs as **total returns** (dividend-adjusted closes) and indexes as **index levels,
+  price only** (an index has no adjusted close); ``field="close"`` gives price-only closes for
+  both.  Each series carries its basis; a pair of an ETF and an index is **mixed** (its ratio
+  drifts by the ETF's dividends).  :func:`compare_basis` recomputes a study on the other field
+  to show what the adjustment moves.
 
-Results (:class:`PairAnalysis`, :class:`PairOverlay`, :class:`RatioStudy`, :class:`Ranking`)
-follow :class:`smallcaps.results.Result`; their prose is :mod:`smallcaps.narrative.ratios`.
+Results (:class:`PairAnalysis`, :class:`PairOverlay`, :class:`RatioStudy`, :class:`Ranking`,
+:class:`BasisComparison`) follow :class:`smallcaps.results.Result`; their prose is
+:mod:`smallcaps.narrative.ratios`.
 """
 
 from __future__ import annotations
 
-from smallcaps.ratios.inputs import DEFAULT_PAIRS, DEFAULT_YEARS, Window, pair_keys, parse_pairs
+from smallcaps.ratios.basis import BasisComparison, compare_basis
+from smallcaps.ratios.inputs import (
+    DEFAULT_PAIRS,
+    DEFAULT_YEARS,
+    ETF_FIELDS,
+    FUND_PRICE,
+    INDEX_LEVEL,
+    TOTAL_RETURN,
+    Window,
+    alternative_field,
+    pair_keys,
+    parse_pairs,
+    series_basis,
+)
 from smallcaps.ratios.measures import (
     FLAT_SLOPE_PCT,
     MIN_R2,
@@ -77,11 +97,19 @@ __all__ = [
     "analyze_pairs",
     "analyze_pair",
     "rank_returns",
+    "compare_basis",
+    "alternative_field",
+    "series_basis",
+    "ETF_FIELDS",
+    "TOTAL_RETURN",
+    "INDEX_LEVEL",
+    "FUND_PRICE",
     # results
     "RatioStudy",
     "PairAnalysis",
     "PairOverlay",
     "Ranking",
+    "BasisComparison",
     "Window",
     "Trend",
     # building blocks and their thresholds

@@ -1,8 +1,14 @@
-"""Inputs of the ratio study: pairs ``"A/B"`` of catalog keys and the report's dates.
+"""Inputs of the ratio study: pairs ``"A/B"`` of catalog keys, the report's dates and the
+price basis of each series.
 
 The as-of date is the loaded frame's (:func:`smallcaps.data.load` resolves it once, by the
 kit's one rule); this module only places the chart window and the rebase date onto trading
 days of the loaded data with :mod:`smallcaps.calendar`.
+
+The basis: a frame loaded with ``field="adj_close"`` holds dividend-adjusted closes for ETFs
+(a **total return**) and plain closes for indexes (``adj_close`` falls back to ``close``: an
+**index level, price only**); a frame loaded with ``field="close"`` holds price-only closes
+for both.  :func:`series_basis` names the basis of a series from the frame's field.
 """
 
 from __future__ import annotations
@@ -16,11 +22,73 @@ from smallcaps import calendar, data
 from smallcaps.dates import parse_date
 from smallcaps.errors import DataError, ParameterError, SmallcapsError
 
-__all__ = ["DEFAULT_PAIRS", "DEFAULT_YEARS", "Window", "parse_pairs", "pair_keys"]
+__all__ = ["DEFAULT_PAIRS", "DEFAULT_YEARS", "ETF_FIELDS", "TOTAL_RETURN", "INDEX_LEVEL",
+           "FUND_PRICE", "Window", "parse_pairs", "pair_keys", "frame_field", "series_basis",
+           "alternative_field", "is_fund"]
 
 DEFAULT_PAIRS = ("RUT/SPX", "RUT/NDX", "DJI/NDX", "NDX/SPX", "IWM/QQQ")
 #: calendar years of the default chart window
 DEFAULT_YEARS = 5
+#: the fields a ratio study reads ETF prices from (``adj_close`` is the default)
+ETF_FIELDS = ("adj_close", "close")
+#: basis of an ETF on dividend-adjusted closes
+TOTAL_RETURN = "total return, dividend-adjusted"
+#: basis of an index (its level: no dividends, whatever the field)
+INDEX_LEVEL = "index level, price only"
+#: basis of an ETF on plain closes
+FUND_PRICE = "price only, not dividend-adjusted"
+
+
+def is_fund(key: str) -> bool:
+    """True for a fund (ETF) in the catalog: a price series quoted in USD."""
+    try:
+        s = data.get_series(key)
+    except SmallcapsError:
+        return False
+    return s.kind == "price" and s.units == "USD"
+
+
+def frame_field(prices: pd.DataFrame) -> str:
+    """The field a frame was loaded with (``attrs["field"]``; ``"close"`` for a frame built by
+    hand).
+
+    Raises
+    ------
+    ParameterError
+        For a field a ratio study cannot read (only ``adj_close`` or ``close``).
+    """
+    got = prices.attrs.get("field", "close")
+    if got not in ETF_FIELDS:
+        raise ParameterError(
+            f"prices were loaded with field {got!r}; ratio studies read closes: load with "
+            f"field='adj_close' (ETFs as total returns) or field='close' (price only)"
+        )
+    return got
+
+
+def series_basis(key: str, field: str) -> str:
+    """What a series' values measure: :data:`TOTAL_RETURN` for an ETF on ``adj_close``,
+    :data:`FUND_PRICE` for an ETF on ``close``, :data:`INDEX_LEVEL` for an index."""
+    if not is_fund(key):
+        return INDEX_LEVEL
+    return TOTAL_RETURN if field == "adj_close" else FUND_PRICE
+
+
+def alternative_field(etf_field: str) -> str:
+    """The other ETF field: ``"close"`` for ``"adj_close"`` and back (to show what the
+    dividend adjustment moves).
+
+    Raises
+    ------
+    ParameterError
+        For anything but ``"adj_close"`` or ``"close"``.
+    """
+    if etf_field not in ETF_FIELDS:
+        raise ParameterError(
+            f"etf_field {etf_field!r} is not valid; use 'adj_close' (total return, "
+            "dividend-adjusted) or 'close' (price only)"
+        )
+    return ETF_FIELDS[1 - ETF_FIELDS.index(etf_field)]
 
 
 def _parse_pair(pair: str) -> tuple[str, str]:

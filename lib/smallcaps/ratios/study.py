@@ -17,12 +17,17 @@ from smallcaps import data
 from smallcaps.errors import ParameterError, SmallcapsError
 from smallcaps.ratios.inputs import (
     DEFAULT_PAIRS,
+    INDEX_LEVEL,
+    TOTAL_RETURN,
     Window,
     _parse_pair,
     _require,
     _resolve_window,
+    frame_field,
+    is_fund,
     pair_keys,
     parse_pairs,
+    series_basis,
 )
 from smallcaps.ratios.measures import (
     SLOPE_LAG,
@@ -47,15 +52,6 @@ def _name(key: str) -> str:
         return data.get_series(key).name
     except SmallcapsError:
         return key
-
-
-def _is_fund(key: str) -> bool:
-    """True for a fund (ETF) in the catalog: a price series quoted in USD."""
-    try:
-        s = data.get_series(key)
-    except SmallcapsError:
-        return False
-    return s.kind == "price" and s.units == "USD"
 
 
 def _r(x, nd: int = 1):
@@ -110,6 +106,12 @@ class PairAnalysis(Result):
         Provenance of the two legs.
     names : dict
         Catalog key -> series name of the two legs.
+    etf_field : str
+        The field the prices were loaded with: ``"adj_close"`` (ETFs as total returns) or
+        ``"close"`` (price only).
+    basis : dict
+        Catalog key -> what its values measure (``"total return, dividend-adjusted"``,
+        ``"index level, price only"`` or ``"price only, not dividend-adjusted"``).
     """
 
     narrative: ClassVar[str] = "ratios"
@@ -135,6 +137,8 @@ class PairAnalysis(Result):
     trend_side: str | None
     provenance: dict = field(default_factory=dict)
     names: dict = field(default_factory=dict)
+    etf_field: str = "close"
+    basis: dict = field(default_factory=dict)
 
     # --- derived numbers ----------------------------------------------------------------------
     @property
@@ -153,7 +157,36 @@ class PairAnalysis(Result):
     @property
     def is_fund_pair(self) -> bool:
         """True when both legs are funds (ETFs: catalog price series quoted in USD)."""
-        return _is_fund(self.numerator) and _is_fund(self.denominator)
+        return is_fund(self.numerator) and is_fund(self.denominator)
+
+    @property
+    def mixed_basis(self) -> bool:
+        """True when one leg is a total return and the other is not: the ratio then drifts by
+        the dividends of the total-return leg."""
+        legs = [self.basis.get(k) == TOTAL_RETURN for k in (self.numerator, self.denominator)]
+        return legs[0] != legs[1]
+
+    @property
+    def basis_label(self) -> str:
+        """Short basis of the ratio: ``"total return"`` (both legs dividend-adjusted),
+        ``"index level"`` (two indexes), ``"price only"`` or ``"mixed"``."""
+        legs = {self.basis.get(k, INDEX_LEVEL) for k in (self.numerator, self.denominator)}
+        if self.mixed_basis:
+            return "mixed"
+        if legs == {TOTAL_RETURN}:
+            return "total return"
+        return "index level" if legs == {INDEX_LEVEL} else "price only"
+
+    @property
+    def ratio_of(self) -> str:
+        """What the ratio divides, for axis labels: ``"ratio of closes"``, ``"ratio of
+        dividend-adjusted closes"`` or, mixed, ``"IWM dividend-adjusted close / SPX close"``."""
+        adj = {k: self.basis.get(k) == TOTAL_RETURN for k in (self.numerator, self.denominator)}
+        if not self.mixed_basis:
+            adjusted = adj[self.numerator]
+            return "ratio of dividend-adjusted closes" if adjusted else "ratio of closes"
+        return " / ".join(f"{k} {'dividend-adjusted close' if a else 'close'}"
+                          for k, a in adj.items())
 
     @property
     def last(self) -> float:
@@ -197,7 +230,7 @@ class PairAnalysis(Result):
             changes={k: float(v) for k, v in change.items()},
             ratio_change_pct=float(self.changes["since"]), rebase_date=self.rebase_date,
             start=self.start, asof=self.asof, data_end=self.data_end,
-            provenance=dict(self.provenance),
+            provenance=dict(self.provenance), basis=dict(self.basis),
         )
 
     # --- the protocol -------------------------------------------------------------------------
@@ -211,7 +244,8 @@ class PairAnalysis(Result):
         return out
 
     def figures(self) -> dict:
-        """The pair's key figures (percent changes in %, slopes in %/month, dates, verdicts)."""
+        """The pair's key figures (percent changes in %, slopes in %/month, dates, verdicts)
+        and ``basis`` (leg -> what its values measure)."""
         date, kind, since = self.last_breakout
         t3, t12 = self.trends.get("3m"), self.trends.get("12m")
         return {
@@ -240,6 +274,7 @@ class PairAnalysis(Result):
             "days_since_breakout": since,
             "trend_start_date": self.trend_start_date,
             "trend_side": self.trend_side,
+            "basis": dict(self.basis),
         }
 
     def _row(self, since: pd.Timestamp | None = None) -> dict:
@@ -247,6 +282,7 @@ class PairAnalysis(Result):
         t3, t12 = self.trends.get("3m"), self.trends.get("12m")
         label = self.rebase_date if since is None else since
         row = {
+            "basis": self.basis_label,
             "data ends": f"{self.data_end:%Y-%m-%d}" + (" (STALE)" if self.stale else ""),
             "last": round(self.last, 4),
             "1m %": _r(self.changes["1m"]),
@@ -280,14 +316,16 @@ class PairOverlay(Result):
     ----------
     pair : str
     lines : DataFrame
-        One column per leg (closes, for ETFs not dividend-adjusted), 100 at ``rebase_date``,
-        from the window start to ``data_end``.
+        One column per leg (the loaded field: dividend-adjusted closes for ETFs on
+        ``adj_close``), 100 at ``rebase_date``, from the window start to ``data_end``.
     changes : dict[str, float]
         Key -> price change of the leg since ``rebase_date``, %.
     ratio_change_pct : float
         Change of the ratio since ``rebase_date``, %.
     rebase_date, start, asof, data_end : Timestamp
     provenance : dict
+    basis : dict
+        Leg -> what its values measure (see :class:`PairAnalysis`).
     """
 
     narrative: ClassVar[str] = "ratios"
@@ -301,6 +339,7 @@ class PairOverlay(Result):
     asof: pd.Timestamp
     data_end: pd.Timestamp
     provenance: dict = field(default_factory=dict)
+    basis: dict = field(default_factory=dict)
 
     @property
     def numerator(self) -> str:
@@ -313,6 +352,18 @@ class PairOverlay(Result):
     @property
     def stale(self) -> bool:
         return bool(self.data_end < self.asof)
+
+    @property
+    def value_label(self) -> str:
+        """What the lines show, for the axis: ``"total return (dividend-adjusted close)"``,
+        ``"close"`` or, mixed, each leg's."""
+        adj = {k: self.basis.get(k) == TOTAL_RETURN for k in self.lines.columns}
+        if all(adj.values()):
+            return "total return (dividend-adjusted close)"
+        if not any(adj.values()):
+            return "close"
+        return ", ".join(f"{k} {'dividend-adjusted close' if a else 'close'}"
+                         for k, a in adj.items())
 
     @property
     def gap_pp(self) -> float:
@@ -381,6 +432,7 @@ def _analyze(prices: pd.DataFrame, pair: str, win: Window, windows: Sequence[int
             changes[k] = float("nan")
     cross, side = last_cross(r, ma.get(TREND_MA))
     prov = {k: v for k, v in prices.attrs.get("provenance", {}).items() if k in (num, den)}
+    got = frame_field(prices)
     return PairAnalysis(
         pair=pair, ratio=r, legs=frame[[num, den]].loc[r.index], asof=win.asof, data_end=end,
         start=win.start, rebase_date=reb, mas=ma, changes=changes,
@@ -388,7 +440,8 @@ def _analyze(prices: pd.DataFrame, pair: str, win: Window, windows: Sequence[int
         events=breakouts(r, breakout_days),
         trends={"3m": fit_trend(r, 3), "12m": fit_trend(r, 12)},
         trend_start_date=cross, trend_side=side, provenance=prov,
-        names={num: _name(num), den: _name(den)},
+        names={num: _name(num), den: _name(den)}, etf_field=got,
+        basis={num: series_basis(num, got), den: series_basis(den, got)},
     )
 
 
@@ -400,7 +453,9 @@ def analyze_pair(prices: pd.DataFrame, pair: str, start="", rebase_date="",
     ----------
     prices : DataFrame
         Closes, one column per catalog key, from :func:`smallcaps.data.load` (its as-of date is
-        the report's; a frame built by hand is as of its last date).
+        the report's; a frame built by hand is as of its last date), loaded with
+        ``field="adj_close"`` (ETFs as total returns, the notebook's default) or
+        ``field="close"`` (price only).
     pair : str
         ``"A/B"``.
     start, rebase_date : date-like or ``""``
@@ -434,12 +489,28 @@ class RatioStudy(Result):
     ----------
     window : Window
     pairs : dict[str, PairAnalysis]
+    etf_field : str
+        The field the prices were loaded with (``"adj_close"`` or ``"close"``).
     """
 
     narrative: ClassVar[str] = "ratios"
 
     window: Window
     pairs: dict
+    etf_field: str = "close"
+
+    @property
+    def bases(self) -> dict:
+        """Catalog key -> what its values measure, for every leg of every pair."""
+        out: dict = {}
+        for a in self.pairs.values():
+            out.update(a.basis)
+        return out
+
+    @property
+    def mixed_pairs(self) -> list[str]:
+        """Pairs with one total-return leg and one price-only leg."""
+        return [p for p, a in self.pairs.items() if a.mixed_basis]
 
     @property
     def asof(self) -> pd.Timestamp:
@@ -492,7 +563,8 @@ def analyze_pairs(prices: pd.DataFrame, pairs: str | Sequence[str] = DEFAULT_PAI
     ----------
     prices : DataFrame
         Closes of every key in ``pairs``, from :func:`smallcaps.data.load`: its as-of date is
-        the report's (a frame built by hand is as of its last date).
+        the report's (a frame built by hand is as of its last date); its field
+        (``attrs["field"]``: ``"adj_close"`` or ``"close"``) sets each series' basis.
     pairs : list of str or str
         ``"A/B"`` strings (or one comma-separated string).
     start, rebase_date : date-like or ``""``
@@ -510,7 +582,9 @@ def analyze_pairs(prices: pd.DataFrame, pairs: str | Sequence[str] = DEFAULT_PAI
     names = parse_pairs(pairs)
     keys = pair_keys(names)
     _require(prices, keys)
+    got = frame_field(prices)
     windows = _check_mas(mas)
     win = _resolve_window(prices, keys, start, rebase_date)
     return RatioStudy(window=win,
-                      pairs={p: _analyze(prices, p, win, windows, breakout_days) for p in names})
+                      pairs={p: _analyze(prices, p, win, windows, breakout_days) for p in names},
+                      etf_field=got)
