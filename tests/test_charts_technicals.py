@@ -70,8 +70,47 @@ def test_plot_trend_draws_a_pattern_target():
     patterns = technicals.find_head_and_shoulders(ohlc["Close"], swings)
     ax = charts.plot_trend(ohlc, patterns=patterns, swings=swings, key="TST")
     texts = [t.get_text() for t in ax.texts]
-    assert "inv. H&S target 120" in texts
+    # flat neckline at 100, head 80: both targets 120; the last close 115 leaves it confirmed
+    assert "inv. H&S target 120 (flat 120), confirmed" in texts
     assert {"LS", "H", "RS"} <= set(texts)
+    assert all(t.get_alpha() in (None, 1.0) for t in ax.texts if t.get_text() == "H")
+
+
+def test_plot_trend_fades_a_pattern_that_is_over():
+    close = np.interp(np.arange(81), [0, 10, 20, 30, 40, 50, 60, 70, 80],
+                      [100, 90, 100, 80, 100, 90, 110, 125, 118])
+    idx = pd.bdate_range("2020-01-01", periods=len(close))
+    ohlc = pd.DataFrame({"Open": close, "High": close, "Low": close, "Close": close}, index=idx)
+    patterns = technicals.find_head_and_shoulders(ohlc["Close"], technicals.swing_points(ohlc, 5))
+    ax = charts.plot_trend(ohlc, patterns=patterns, key="TST")
+    label = next(t for t in ax.texts if t.get_text().startswith("inv. H&S target"))
+    assert label.get_text() == "inv. H&S target 120 (flat 120), target reached"
+    assert label.get_alpha() == pytest.approx(0.4)
+
+
+def test_plot_trend_draws_trend_lines_with_break_and_retest():
+    pts = [(0, 110), (10, 100), (20, 125), (30, 110), (40, 130), (50, 113), (54, 119),
+           (58, 112), (62, 121)]
+    close = np.interp(np.arange(63), *zip(*pts, strict=True))
+    idx = pd.bdate_range("2020-01-01", periods=len(close))
+    ohlc = pd.DataFrame({"Open": close, "High": close, "Low": close, "Close": close}, index=idx)
+    lines = technicals.trend_lines(ohlc, technicals.swing_points(ohlc, 3), 3)
+    up = lines[lines["second_date"] == idx[30]]
+    ax = charts.plot_trend(ohlc, trendlines=up, key="TST")
+    texts = [t.get_text() for t in ax.texts]
+    assert "up-trend line, broken" in texts and "break" in texts
+    drawn = [ln for ln in ax.lines if ln.get_linestyle() == "-." and ln.get_color() == COLORS["up"]]
+    assert len(drawn) == 1
+    x, y = drawn[0].get_data()
+    assert x[0] == 10 and y[0] == pytest.approx(100.0)
+    assert y[1] == pytest.approx(100 + 0.5 * (x[1] - 10))
+
+
+def test_weekly_chart_names_weeks():
+    ohlc, mas, _ = frames()
+    ax = charts.plot_trend(ohlc, mas, key="AAA", timeframe="weekly")
+    assert "weekly bars" in ax.get_title(loc="left")
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["10-week MA", "20-week MA"]
 
 
 def test_chart_trend_adapter_draws_nearest_levels_only():
@@ -90,3 +129,33 @@ def test_chart_trend_adapter_draws_nearest_levels_only():
                      f"R {res.resistance[0]:,.0f} ({touches[res.resistance[0]]}×)"}
     assert ax.get_title(loc="left").startswith("series: trend, levels and momentum, 2020-")
     assert ax.get_ylabel() == "series (price units)"
+
+
+def test_chart_trend_adapter_draws_the_latest_trend_lines():
+    pts = [(0, 110), (10, 100), (20, 125), (30, 110), (40, 130), (50, 113), (54, 119),
+           (58, 112), (70, 140)]
+    close = np.interp(np.arange(71), *zip(*pts, strict=True))
+    idx = pd.bdate_range("2020-01-01", periods=len(close))
+    ohlc = pd.DataFrame({"Open": close, "High": close, "Low": close, "Close": close}, index=idx)
+    res = technicals.analyze(ohlc, mas=[5], pivot_window=3)
+    latest = {k: row for k, row in res.lines.items() if row is not None}
+    assert set(latest) == {"up", "down"}
+    ax = charts.chart_trend(res)
+    labels = {t.get_text() for t in ax.texts if "-trend line" in t.get_text()}
+    assert labels == {f"{k}-trend line, {row['state']}" for k, row in latest.items()}
+
+
+def test_chart_trend_shows_live_patterns_and_only_the_latest_dead_one():
+    one = np.interp(np.arange(71), [0, 10, 20, 30, 40, 50, 60, 70],
+                    [100, 90, 100, 80, 100, 90, 110, 125])
+    seg = np.interp(np.arange(71), [0, 10, 20, 30, 40, 50, 60, 70],
+                    [125, 115, 125, 105, 125, 115, 135, 150])
+    close = np.r_[one, seg[1:], seg[1:] + 25]
+    idx = pd.bdate_range("2020-01-01", periods=len(close))
+    ohlc = pd.DataFrame({"Open": close, "High": close, "Low": close, "Close": close}, index=idx)
+    res = technicals.analyze(ohlc, mas=[5], pivot_window=5, pattern_windows=[5])
+    dead = res.patterns[~res.patterns["state"].isin(technicals.LIVE_STATES)]
+    assert len(dead) >= 2
+    ax = charts.chart_trend(res)
+    targets = [t.get_text() for t in ax.texts if "H&S target" in t.get_text()]
+    assert len(targets) == 1 + len(res.live_patterns)

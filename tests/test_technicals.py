@@ -259,7 +259,8 @@ def test_inverse_head_and_shoulders_flat_neckline_and_target():
     close = path([(0, 100), (10, 90), (20, 100), (30, 80), (40, 100), (50, 90), (60, 110),
                   (70, 115)])
     bars = bars_from(close, 0.0)
-    res = technicals.analyze(bars, lookback_days=500, mas=[5], pivot_window=5)
+    res = technicals.analyze(bars, lookback_days=500, mas=[5], pivot_window=5,
+                             pattern_windows=[5])
     inv = res.patterns[res.patterns["type"] == "inverse_head_and_shoulders"]
     assert len(inv) == 1
     p = inv.iloc[0]
@@ -276,15 +277,23 @@ def test_inverse_head_and_shoulders_flat_neckline_and_target():
     assert rec["head"] == {"date": f"{bars.index[30]:%Y-%m-%d}", "price": 80.0}
     assert rec["neckline"] == pytest.approx(100.0) and rec["target"] == pytest.approx(120.0)
     assert rec["confirmed"] is True
+    # the neckline is flat at 100, so both targets are 100 + (100 - 80) = 120
+    assert rec["target_flat"] == pytest.approx(120.0) and rec["neckline_flat"] == 100.0
+    # the closes end at 115 (bar 70), below the target: still live
+    assert rec["state"] == "confirmed" and rec["current"] is True
+    assert rec["confirmed_date"] == f"{bars.index[56]:%Y-%m-%d}" and rec["target_date"] is None
+    assert rec["formed_date"] == f"{bars.index[55]:%Y-%m-%d}"  # right shoulder + 5 bars
     assert set(rec) == {"series", "type", "left_shoulder", "head", "right_shoulder", "neckline",
-                        "target", "confirmed"}
+                        "target", "confirmed", "neckline_flat", "target_flat", "state",
+                        "current", "pivot_window", "formed_date", "confirmed_date",
+                        "target_date", "target_flat_date", "invalidated_date", "expired_date"}
 
 
 def test_inverse_head_and_shoulders_sloped_neckline():
     # reactions 100 (bar 20) and 104 (bar 40): neckline 100 + 0.2 (t - 20)
     close = path([(0, 100), (10, 90), (20, 100), (30, 80), (40, 104), (50, 92), (60, 115),
                   (70, 116)])
-    res = technicals.analyze(bars_from(close), mas=[5], pivot_window=5)
+    res = technicals.analyze(bars_from(close), mas=[5], pivot_window=5, pattern_windows=[5])
     p = res.patterns[res.patterns["type"] == "inverse_head_and_shoulders"].iloc[0]
     assert p["neckline_slope"] == pytest.approx(0.2)
     assert p["height"] == pytest.approx(102 - 80)  # neckline at the head's bar 30 is 102
@@ -292,18 +301,25 @@ def test_inverse_head_and_shoulders_sloped_neckline():
     assert p["confirmed_date"] == bars_from(close).index[57]
     assert p["neckline"] == pytest.approx(107.4)
     assert p["target"] == pytest.approx(107.4 + 22)
+    # horizontal neckline at (100 + 104) / 2 = 102; head 80 -> target 102 + 22 = 124
+    assert p["neckline_flat"] == pytest.approx(102.0)
+    assert p["target_flat"] == pytest.approx(124.0)
+    # closes reach 115 at bar 60 (>= 124? no; >= 129.4? no): the sloped target is still open
+    assert p["state"] == "confirmed" and pd.isna(p["target_flat_date"])
 
 
 def test_head_and_shoulders_top_unconfirmed_and_mirror():
     close = path([(0, 100), (10, 110), (20, 100), (30, 120), (40, 100), (50, 110), (60, 101)])
     bars = bars_from(close)
-    res = technicals.analyze(bars, mas=[5], pivot_window=5)
+    res = technicals.analyze(bars, mas=[5], pivot_window=5, pattern_windows=[5])
     top = res.patterns[res.patterns["type"] == "head_and_shoulders"]
     assert len(top) == 1
     p = top.iloc[0]
     assert not p["confirmed"] and p["confirmed_date"] is None
     assert p["neckline"] == pytest.approx(100.0) and p["target"] == pytest.approx(80.0)
-    assert "not confirmed yet" in res.reading()
+    assert p["state"] == "forming" and p["formed_date"] == bars.index[55]
+    assert "Live pattern: head-and-shoulders top" in res.reading()
+    assert "forming since" in res.reading("pattern")
 
 
 @pytest.mark.parametrize("points, why", [
@@ -319,11 +335,19 @@ def test_inverse_head_and_shoulders_shape_rules(points, why):
     assert (res.patterns["type"] != "inverse_head_and_shoulders").all(), why
 
 
-def test_pattern_dropped_when_price_goes_beyond_head_first():
+def test_pattern_invalidated_when_price_goes_beyond_head_first():
     close = path([(0, 100), (10, 90), (20, 100), (30, 80), (40, 100), (50, 90), (55, 95),
                   (65, 75), (80, 78)])
-    res = technicals.analyze(bars_from(close), mas=[5], pivot_window=5)
-    assert (res.patterns["type"] != "inverse_head_and_shoulders").all()
+    bars = bars_from(close)
+    res = technicals.analyze(bars, mas=[5], pivot_window=5, pattern_windows=[5])
+    inv = res.patterns[res.patterns["type"] == "inverse_head_and_shoulders"]
+    assert len(inv) == 1
+    p = inv.iloc[0]
+    # from 95 at bar 55 the closes fall 2 a bar: 81 at bar 62, 79 at bar 63 (below the head 80)
+    assert p["state"] == "invalidated" and p["invalidated_date"] == bars.index[63]
+    assert not p["confirmed"] and not p["target_reached"]
+    assert res.live_patterns.empty
+    assert "No live head-and-shoulders pattern" in res.reading("pattern")
 
 
 # ------------------------------------------------------------------------------------------------
@@ -400,17 +424,19 @@ def test_reading_downtrend():
     assert "**downtrend**" in text and "**sell**" in text and "not aligned" in text
     assert "below its 20-day" in text and "above its" not in text
     assert "underperformed" in text
-    assert "% below it" in text
+    assert "% below the closing record" in text
 
 
 def test_figures_have_recorded_keys_and_summary():
     res = technicals.analyze(trend_bars(+1), mas=[50, 100, 200], pivot_window=5)
-    assert set(res.figures()) == {"trend", "patterns"} and list(res.figures()["trend"]) == ["UP"]
+    assert set(res.figures()) == {"trend", "patterns", "pattern_history"}
+    assert list(res.figures()["trend"]) == ["UP"]
     rec = res.figures()["trend"]["UP"]
     assert set(rec) == {"close", "pct_vs_ma50", "pct_vs_ma100", "pct_vs_ma200", "ma_slopes",
                         "aligned", "macd_signal", "macd_cross_date", "structure", "support",
                         "resistance", "breakout_date", "all_time_high", "all_time_high_date",
-                        "pct_from_ath"}
+                        "pct_from_ath", "all_time_high_close", "all_time_high_close_date",
+                        "pct_from_ath_close", "timeframe", "live_patterns", "trend_lines"}
     assert set(rec["ma_slopes"]) == {"ma50", "ma100", "ma200"}
     assert rec["close"] == pytest.approx(trend_bars(+1)["Close"].iloc[-1])
     assert rec["pct_vs_ma50"] == pytest.approx(
@@ -432,7 +458,9 @@ def test_study_dashboard_figures_and_levels():
     assert table.loc["UP", "MA slopes"] == "↑ ↑" and table.loc["DN", "MA slopes"] == "↓ ↓"
     assert table.loc["UP", "vs MA20 %"] == pytest.approx(study.results["UP"].pct_vs_ma[20])
     figures = study.figures()
-    assert set(figures) == {"trend", "patterns"} and list(figures["trend"]) == ["UP", "DN"]
+    assert set(figures) == {"trend", "patterns", "pattern_history"}
+    assert list(figures["trend"]) == ["UP", "DN"] and list(figures["pattern_history"]) == [
+        "UP", "DN"]
     assert figures["trend"]["DN"] == study.results["DN"].figures()["trend"]["DN"]
     assert figures["patterns"] == [p for r in study.results.values()
                                    for p in r.figures()["patterns"]]
@@ -448,7 +476,7 @@ def test_study_dashboard_figures_and_levels():
     assert first["vs close %"] == pytest.approx((up.levels["level"].iloc[0] / up.close - 1) * 100,
                                                 abs=0.005)
     assert first["first"] == f"{up.levels['first'].iloc[0]:%Y-%m-%d}"
-    with pytest.raises(ParameterError, match="dashboard, levels, patterns, UP, DN"):
+    with pytest.raises(ParameterError, match="dashboard, levels, patterns, pattern_record, UP"):
         study.reading("nope")
     assert study.reading("DN") == study.results["DN"].reading()
 
@@ -552,7 +580,8 @@ def test_sample_planted_patterns_are_found():
     ohlc = data.load_bars(["RUT"], source="sample")
     bench = technicals.load_benchmark("SPX", source="sample")
     res = technicals.analyze(ohlc["RUT"], bench, pivot_window=10)
-    inv = res.patterns[res.patterns["type"] == "inverse_head_and_shoulders"].iloc[-1]
+    inv = res.patterns[res.patterns["head_date"] == "2025-06-23"].iloc[0]
+    assert inv["type"] == "inverse_head_and_shoulders"
     assert f"{inv['left_shoulder_date']:%Y-%m-%d}" == "2025-04-08"
     assert f"{inv['head_date']:%Y-%m-%d}" == "2025-06-23"
     assert f"{inv['right_shoulder_date']:%Y-%m-%d}" == "2025-09-12"
@@ -563,7 +592,8 @@ def test_sample_planted_patterns_are_found():
     ohlc = data.load_bars(["RUT"], asof="2008-06-30", source="sample")
     bench = technicals.load_benchmark("SPX", asof="2008-06-30", source="sample")
     res = technicals.analyze(ohlc["RUT"], bench, pivot_window=15)
-    top = res.patterns[res.patterns["type"] == "head_and_shoulders"].iloc[0]
+    top = res.patterns[res.patterns["head_date"] == "2007-05-31"].iloc[0]
+    assert top["type"] == "head_and_shoulders"
     assert [f"{top[c]:%Y-%m-%d}" for c in ("left_shoulder_date", "head_date",
                                            "right_shoulder_date")] == [
         "2007-03-01", "2007-05-31", "2007-09-18"]
@@ -608,11 +638,14 @@ def test_reading_names_latest_pattern_and_counts_earlier_ones():
                 (70, 115)])
     two = np.r_[one, path([(0, 115), (10, 125), (20, 115), (30, 135), (40, 115), (50, 125),
                            (60, 112), (70, 108)])[1:]]
-    res = technicals.analyze(bars_from(two), mas=[5], pivot_window=5)
+    res = technicals.analyze(bars_from(two), mas=[5], pivot_window=5, pattern_windows=[5])
     assert list(res.patterns["type"]) == ["inverse_head_and_shoulders", "head_and_shoulders"]
-    text = res.reading()
-    assert "Latest pattern: head-and-shoulders top" in text
-    assert "(1 earlier pattern in the window" in text
+    # the inverted pattern's target 120 is passed on the way to 125; the top's target 95 is not
+    assert list(res.patterns["state"]) == ["target_reached", "confirmed"]
+    text = res.reading("pattern")
+    assert text.startswith("Live pattern: head-and-shoulders top")
+    assert "Not current: the inverted head-and-shoulders with head 80" in text
+    assert "(2 patterns in the window: 1 confirmed, 1 target reached" in text
 
 
 def test_study_patterns_table_and_reading():
@@ -620,9 +653,12 @@ def test_study_patterns_table_and_reading():
                 (70, 115)])
     two = np.r_[one, path([(0, 115), (10, 125), (20, 115), (30, 135), (40, 115), (50, 125),
                            (60, 112), (70, 108)])[1:]]
-    study = technicals.analyze_many({"TST": bars_from(two)}, mas=[5], pivot_window=5)
+    study = technicals.analyze_many({"TST": bars_from(two)}, mas=[5], pivot_window=5,
+                                    pattern_windows=[5])
     table = study.patterns
     assert list(table["pattern"]) == ["inverted H&S", "H&S top"]
+    assert list(table["state"]) == ["target_reached", "confirmed"]
+    assert table["target flat"].iloc[0] == pytest.approx(120.0)
     assert list(table["series"]) == ["TST", "TST"]
     raw = study.results["TST"].patterns
     assert table["head"].iloc[0] == f"80.00 ({raw['head_date'].iloc[0]:%Y-%m-%d})"
@@ -630,7 +666,9 @@ def test_study_patterns_table_and_reading():
     assert table["confirmed"].iloc[0] == f"{raw['confirmed_date'].iloc[0]:%Y-%m-%d}"
     assert study.reading("patterns") == (
         "2 head-and-shoulders patterns in the window (1 inverted H&S, 1 H&S top); "
-        f"{int(raw['confirmed'].sum())} confirmed by a close through the neckline.")
+        f"{int(raw['confirmed'].sum())} confirmed by a close through the neckline.  Live "
+        "(current) now: TST (head-and-shoulders top confirmed).  The other 1 pattern is over "
+        "(1 target reached) and is not current.")
 
 
 def test_provisional_flag_from_provenance_or_snapshot_check():

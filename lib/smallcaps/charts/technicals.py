@@ -25,7 +25,7 @@ def _style():
     )
 
 
-def _ma_plots(mas: pd.DataFrame | None, index: pd.DatetimeIndex) -> list:
+def _ma_plots(mas: pd.DataFrame | None, index: pd.DatetimeIndex, unit: str = "day") -> list:
     import mplfinance as mpf
 
     if mas is None:
@@ -34,7 +34,7 @@ def _ma_plots(mas: pd.DataFrame | None, index: pd.DatetimeIndex) -> list:
     for i, col in enumerate(mas.columns):
         line = mas[col].reindex(index)
         if line.notna().any():
-            label = f"{str(col)[2:]}-day MA" if str(col).startswith("ma") else str(col)
+            label = f"{str(col)[2:]}-{unit} MA" if str(col).startswith("ma") else str(col)
             out.append(mpf.make_addplot(line, color=_MA_COLORS[i % len(_MA_COLORS)], width=1.1,
                                         label=label))
     return out
@@ -81,8 +81,13 @@ def _draw_levels(ax, levels: pd.DataFrame | None, last_close: float, x_end: int)
                 bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.75, "pad": 1})
 
 
+_LIVE = ("forming", "confirmed")
+
+
 def _draw_patterns(ax, patterns: pd.DataFrame | None, index: pd.DatetimeIndex) -> None:
-    """Neckline, shoulders/head labels and measured-move target of each pattern."""
+    """Neckline, shoulders/head labels and measured-move targets (sloped neckline, and the
+    horizontal-neckline target when given) of each pattern; patterns that are over (target
+    reached, invalidated, expired) are drawn faded."""
     if patterns is None or patterns.empty:
         return
     pos = {d: i for i, d in enumerate(index)}
@@ -91,23 +96,63 @@ def _draw_patterns(ax, patterns: pd.DataFrame | None, index: pd.DatetimeIndex) -
         if p.left_shoulder_date not in pos or p.left_reaction_date not in pos:
             continue
         inverse = p.type.startswith("inverse")
+        state = getattr(p, "state", "confirmed" if p.confirmed else "forming")
+        alpha = 1.0 if state in _LIVE else 0.4
         color = COLORS["up"] if inverse else COLORS["down"]
         x0 = pos[p.left_reaction_date]
-        end_date = p.confirmed_date if p.confirmed else index[-1]
+        ends = [getattr(p, c, None) for c in ("invalidated_date", "expired_date")]
+        ends = [d for d in ends if d is not None and not pd.isna(d)]
+        end_date = p.confirmed_date if p.confirmed else (ends[0] if ends else index[-1])
         x1 = pos.get(end_date, last)
         y0 = p.left_reaction_price
-        ax.plot([x0, x1], [y0, y0 + p.neckline_slope * (x1 - x0)], color=color, lw=1.3)
+        ax.plot([x0, x1], [y0, y0 + p.neckline_slope * (x1 - x0)], color=color, lw=1.3,
+                alpha=alpha)
         for label, d, price in (("LS", p.left_shoulder_date, p.left_shoulder_price),
                                 ("H", p.head_date, p.head_price),
                                 ("RS", p.right_shoulder_date, p.right_shoulder_price)):
             ax.annotate(label, (pos[d], price), xytext=(0, -12 if inverse else 8),
                         textcoords="offset points", ha="center", fontsize=8, color=color,
-                        fontweight="bold")
-        ax.hlines(p.target, x1, min(x1 + 40, last + 5), color=color, lw=1.0, ls=":")
-        ax.annotate(f"{'inv. ' if inverse else ''}H&S target {p.target:,.0f}"
-                    + ("" if p.confirmed else " (unconfirmed)"),
-                    (x1, p.target), xytext=(2, 2), textcoords="offset points", fontsize=7.5,
-                    color=color)
+                        fontweight="bold", alpha=alpha)
+        x2 = min(x1 + 40, last + 5)
+        ax.hlines(p.target, x1, x2, color=color, lw=1.0, ls=":", alpha=alpha)
+        flat = getattr(p, "target_flat", np.nan)
+        text = f"{'inv. ' if inverse else ''}H&S target {p.target:,.0f}"
+        if np.isfinite(flat):
+            ax.hlines(flat, x1, x2, color=color, lw=0.8, ls="--", alpha=0.6 * alpha)
+            text += f" (flat {flat:,.0f})"
+        text += f", {state.replace('_', ' ')}"
+        ax.annotate(text, (x1, p.target), xytext=(2, 2), textcoords="offset points",
+                    fontsize=7.5, color=color, alpha=alpha)
+
+
+def _draw_trendlines(ax, lines: pd.DataFrame | None, index: pd.DatetimeIndex) -> None:
+    """Up-trend (green) and down-trend (red) lines from their first point to the last bar
+    (intact) or a little past their last event, with the break (x) and re-test (o) marked."""
+    if lines is None or lines.empty:
+        return
+    pos = {d: i for i, d in enumerate(index)}
+    last = len(index) - 1
+    for row in lines.itertuples():
+        if row.first_date not in pos:
+            continue
+        color = COLORS["up"] if row.kind == "up" else COLORS["down"]
+        x0 = pos[row.first_date]
+        events = [pos[d] for d in (row.break_date, row.retest_date, row.recovered_date)
+                  if d is not None and not pd.isna(d) and d in pos]
+        x1 = last if row.state == "intact" or not events else min(last, max(events) + 10)
+        ax.plot([x0, x1], [row.first_price, row.first_price + row.slope * (x1 - x0)],
+                color=color, lw=1.2, ls="-.", alpha=0.9)
+        label = f"{row.kind}-trend line, {row.state}"
+        ax.annotate(label, (x1, row.first_price + row.slope * (x1 - x0)), xytext=(2, -10),
+                    textcoords="offset points", fontsize=7.5, color=color)
+        marks = (("x", row.break_date, row.break_close, "break"),
+                 ("o", row.retest_date, row.retest_price, "re-test"))
+        for marker, d, price, what in marks:
+            if d is not None and not pd.isna(d) and d in pos:
+                ax.plot([pos[d]], [price], marker=marker, color=color, ms=6, mfc="none",
+                        ls="none")
+                ax.annotate(what, (pos[d], price), xytext=(4, 4), textcoords="offset points",
+                            fontsize=7, color=color)
 
 
 def _panel_plots(macd: pd.DataFrame | None, rs: pd.Series | None, index: pd.DatetimeIndex,
@@ -136,9 +181,10 @@ def _panel_plots(macd: pd.DataFrame | None, rs: pd.Series | None, index: pd.Date
 def plot_trend(ohlc: pd.DataFrame, mas: pd.DataFrame | None = None,
                macd: pd.DataFrame | None = None, levels: pd.DataFrame | None = None,
                patterns: pd.DataFrame | None = None, *, swings: pd.DataFrame | None = None,
-               rs: pd.Series | None = None, key: str = "", name: str | None = None,
-               units: str = "price units", benchmark: str | None = None,
-               source: str | None = None, ax=None):
+               trendlines: pd.DataFrame | None = None, rs: pd.Series | None = None,
+               key: str = "", name: str | None = None, units: str = "price units",
+               benchmark: str | None = None, source: str | None = None,
+               timeframe: str = "daily", ax=None):
     """Candlesticks of one index with its moving averages, levels, patterns, MACD and relative
     strength.
 
@@ -155,7 +201,12 @@ def plot_trend(ohlc: pd.DataFrame, mas: pd.DataFrame | None = None,
         the last close (green) and ``R`` above it (red).
     patterns : DataFrame, optional
         Head-and-shoulders patterns as :func:`smallcaps.technicals.find_head_and_shoulders`
-        returns them: neckline, LS/H/RS labels and the measured-move target.
+        returns them: neckline, LS/H/RS labels, the measured-move target (dotted) and the
+        horizontal-neckline target (dashed), labelled with the state; patterns that are over
+        are faded.
+    trendlines : DataFrame, optional
+        Trend lines as :func:`smallcaps.technicals.trend_lines` returns them: a dash-dot line
+        each (up green, down red) with its break (x) and re-test (o).
     swings : DataFrame, optional
         Swing points (``date``, ``kind`` high/low, ``price``): markers above highs, below lows.
     rs : Series, optional
@@ -166,6 +217,9 @@ def plot_trend(ohlc: pd.DataFrame, mas: pd.DataFrame | None = None,
         Benchmark key for the RS panel's label and the source note.
     source : str, optional
         Source note under the chart; default from ``ohlc.attrs["provenance"]``.
+    timeframe : str
+        ``"daily"`` or ``"weekly"`` bars: names the bars in the title and the MA labels
+        (``50-day MA`` / ``50-week MA``).
     ax : Axes, optional
         Draw only the price panel (candles, MAs, levels, patterns) on this Axes.  When omitted, a
         new figure is made with the MACD and RS panels under the price panel.
@@ -181,11 +235,13 @@ def plot_trend(ohlc: pd.DataFrame, mas: pd.DataFrame | None = None,
     bars = ohlc[cols].astype(float)
     style = _style()
     label = f"{name} ({key})" if name and key and name != key else (name or key or "series")
-    title = f"{label}: trend, levels and momentum, {date_span(bars.index)}"
+    weekly = timeframe == "weekly"
+    title = (f"{label}: trend, levels and momentum, {'weekly bars, ' if weekly else ''}"
+             f"{date_span(bars.index)}")
     ylabel = f"{key or name or 'price'} ({units})"
     if source is None:
         source = source_text(ohlc.attrs.get("provenance", {}))
-    price_plots = _ma_plots(mas, bars.index)
+    price_plots = _ma_plots(mas, bars.index, "week" if weekly else "day")
     if ax is None:
         panels = _panel_plots(macd, rs, bars.index, units, benchmark)
         n_panels = 1 + (macd is not None) + (rs is not None)
@@ -214,6 +270,7 @@ def plot_trend(ohlc: pd.DataFrame, mas: pd.DataFrame | None = None,
     ax.set_title(title, loc="left")
     _draw_levels(ax, levels, float(bars["Close"].iloc[-1]), len(bars) - 1)
     _draw_patterns(ax, patterns, bars.index)
+    _draw_trendlines(ax, trendlines, bars.index)
     add_source(bottom, source)
     return ax
 
@@ -221,7 +278,8 @@ def plot_trend(ohlc: pd.DataFrame, mas: pd.DataFrame | None = None,
 def chart_trend(result, *, n_levels: int = 3, ax=None):
     """:func:`plot_trend` of a :class:`smallcaps.technicals.TrendResult`: its lookback window,
     moving averages, MACD, swing points, the ``n_levels`` nearest support and resistance levels,
-    its patterns and (against another series) its relative strength.
+    its live patterns and the latest one that is over (faded), its latest up- and down-trend
+    line and (against another series) its relative strength.
 
     Returns
     -------
@@ -233,8 +291,14 @@ def chart_trend(result, *, n_levels: int = 3, ax=None):
     levels = pd.DataFrame({"level": chosen,
                            "touches": [int(touches[p]) if p in touches else 0 for p in chosen]})
     keys = [result.key] + ([result.benchmark] if result.benchmark else [])
+    latest = [row for row in result.lines.values() if row is not None]
+    lines = pd.DataFrame(latest) if latest else None
+    pats = result.patterns
+    live = pats["state"].isin(_LIVE)
+    shown = pd.concat([pats[~live].tail(1), pats[live]]) if len(pats) else pats
     return plot_trend(
-        result.bars, result.mas, result.macd, levels, result.patterns, swings=result.swings,
+        result.bars, result.mas, result.macd, levels, shown, swings=result.swings,
+        trendlines=lines, timeframe=result.timeframe,
         rs=result.rs if result.has_rs else None, key=result.key, name=result.name,
         units=result.units, benchmark=result.benchmark,
         source=source_text(result.provenance, keys), ax=ax,

@@ -4,12 +4,19 @@ TrendStudy`).  Results are duck-typed: a study is anything with a ``results`` ma
 index results; this module never imports :mod:`smallcaps.technicals`.
 
 Sections of one index (:data:`INDEX_SECTIONS`): ``close``, ``averages``, ``macd``,
-``structure``, ``levels``, ``breakout``, ``high``, ``pattern``, ``relative_strength``,
-``caution`` (a provisional last bar) and ``figures`` (the key-figure table in Markdown).  The
-full reading is the paragraph of the first ten followed by the table.
+``structure``, ``levels``, ``breakout``, ``trendlines`` (the latest up- and down-trend line,
+its break and re-test), ``high`` (the intraday and the closing record, and which kind the
+record day set), ``pattern`` (live patterns are the only ones called current; resolved ones
+are named with their end), ``pattern_record`` (the detector's own record over the whole
+history against a random entry), ``relative_strength``, ``caution`` (a provisional last bar)
+and ``figures`` (the key-figure table in Markdown).  The full reading is the paragraph of all
+but the last followed by the table.
 
-Sections of a study (:data:`STUDY_SECTIONS`): ``dashboard``, ``levels``, ``patterns`` and each
-index key (that index's full reading).
+Sections of a study (:data:`STUDY_SECTIONS`): ``dashboard``, ``levels``, ``patterns``,
+``pattern_record`` and each index key (that index's full reading).
+
+Verdicts: a pattern record is called better (worse) than chance only when its ``z`` against the
+random entry reaches ``smallcaps.stats.T_CRIT``; the sentence gives the n it rests on.
 
 The text is Markdown with values from the data and the catalog in it; ``smallcaps.page.say``
 escapes HTML when it shows it.
@@ -24,12 +31,14 @@ import pandas as pd
 
 from smallcaps import fmt as F
 from smallcaps.errors import ParameterError
+from smallcaps.stats import Q_LEVEL, T_CRIT
 
 __all__ = ["SECTIONS", "INDEX_SECTIONS", "STUDY_SECTIONS", "read"]
 
-INDEX_SECTIONS = ("close", "averages", "macd", "structure", "levels", "breakout", "high",
-                  "pattern", "relative_strength", "caution", "figures")
-STUDY_SECTIONS = ("dashboard", "levels", "patterns")
+INDEX_SECTIONS = ("close", "averages", "macd", "structure", "levels", "breakout", "trendlines",
+                  "high", "pattern", "pattern_record", "relative_strength", "caution", "figures")
+STUDY_SECTIONS = ("dashboard", "levels", "patterns", "pattern_record")
+LIVE = ("forming", "confirmed")
 SECTIONS = tuple(dict.fromkeys(STUDY_SECTIONS + INDEX_SECTIONS))
 
 
@@ -55,22 +64,24 @@ def _close(r) -> str:
 
 def _averages(r) -> str:
     pct = r.pct_vs_ma
+    unit = _bar_word(r)
     above = [n for n, v in pct.items() if _finite(v) and v > 0]
     below = [n for n, v in pct.items() if _finite(v) and v <= 0]
     bits = []
     if above:
-        bits.append("above its " + ", ".join(f"{n}-day ({F.pct(pct[n])})" for n in above))
+        bits.append("above its " + ", ".join(f"{n}-{unit} ({F.pct(pct[n])})" for n in above))
     if below:
-        bits.append("below its " + ", ".join(f"{n}-day ({F.pct(pct[n])})" for n in below))
+        bits.append("below its " + ", ".join(f"{n}-{unit} ({F.pct(pct[n])})" for n in below))
     if not bits:
         return "Its moving averages are not yet defined."
     rising = [str(n) for n, s in r.ma_slopes.items() if s == "rising"]
     falling = [str(n) for n, s in r.ma_slopes.items() if s == "falling"]
-    slopes = "; ".join(x for x in (f"rising: {', '.join(rising)}-day" if rising else "",
-                                   f"falling: {', '.join(falling)}-day" if falling else "") if x)
+    slopes = "; ".join(x for x in (f"rising: {', '.join(rising)}-{unit}" if rising else "",
+                                   f"falling: {', '.join(falling)}-{unit}" if falling else "")
+                       if x)
     days = r.params.get("slope_days", 20)
     return (f"It is {' and '.join(bits)} moving average{'s' if len(pct) > 1 else ''} "
-            f"({slopes or 'slopes n/a'} over {days} days); the averages are "
+            f"({slopes or 'slopes n/a'} over {days} {unit}s); the averages are "
             + ("**aligned** bullishly." if r.aligned else "not aligned."))
 
 
@@ -124,12 +135,79 @@ def _breakout(r) -> str:
     return "No breakout above a multi-touch resistance in the window."
 
 
+def _bar_word(r) -> str:
+    return "week" if getattr(r, "timeframe", "daily") == "weekly" else "day"
+
+
+def _bars_word(r) -> str:
+    return "weeks" if getattr(r, "timeframe", "daily") == "weekly" else "trading days"
+
+
+def _line_sentence(r, kind: str, row) -> str:
+    up = kind == "up"
+    pts = "lows" if up else "highs"
+    label = ("Weekly " if getattr(r, "timeframe", "daily") == "weekly" else "") + (
+        "Up-trend line" if up else "Down-trend line")
+    label = label[0].upper() + label[1:].lower()
+    if row is None:
+        return (f"No {'up' if up else 'down'}-trend line (two {'rising' if up else 'falling'} "
+                f"swing {pts}) in the window.")
+    touches = F.plural(int(row["touches"]), "touch", "touches")
+    head = (f"{label} through the swing {pts} of {_day(row['first_date'])} "
+            f"({F.level(row['first_price'], 0)}) and {_day(row['second_date'])} "
+            f"({F.level(row['second_price'], 0)}; {touches})")
+    side, other = ("below", "above") if up else ("above", "below")
+    now = float(row["line_at_last"])
+    where = (f"the close is {F.pct((r.close / now - 1) * 100)} from the line, now at "
+             f"{F.level(now, 0)}")
+    if row["state"] == "intact":
+        return f"{head}: intact; {where}."
+    brk = (f"broken on {_day(row['break_date'])} (close {F.level(row['break_close'], 0)} "
+           f"{side} the line at {F.level(row['break_line'], 0)})")
+    retest = ""
+    if row["retest_date"] is not None and not pd.isna(row["retest_date"]):
+        retest = (f", re-tested from {side} on {_day(row['retest_date'])} "
+                  f"({'high' if up else 'low'} {F.level(row['retest_price'], 0)} against the "
+                  f"line at {F.level(row['retest_line'], 0)})")
+    if row["state"] == "recovered":
+        return (f"{head}: {brk}{retest}; the break failed: the close was back {other} it on "
+                f"{_day(row['recovered_date'])}.")
+    return f"{head}: {brk}{retest}; no close back {other} it since."
+
+
+def _trendlines(r) -> str:
+    lines = r.lines
+    return " ".join(_line_sentence(r, k, lines.get(k)) for k in ("up", "down"))
+
+
 def _high(r) -> str:
-    if r.pct_from_ath >= 0:
-        return f"It closed at its all-time high ({F.level(r.all_time_high)})."
-    return (f"All-time intraday high {F.level(r.all_time_high)} on "
-            f"{_day(r.all_time_high_date)}; the close is "
-            f"{F.pct(abs(r.pct_from_ath), signed=False)} below it.")
+    ath, athd = r.all_time_high, r.all_time_high_date
+    rec, recd = r.all_time_high_close, r.all_time_high_close_date
+    asof = pd.Timestamp(r.asof)
+    below = F.pct(abs(r.pct_from_ath_close), signed=False)
+    below_hi = F.pct(abs(r.pct_from_ath), signed=False)
+    intraday_today = pd.Timestamp(athd) == asof
+    close_today = pd.Timestamp(recd) == asof
+    if intraday_today and close_today:
+        return (f"It set new all-time highs on {_day(asof)}, intraday ({F.level(ath)}) and on a "
+                f"daily closing basis ({F.level(rec)}).")
+    if close_today:
+        return (f"It closed at a record on {_day(asof)} ({F.level(rec)}, a new all-time high "
+                f"on a daily closing basis); the intraday record is {F.level(ath)} from "
+                f"{_day(athd)}, {below_hi} above the close.")
+    if intraday_today:
+        return (f"It set an intraday record on {_day(asof)} ({F.level(ath)}) but not a closing "
+                f"one: the closing record is still {F.level(rec)} from {_day(recd)}, "
+                f"{below} above the close.")
+    if pd.Timestamp(athd) > pd.Timestamp(recd):
+        return (f"Its intraday record, {F.level(ath)} on {_day(athd)}, is not a closing record: "
+                f"the closing record is still {F.level(rec)} from {_day(recd)}. The close is "
+                f"{below} below the closing record and {below_hi} below the intraday one.")
+    same = pd.Timestamp(athd) == pd.Timestamp(recd)
+    when = (f"both set on {_day(athd)}" if same else
+            f"set on {_day(athd)} and {_day(recd)}")
+    return (f"All-time highs: intraday {F.level(ath)}, closing {F.level(rec)}, {when}; the "
+            f"close is {below} below the closing record ({below_hi} below the intraday one).")
 
 
 def _pattern_label(kind: str) -> str:
@@ -137,22 +215,110 @@ def _pattern_label(kind: str) -> str:
         "head-and-shoulders top"
 
 
+def _has(d) -> bool:
+    return d is not None and not pd.isna(d)
+
+
+def _live_sentence(r, p) -> str:
+    inverse = p["type"].startswith("inverse")
+    through, beyond = ("above", "below") if inverse else ("below", "above")
+    shape = (f"{_pattern_label(p['type'])} (head {F.level(p['head_price'], 0)} on "
+             f"{_day(p['head_date'])}, right shoulder {_day(p['right_shoulder_date'])}, "
+             f"{int(p['pivot_window'])}-{_bar_word(r)} pivots)")
+    targets = (f"measured-move target {F.level(p['target'], 0)} from the sloped neckline, "
+               f"{F.level(p['target_flat'], 0)} from a horizontal one")
+    if p["state"] == "confirmed":
+        return (f"Live pattern: {shape}, confirmed on {_day(p['confirmed_date'])} by a close "
+                f"{through} the neckline ({F.level(p['neckline'], 0)}); {targets}; not reached "
+                f"yet, and a close {beyond} the head would invalidate it.")
+    return (f"Live pattern: {shape}, forming since {_day(p['formed_date'])}: it needs a close "
+            f"{through} the neckline (now {F.level(p['neckline'], 0)}) within "
+            f"{int(p['width'])} {_bars_word(r)} of the right shoulder; {targets} if it "
+            "confirms.")
+
+
+def _dead_sentence(p) -> str:
+    inverse = p["type"].startswith("inverse")
+    beyond = "below" if inverse else "above"
+    what = (f"the {_pattern_label(p['type'])} with head {F.level(p['head_price'], 0)} on "
+            f"{_day(p['head_date'])} (target {F.level(p['target'], 0)})")
+    if p["state"] == "target_reached":
+        end = f"reached its target on {_day(p['target_date'])}"
+    elif p["state"] == "invalidated":
+        end = f"was invalidated on {_day(p['invalidated_date'])} (a close {beyond} the head)"
+    else:
+        why = ("neither target nor head reached in time after confirmation" if p["confirmed"]
+               else "no confirming close in time")
+        end = f"expired on {_day(p['expired_date'])} ({why})"
+    return f"{what} {end}"
+
+
 def _pattern(r) -> str:
-    n = len(r.patterns)
-    if n == 0:
+    pats = r.patterns
+    if len(pats) == 0:
         return ""
-    p = r.patterns.sort_values("right_shoulder_date").iloc[-1]
-    state = (f"confirmed on {_day(p['confirmed_date'])}"
-             + (", target already reached" if p["target_reached"] else "")
-             if p["confirmed"] else "not confirmed yet")
-    out = (f"{'Latest pattern' if n > 1 else 'Pattern'}: {_pattern_label(p['type'])} "
-           f"(head {F.level(p['head_price'], 0)} on {_day(p['head_date'])}, neckline "
-           f"{F.level(p['neckline'], 0)}), {state}; measured-move target "
-           f"{F.level(p['target'], 0)}.")
-    if n > 1:
-        out += (f" ({F.plural(n - 1, 'earlier pattern')} in the window: see the patterns "
-                "table.)")
-    return out
+    pats = pats.sort_values("right_shoulder_date")
+    live = pats[pats["state"].isin(LIVE)]
+    dead = pats[~pats["state"].isin(LIVE)]
+    out = [_live_sentence(r, p) for _, p in live.iloc[::-1].iterrows()]
+    if len(dead):
+        last = _dead_sentence(dead.iloc[-1])
+        out.append(("No live head-and-shoulders pattern: " if live.empty else "Not current: ")
+                   + last[0].lower() + last[1:] + ".")
+    counts = Counter(pats["state"])
+    tally = ", ".join(f"{counts[s]} {s.replace('_', ' ')}" for s in
+                      ("forming", "confirmed", "target_reached", "invalidated", "expired")
+                      if counts[s])
+    out.append(f"({F.plural(len(pats), 'pattern')} in the window: {tally}; see the patterns "
+               "table.)")
+    return " ".join(out)
+
+
+def _verdict(rec) -> str:
+    if rec["verdict"] == "better":
+        return "the patterns did better than chance"
+    if rec["verdict"] == "worse":
+        return "the patterns did worse than chance"
+    return "the patterns were not distinguishable from chance"
+
+
+def _pattern_record(r) -> str:
+    rec = r.pattern_record
+    span = f"{rec['first']} to {rec['last']}"
+    if rec["n_confirmed"] == 0:
+        return (f"The detector confirmed no pattern in {r.key}'s history ({span}): no base "
+                "rate.")
+    if rec["n_resolved"] == 0:
+        return (f"The detector confirmed {F.plural(rec['n_confirmed'], 'pattern')} in "
+                f"{r.key}'s history ({span}), none resolved after it was detected: no base "
+                "rate yet.")
+    n = rec["n_resolved"]
+    med = rec["median_bars_to_target"]
+    speed = (f", median {F.level(med, 1 if med % 1 else 0)} {_bars_word(r)} after "
+             "confirmation" if not F.is_missing(med) else "")
+    text = (f"Detector's record on {r.key} ({span}): of {F.plural(n, 'confirmed pattern')} "
+            f"resolved after detection, {rec['n_target_reached']} reached the target "
+            f"({F.pct(rec['hit_rate_pct'], 0, signed=False)}{speed}), {rec['n_invalidated']} "
+            f"were invalidated ({F.pct(rec['invalidated_pct'], 0, signed=False)}) and "
+            f"{rec['n_expired']} expired ({F.pct(rec['expired_pct'], 0, signed=False)}).")
+    if F.is_missing(rec["baseline_hit_rate_pct"]):
+        return text
+    text += (f" A random entry on any {_bar_word(r)} of the same history with the same target, "
+             f"stop and time limit hit {F.pct(rec['baseline_hit_rate_pct'], 0, signed=False)}: "
+             f"{_verdict(rec)} ({F.pp(rec['excess_pp'])}, z = "
+             f"{F.level(rec['z'], 1)} against ±{T_CRIT}; {n} patterns in "
+             f"{F.plural(rec.get('episodes', n), 'non-overlapping episode')}, taken as "
+             "independent).")
+    carried = rec.get("carried_by") or []
+    if carried:
+        text += (" Removing the pattern with head on "
+                 f"{' or '.join(carried)} alone would flip this verdict.")
+    extra = [f"{rec['n_open']} still open"] if rec["n_open"] else []
+    if rec["n_resolved_before_seen"]:
+        extra.append(f"{rec['n_resolved_before_seen']} resolved before detection, left out")
+    if extra:
+        text += f" ({'; '.join(extra)}.)"
+    return text
 
 
 def _relative_strength(r) -> str:
@@ -187,7 +353,8 @@ def _figures(r) -> str:
 
 
 _INDEX = {"close": _close, "averages": _averages, "macd": _macd, "structure": _structure,
-          "levels": _levels, "breakout": _breakout, "high": _high, "pattern": _pattern,
+          "levels": _levels, "breakout": _breakout, "trendlines": _trendlines, "high": _high,
+          "pattern": _pattern, "pattern_record": _pattern_record,
           "relative_strength": _relative_strength, "caution": _caution, "figures": _figures}
 
 
@@ -210,6 +377,10 @@ def _which(results: dict, pred) -> str:
     return ", ".join(got) if got else "none"
 
 
+def _intraday_only(r) -> bool:
+    return pd.Timestamp(r.all_time_high_date) > pd.Timestamp(r.all_time_high_close_date)
+
+
 def _dashboard(study) -> str:
     results = study.results
     if not results:
@@ -218,29 +389,34 @@ def _dashboard(study) -> str:
     units = ", ".join(sorted({r.units for r in results.values()}))
     closest = max(results, key=lambda k: results[k].pct_from_ath)
     furthest = min(results, key=lambda k: results[k].pct_from_ath)
-    lines = [
-        f"As of {dates} (prices in {units}; % columns in percent):",
+    items = [
         "- moving averages aligned (close above rising short, medium and long averages): "
-        f"{_which(results, lambda r: r.aligned)};",
+        f"{_which(results, lambda r: r.aligned)}",
         f"- MACD buy signal: {_which(results, lambda r: r.macd_signal == 'buy')}; "
-        f"sell: {_which(results, lambda r: r.macd_signal == 'sell')};",
+        f"sell: {_which(results, lambda r: r.macd_signal == 'sell')}",
         f"- structure uptrend: {_which(results, lambda r: r.structure == 'uptrend')}; "
         f"downtrend: {_which(results, lambda r: r.structure == 'downtrend')}; "
-        f"range: {_which(results, lambda r: r.structure == 'range')};",
+        f"range: {_which(results, lambda r: r.structure == 'range')}",
         "- close above a multi-touch resistance it broke out of: "
-        f"{_which(results, lambda r: r.breakout_date is not None)};",
+        f"{_which(results, lambda r: r.breakout_date is not None)}",
         f"- closest to its all-time high: {closest} ({F.pct(results[closest].pct_from_ath)}); "
-        f"furthest: {furthest} ({F.pct(results[furthest].pct_from_ath)}).",
+        f"furthest: {furthest} ({F.pct(results[furthest].pct_from_ath)})",
+        "- new closing record on the last day: "
+        f"{_which(results, lambda r: pd.Timestamp(r.all_time_high_close_date) == r.asof)}; "
+        "intraday record set after the closing record (no closing record with it): "
+        f"{_which(results, _intraday_only)}",
+        "- live head-and-shoulders pattern: "
+        f"{_which(results, lambda r: bool(r.patterns['state'].isin(LIVE).any()))}",
     ]
     rs = {k: r.rs_change_recent for k, r in results.items()
           if r.benchmark and r.benchmark != k and _finite(r.rs_change_recent)}
     if rs:
         best = max(rs, key=rs.get)
         worst = min(rs, key=rs.get)
-        lines.append(f"- relative strength vs {results[best].benchmark} over the last 3 months: "
+        items.append(f"- relative strength vs {results[best].benchmark} over the last 3 months: "
                      f"strongest {best} ({F.pct(rs[best])}), weakest {worst} "
-                     f"({F.pct(rs[worst])}).")
-    return "\n".join(lines)
+                     f"({F.pct(rs[worst])})")
+    return f"As of {dates} (prices in {units}; % columns in percent):\n" + ";\n".join(items) + "."
 
 
 def _study_levels(study) -> str:
@@ -253,6 +429,11 @@ def _study_levels(study) -> str:
             + "\n".join(f"- {p}." for p in parts))
 
 
+def _live_list(p: pd.DataFrame) -> str:
+    return ", ".join(f"{_pattern_label(t)} {s}"
+                     for t, s in zip(p["type"], p["state"], strict=True))
+
+
 def _study_patterns(study) -> str:
     frames = [r.patterns for r in study.results.values() if len(r.patterns)]
     if not frames:
@@ -263,11 +444,50 @@ def _study_patterns(study) -> str:
     counts = sorted(Counter(labels).items(), key=lambda kv: (-kv[1], labels.index(kv[0])))
     kinds = ", ".join(f"{c} {k}" for k, c in counts)
     confirmed = int(np.sum(both["confirmed"].astype(bool)))
-    return (f"{F.plural(n, 'head-and-shoulders pattern')} in the window ({kinds}); "
-            f"{confirmed} confirmed by a close through the neckline.")
+    live = {k: r.patterns[r.patterns["state"].isin(LIVE)] for k, r in study.results.items()}
+    live_txt = "; ".join(f"{k} ({_live_list(p)})" for k, p in live.items() if len(p))
+    n_live = sum(len(p) for p in live.values())
+    states = Counter(both["state"])
+    done = ", ".join(f"{states[s]} {s.replace('_', ' ')}"
+                     for s in ("target_reached", "invalidated", "expired") if states[s])
+    out = (f"{F.plural(n, 'head-and-shoulders pattern')} in the window ({kinds}); "
+           f"{confirmed} confirmed by a close through the neckline.  ")
+    out += (f"Live (current) now: {live_txt}." if n_live else "None is live now.")
+    if done:
+        k = n - n_live
+        out += (f"  The other {F.plural(k, 'pattern')} {'is' if k == 1 else 'are'} over "
+                f"({done}) and {'is' if k == 1 else 'are'} not current.")
+    return out
 
 
-_STUDY = {"dashboard": _dashboard, "levels": _study_levels, "patterns": _study_patterns}
+def _study_record(study) -> str:
+    if not study.results:
+        return "No index analysed."
+    lines = [f"- {_pattern_record(r)}" for r in study.results.values()]
+    recs = [r.pattern_record for r in study.results.values()]
+    n = sum(x["n_resolved"] for x in recs)
+    if len(recs) > 1 and n:
+        hits = sum(x["n_target_reached"] for x in recs)
+        base = [x["baseline_hit_rate_pct"] * x["n_resolved"] for x in recs
+                if not F.is_missing(x["baseline_hit_rate_pct"])]
+        pooled = f"{hits} of {n} ({F.pct(hits / n * 100, 0, signed=False)})"
+        if base:
+            pooled += (f" against {F.pct(sum(base) / n, 0, signed=False)} for the random "
+                       "entry")
+        lines.append(f"- Pooled: {pooled}; the indexes move together, so the pooled patterns "
+                     "are not independent observations.")
+    qs = [q for q in (getattr(study, "record_qvalues", None) or {}).values()
+          if not F.is_missing(q)]
+    if len(qs) > 1:
+        k = sum(q <= Q_LEVEL for q in qs)
+        lines.append(f"- Tested on {len(qs)} indexes at once: {k} of {len(qs)} survive a "
+                     f"Benjamini-Hochberg false-discovery rate of {Q_LEVEL:.0%} (column q).")
+    return ("How the head-and-shoulders detector did on each index's own history (targets "
+            "from the sloped neckline):\n" + "\n".join(lines))
+
+
+_STUDY = {"dashboard": _dashboard, "levels": _study_levels, "patterns": _study_patterns,
+          "pattern_record": _study_record}
 
 
 def _read_study(study, section: str | None) -> str:

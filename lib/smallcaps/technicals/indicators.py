@@ -18,6 +18,8 @@ __all__ = [
     "macd",
     "macd_state",
     "all_time_high",
+    "all_time_high_close",
+    "weekly_bars",
     "relative_strength",
     "provisional_last_bar",
 ]
@@ -158,6 +160,38 @@ def all_time_high(ohlc: pd.DataFrame) -> tuple[float, pd.Timestamp, float]:
     date = high.idxmax()
     ath = float(high.loc[date])
     return ath, date, float((bars["Close"].iloc[-1] / ath - 1.0) * 100.0)
+
+
+def all_time_high_close(ohlc: pd.DataFrame) -> tuple[float, pd.Timestamp, float]:
+    """``(record, date, pct_from_record)``: highest close over all rows given (price units), the
+    first date it was set, and ``(last close / record - 1) * 100`` in percent (<= 0; 0 when the
+    last bar set or equalled it)."""
+    bars = _check_ohlc(ohlc)
+    close = bars["Close"]
+    date = close.idxmax()
+    record = float(close.loc[date])
+    return record, date, float((close.iloc[-1] / record - 1.0) * 100.0)
+
+
+def weekly_bars(ohlc: pd.DataFrame) -> pd.DataFrame:
+    """Weekly OHLC bars resampled from daily ones (weeks ending Friday, ``W-FRI``).
+
+    Open is the week's first open, High its highest high, Low its lowest low, Close its last
+    close and Volume the sum; each bar is labelled with the last trading day of its week (so the
+    last bar ends on the as-of date, a partial week when that is not the week's last trading
+    day).  ``attrs`` (provenance, as-of) are kept.
+    """
+    bars = _check_ohlc(ohlc)
+    week = bars.index.to_period("W-FRI")
+    g = bars.groupby(week, sort=True)
+    out = pd.DataFrame({"Open": g["Open"].first(), "High": g["High"].max(),
+                        "Low": g["Low"].min(), "Close": g["Close"].last(),
+                        "Volume": g["Volume"].sum(min_count=1)})
+    out.index = pd.DatetimeIndex(
+        pd.Series(bars.index, index=bars.index).groupby(week, sort=True).last().to_numpy(),
+        name=bars.index.name)
+    out.attrs = dict(ohlc.attrs)
+    return out
 
 
 def relative_strength(close: pd.Series, benchmark: pd.Series, start=None) -> pd.Series:

@@ -14,6 +14,8 @@ from smallcaps import data
 from smallcaps import fmt as F
 from smallcaps.errors import ParameterError
 from smallcaps.results import Result
+from smallcaps.stats import bh_qvalues
+from smallcaps.technicals.history import pattern_base_rate
 from smallcaps.technicals.indicators import (
     _SLOPE_DAYS,
     _check_ohlc,
@@ -21,12 +23,14 @@ from smallcaps.technicals.indicators import (
     _iso,
     _positive_int,
     all_time_high,
+    all_time_high_close,
     ma_slope,
     macd,
     macd_state,
     moving_averages,
     provisional_last_bar,
     relative_strength,
+    weekly_bars,
 )
 from smallcaps.technicals.levels import (
     cluster_levels,
@@ -35,11 +39,14 @@ from smallcaps.technicals.levels import (
     nearest_levels,
     swing_points,
 )
-from smallcaps.technicals.patterns import find_head_and_shoulders
+from smallcaps.technicals.patterns import LIVE_STATES, RESOLVE_WIDTHS, find_patterns
+from smallcaps.technicals.trendlines import RETEST_TOLERANCE_PCT, latest_lines, trend_lines
 
 __all__ = ["TrendResult", "TrendStudy", "analyze", "analyze_many", "load_benchmark"]
 
 _RS_RECENT_DAYS = 63
+_DAYS_PER_WEEK = 5
+TIMEFRAMES = ("daily", "weekly")
 
 
 @dataclass
@@ -50,8 +57,11 @@ class TrendResult(Result):
     ``summary()`` is the key-figure table, ``to_frame()`` the ranked support/resistance levels,
     ``figures()`` the recorded ``trend`` and ``patterns`` figures of this index and
     ``reading(section)`` the generated prose (sections: ``smallcaps.narrative.technicals``).
-    The daily data of the lookback window are the attributes ``bars``, ``mas``, ``macd`` and
-    ``rs``.
+    The data of the lookback window (daily or weekly bars, :attr:`timeframe`) are the
+    attributes ``bars``, ``mas``, ``macd`` and ``rs``; ``patterns`` holds the window's
+    head-and-shoulders patterns with their states (``live_patterns`` the current ones),
+    ``pattern_history`` every pattern of the whole history, ``pattern_record`` the detector's
+    record and ``trendlines`` the window's trend lines (``lines`` the latest of each kind).
     """
 
     narrative = "technicals"
@@ -80,12 +90,19 @@ class TrendResult(Result):
     all_time_high: float
     all_time_high_date: pd.Timestamp
     pct_from_ath: float
-    patterns: pd.DataFrame
+    all_time_high_close: float      # highest daily close (price units)
+    all_time_high_close_date: pd.Timestamp
+    pct_from_ath_close: float       # % of the last close from the closing record (<= 0)
+    patterns: pd.DataFrame          # patterns whose left shoulder is in the window
+    pattern_history: pd.DataFrame   # every pattern of the whole history
+    pattern_record: dict            # the detector's record (history.pattern_base_rate)
+    trendlines: pd.DataFrame        # trend lines whose first point is in the window
     rs: pd.Series | None            # relative strength vs benchmark, 100 at window start
     benchmark: str | None
     rs_change: float                # % change of the RS line over the window
     rs_change_recent: float         # % change over the last 63 trading days
     provisional: bool               # last bar flagged (data layer) or looks like a frozen snapshot
+    timeframe: str = "daily"        # "daily" or "weekly" bars
     params: dict = field(default_factory=dict)
     provenance: dict = field(default_factory=dict)
 
@@ -94,6 +111,27 @@ class TrendResult(Result):
         """True when there is a relative-strength line against another series (the benchmark
         against itself is flat and is not shown)."""
         return self.rs is not None and self.benchmark != self.key
+
+    @property
+    def live_patterns(self) -> pd.DataFrame:
+        """The window's patterns that are current: state ``forming`` or ``confirmed``."""
+        return self.patterns[self.patterns["state"].isin(LIVE_STATES)]
+
+    @property
+    def lines(self) -> dict:
+        """The most recent up- and down-trend line (``{"up": row or None, "down": ...}``)."""
+        return latest_lines(self.trendlines)
+
+    def _line_entry(self, row) -> dict | None:
+        if row is None:
+            return None
+        return {"first": {"date": _iso(row["first_date"]), "price": float(row["first_price"])},
+                "second": {"date": _iso(row["second_date"]),
+                           "price": float(row["second_price"])},
+                "state": row["state"], "touches": int(row["touches"]),
+                "break_date": _iso(row["break_date"]), "retest_date": _iso(row["retest_date"]),
+                "recovered_date": _iso(row["recovered_date"]),
+                "line_at_last": float(row["line_at_last"])}
 
     def _trend_entry(self) -> dict:
         """This index's entry of the recorded ``trend`` figure."""
@@ -112,6 +150,12 @@ class TrendResult(Result):
             "all_time_high": self.all_time_high,
             "all_time_high_date": _iso(self.all_time_high_date),
             "pct_from_ath": self.pct_from_ath,
+            "all_time_high_close": self.all_time_high_close,
+            "all_time_high_close_date": _iso(self.all_time_high_close_date),
+            "pct_from_ath_close": self.pct_from_ath_close,
+            "timeframe": self.timeframe,
+            "live_patterns": int(len(self.live_patterns)),
+            "trend_lines": {k: self._line_entry(v) for k, v in self.lines.items()},
         })
         return out
 
@@ -126,6 +170,12 @@ class TrendResult(Result):
                    for name in ("left_shoulder", "head", "right_shoulder")},
                 "neckline": float(p.neckline), "target": float(p.target),
                 "confirmed": bool(p.confirmed),
+                "neckline_flat": float(p.neckline_flat), "target_flat": float(p.target_flat),
+                "state": p.state, "current": p.state in LIVE_STATES,
+                "pivot_window": int(p.pivot_window),
+                **{f"{k}_date": _iso(getattr(p, f"{k}_date"))
+                   for k in ("formed", "confirmed", "target", "target_flat", "invalidated",
+                             "expired")},
             })
         return out
 
@@ -136,15 +186,26 @@ class TrendResult(Result):
         MA), ``ma_slopes`` (``ma<n>`` -> ``rising`` / ``falling``), ``aligned`` (bool),
         ``macd_signal`` (``buy`` / ``sell``), ``macd_cross_date``, ``structure``, ``support`` and
         ``resistance`` (up to three level prices each, nearest first), ``breakout_date`` (or
-        None), ``all_time_high``, ``all_time_high_date`` and ``pct_from_ath`` (% from the ATH,
-        <= 0).  ``patterns``: list of ``series``, ``type``, ``left_shoulder`` / ``head`` /
-        ``right_shoulder`` (``date``, ``price``), ``neckline``, ``target``, ``confirmed``.
+        None), ``all_time_high``, ``all_time_high_date`` and ``pct_from_ath`` (intraday record,
+        % from it, <= 0), ``all_time_high_close``, ``all_time_high_close_date`` and
+        ``pct_from_ath_close`` (closing record), ``timeframe``, ``live_patterns`` (count) and
+        ``trend_lines`` (``up`` / ``down``: the latest line's points, state, touches and
+        break, re-test and recovery dates, or None).  ``patterns``: list of ``series``,
+        ``type``, ``left_shoulder`` / ``head`` / ``right_shoulder`` (``date``, ``price``),
+        ``neckline``, ``target``, ``confirmed``, ``neckline_flat``, ``target_flat``, ``state``,
+        ``current`` (bool), ``pivot_window`` and the transition dates ``formed_date``,
+        ``confirmed_date``, ``target_date``, ``target_flat_date``, ``invalidated_date``,
+        ``expired_date``.  ``pattern_history``: key -> the detector's record over the whole
+        history (:func:`smallcaps.technicals.pattern_base_rate`: counts, hit rate, median bars
+        to target, random-entry baseline, excess, z, p, verdict, episodes, carried_by).
         """
-        return {"trend": {self.key: self._trend_entry()}, "patterns": self._pattern_records()}
+        return {"trend": {self.key: self._trend_entry()}, "patterns": self._pattern_records(),
+                "pattern_history": {self.key: dict(self.pattern_record)}}
 
     def summary(self) -> pd.DataFrame:
         """Key figures as a one-column table (``figure`` -> ``value``) for display."""
-        rows = [("as of", _iso(self.asof)), (f"close ({self.units})", F.level(self.close))]
+        rows = [("as of", _iso(self.asof)), ("bars", self.timeframe),
+                (f"close ({self.units})", F.level(self.close))]
         for n, v in self.pct_vs_ma.items():
             rows.append((f"close vs {n}-day MA", f"{F.pct(v)} (MA {self.ma_slopes[n] or 'n/a'})"))
         rows += [
@@ -158,7 +219,23 @@ class TrendResult(Result):
             ("all-time high (intraday)",
              f"{F.level(self.all_time_high)} on {_iso(self.all_time_high_date)}"),
             ("close vs all-time high", F.pct(self.pct_from_ath)),
-            ("patterns", str(len(self.patterns))),
+            ("all-time closing high",
+             f"{F.level(self.all_time_high_close)} on {_iso(self.all_time_high_close_date)}"),
+            ("close vs closing high", F.pct(self.pct_from_ath_close)),
+        ]
+        for kind, row in self.lines.items():
+            rows.append((f"{kind}-trend line (latest)", "none" if row is None else
+                         f"{_iso(row['first_date'])} to {_iso(row['second_date'])}, "
+                         f"{row['state']}"))
+        rec = self.pattern_record
+        rows += [
+            ("patterns in the window (live)",
+             f"{len(self.patterns)} ({len(self.live_patterns)})"),
+            ("pattern record: reached target / resolved",
+             f"{rec['n_target_reached']} / {rec['n_resolved']}"
+             + (f" ({F.pct(rec['hit_rate_pct'], signed=False)}; random entry "
+                f"{F.pct(rec['baseline_hit_rate_pct'], signed=False)})"
+                if rec["n_resolved"] else "")),
         ]
         if self.has_rs:
             rows.append((f"relative strength vs {self.benchmark}, window / last 3 months",
@@ -198,16 +275,22 @@ class TrendStudy(Result):
     params: dict = field(default_factory=dict)
 
     def figures(self) -> dict:
-        """``trend`` (index key -> figures, as in :meth:`TrendResult.figures`) and ``patterns``
-        (every pattern of every index)."""
+        """``trend`` (index key -> figures, as in :meth:`TrendResult.figures`), ``patterns``
+        (every pattern of every index's window) and ``pattern_history`` (index key -> the
+        detector's record over the whole history, with ``q``: its Benjamini-Hochberg q-value
+        across the indexes)."""
+        qs = self.record_qvalues
         return {"trend": {k: r._trend_entry() for k, r in self.results.items()},
-                "patterns": [p for r in self.results.values() for p in r._pattern_records()]}
+                "patterns": [p for r in self.results.values() for p in r._pattern_records()],
+                "pattern_history": {k: {**r.pattern_record, "q": qs[k]}
+                                    for k, r in self.results.items()}}
 
     def summary(self) -> pd.DataFrame:
         """The dashboard: one row per index with the close, % vs each MA, MA slopes (↑ rising,
         ↓ falling), alignment, MACD signal and cross, structure, nearest levels, breakout,
-        all-time high and its date, % from it, the relative-strength change over the last 3
-        months (63 trading days) and the number of patterns.  Percent columns end in ``%``,
+        all-time (intraday) high and its date, % from it, the closing record and its date, the
+        relative-strength change over the last 3 months (63 trading days) and the number of
+        patterns in the window and of live ones.  Percent columns end in ``%``,
         prices in the index's units."""
         rows = {}
         for k, r in self.results.items():
@@ -226,9 +309,12 @@ class TrendStudy(Result):
             row["ATH"] = r.all_time_high
             row["ATH date"] = _iso(r.all_time_high_date)
             row["from ATH %"] = r.pct_from_ath
+            row["ATH close"] = r.all_time_high_close
+            row["ATH close date"] = _iso(r.all_time_high_close_date)
             rs_col = f"RS vs {r.benchmark} 3m %" if r.benchmark else "RS 3m %"
             row[rs_col] = r.rs_change_recent if r.benchmark != k else np.nan
             row["patterns"] = len(r.patterns)
+            row["live patterns"] = len(r.live_patterns)
             rows[k] = row
         out = pd.DataFrame.from_dict(rows, orient="index")
         out.index.name = "index"
@@ -243,26 +329,69 @@ class TrendStudy(Result):
 
     @property
     def patterns(self) -> pd.DataFrame:
-        """Every head-and-shoulders pattern of every index, one readable row each: ``series``,
-        ``pattern``, the shoulders and head as ``price (date)``, ``neckline`` and ``target``
-        (price units, rounded to 0.01), ``confirmed`` (date or ``no``), ``target reached``."""
+        """Every head-and-shoulders pattern of every index's window, one readable row each:
+        ``series``, ``pattern``, ``window`` (pivot window, bars), the shoulders and head as
+        ``price (date)``, ``neckline``, ``target`` (sloped neckline) and ``target flat``
+        (horizontal neckline; price units, rounded to 0.01), ``confirmed`` (date or ``no``),
+        ``target reached`` (yes / no), ``state`` and ``since`` (date of the last
+        transition)."""
         rows = []
         for key, r in self.results.items():
             for p in r.patterns.itertuples():
+                since = next((d for d in (p.target_date, p.invalidated_date, p.expired_date,
+                                          p.confirmed_date, p.formed_date)
+                              if d is not None and not pd.isna(d)), None)
                 rows.append({
                     "series": key,
                     "pattern": "inverted H&S" if p.type.startswith("inverse") else "H&S top",
+                    "window": int(p.pivot_window),
                     **{label: f"{F.level(getattr(p, f'{name}_price'))} "
                               f"({_iso(getattr(p, f'{name}_date'))})"
                        for label, name in (("left shoulder", "left_shoulder"), ("head", "head"),
                                            ("right shoulder", "right_shoulder"))},
                     "neckline": round(p.neckline, 2), "target": round(p.target, 2),
+                    "target flat": round(p.target_flat, 2),
                     "confirmed": _iso(p.confirmed_date) or "no",
                     "target reached": "yes" if p.target_reached else "no",
+                    "state": p.state, "since": _iso(since),
                 })
-        cols = ["series", "pattern", "left shoulder", "head", "right shoulder", "neckline",
-                "target", "confirmed", "target reached"]
+        cols = ["series", "pattern", "window", "left shoulder", "head", "right shoulder",
+                "neckline", "target", "target flat", "confirmed", "target reached", "state",
+                "since"]
         return pd.DataFrame(rows, columns=cols)
+
+    @property
+    def record_qvalues(self) -> dict:
+        """Benjamini-Hochberg q-values of the pattern records' p-values across the indexes
+        (index key -> q)."""
+        keys = list(self.results)
+        q = bh_qvalues([self.results[k].pattern_record.get("p_value", np.nan) for k in keys])
+        return dict(zip(keys, (float(x) for x in q), strict=True))
+
+    @property
+    def pattern_record(self) -> pd.DataFrame:
+        """The detector's record on each index over its whole history, one row per index:
+        ``from`` / ``to``, ``confirmed``, ``resolved`` (the rate's n), ``episodes``
+        (non-overlapping), ``reached``, ``invalidated``, ``expired``, ``hit rate %``, ``median
+        bars to target``, ``random entry %`` (same target, stop and time limit from every
+        day), ``excess pp``, ``z``, ``p`` and ``q`` (Benjamini-Hochberg across the indexes)."""
+        rows = {}
+        qs = self.record_qvalues
+        for key, r in self.results.items():
+            rec = r.pattern_record
+            rows[key] = {"from": rec["first"], "to": rec["last"],
+                         "confirmed": rec["n_confirmed"], "resolved": rec["n_resolved"],
+                         "episodes": rec.get("episodes", 0),
+                         "reached": rec["n_target_reached"],
+                         "invalidated": rec["n_invalidated"], "expired": rec["n_expired"],
+                         "hit rate %": rec["hit_rate_pct"],
+                         "median bars to target": rec["median_bars_to_target"],
+                         "random entry %": rec["baseline_hit_rate_pct"],
+                         "excess pp": rec["excess_pp"], "z": rec["z"],
+                         "p": rec.get("p_value", np.nan), "q": qs[key]}
+        out = pd.DataFrame.from_dict(rows, orient="index")
+        out.index.name = "index"
+        return out
 
 
 def _benchmark_series(benchmark) -> pd.Series | None:
@@ -294,44 +423,60 @@ def analyze(
     macd_spans: Sequence[int] = (12, 26, 9),
     pivot_window: int = 10,
     level_tolerance_pct: float = 1.5,
+    pattern_windows: Sequence[int] = (5, 10, 20),
+    timeframe: str = "daily",
 ) -> TrendResult:
-    """Trend, momentum, levels and patterns of one index as of its last bar.
+    """Trend, momentum, levels, trend lines and patterns of one index as of its last bar.
 
     Parameters
     ----------
     ohlc : DataFrame
         Daily bars from :func:`smallcaps.data.load_bars`, ending at the as-of date.  Load the
-        whole history: moving averages, MACD and the all-time high use all of it.
+        whole history: moving averages, MACD, the records and the pattern record use all of it.
     benchmark : Series or one-column DataFrame, optional
         Benchmark closes for the relative-strength line (e.g. SPX, from :func:`load_benchmark`);
         None or an empty frame: no relative strength.
     lookback_days : int
-        Trading days shown and searched for swing points, levels, breakouts and patterns.
+        Trading days shown and searched for swing points, levels, breakouts, trend lines and
+        patterns (on weekly bars: the ``ceil(lookback_days / 5)`` last weeks).
     mas : sequence of int
-        Moving-average lengths in trading days.
+        Moving-average lengths in bars (trading days; weeks on weekly bars).
     macd_spans : sequence of 3 int
-        MACD fast, slow and signal spans (trading days).
+        MACD fast, slow and signal spans (bars).
     pivot_window : int
-        Bars (trading days) on each side of a swing point.
+        Bars on each side of a swing point (levels, structure, breakouts, trend lines).
     level_tolerance_pct : float
         How close (percent of the level) swing points must be to form one level.
+    pattern_windows : sequence of int
+        Pivot windows (bars) searched for head-and-shoulders patterns, de-duplicated.
+    timeframe : str
+        ``"daily"`` bars as given, or ``"weekly"`` bars (:func:`weekly_bars`, W-FRI).  The
+        all-time highs are always read from the daily bars.
 
     Returns
     -------
     TrendResult
     """
-    bars = _check_ohlc(ohlc)
+    daily = _check_ohlc(ohlc)
+    if timeframe not in TIMEFRAMES:
+        raise ParameterError(f"timeframe must be 'daily' or 'weekly', got {timeframe!r}")
+    weekly = timeframe == "weekly"
+    bars = weekly_bars(daily) if weekly else daily
     lookback = _positive_int(lookback_days, "lookback_days")
+    span = -(-lookback // _DAYS_PER_WEEK) if weekly else lookback
+    recent_bars = -(-_RS_RECENT_DAYS // _DAYS_PER_WEEK) if weekly else _RS_RECENT_DAYS
     windows = _check_windows(mas)
     if len(macd_spans) != 3:
         raise ParameterError(f"macd must be [fast, slow, signal] spans, got {list(macd_spans)!r}")
     w = _positive_int(pivot_window, "pivot_window")
+    pwins = [pattern_windows] if isinstance(pattern_windows, (int, np.integer)) else list(
+        pattern_windows)
     bench = _benchmark_series(benchmark)
     prov = dict(ohlc.attrs.get("provenance", {}))
     key = next(iter(prov), ohlc.attrs.get("key", "series"))
     info = prov.get(key, {})
     close = bars["Close"]
-    start = max(0, len(bars) - lookback)
+    start = max(0, len(bars) - span)
     win = bars.index[start:]
 
     ma_all = moving_averages(close, windows)
@@ -355,7 +500,11 @@ def analyze(
     support, resistance = nearest_levels(levels, last_close)
     breaks = find_breakouts(close, sw, levels, w)
     holding = breaks[breaks["holding"]]
-    ath, ath_date, from_ath = all_time_high(bars)
+    ath, ath_date, from_ath = all_time_high(daily)
+    athc, athc_date, from_athc = all_time_high_close(daily)
+    history = find_patterns(bars, pwins)
+    in_window = history[history["left_shoulder_date"] >= win[0]].reset_index(drop=True) \
+        if len(history) else history
 
     rs, bkey, rs_chg, rs_recent = None, None, float("nan"), float("nan")
     if bench is not None:
@@ -365,7 +514,7 @@ def analyze(
             prov.setdefault(bkey, bprov[bkey])
         rs = relative_strength(close, bench.loc[: bars.index[-1]], start=win[0])
         rs_chg = float(rs.iloc[-1] / rs.iloc[0] * 100 - 100)
-        recent = rs.iloc[-_RS_RECENT_DAYS - 1:]
+        recent = rs.iloc[-recent_bars - 1:]
         rs_recent = float(recent.iloc[-1] / recent.iloc[0] * 100 - 100)
 
     return TrendResult(
@@ -377,12 +526,20 @@ def analyze(
         breakouts=breaks, breakout_date=holding["date"].iloc[-1] if len(holding) else None,
         breakout_level=float(holding["level"].iloc[-1]) if len(holding) else None,
         all_time_high=ath, all_time_high_date=ath_date, pct_from_ath=from_ath,
-        patterns=find_head_and_shoulders(close, sw), rs=rs, benchmark=bkey, rs_change=rs_chg,
+        all_time_high_close=athc, all_time_high_close_date=athc_date,
+        pct_from_ath_close=from_athc, patterns=in_window, pattern_history=history,
+        pattern_record=pattern_base_rate(history, close),
+        trendlines=trend_lines(bars, sw, w), rs=rs, benchmark=bkey, rs_change=rs_chg,
         rs_change_recent=rs_recent,
-        provisional=bool(info.get("provisional_last_row")) or provisional_last_bar(bars),
-        params={"lookback_days": lookback, "mas": windows, "macd": list(macd_spans),
-                "pivot_window": w, "level_tolerance_pct": float(level_tolerance_pct),
-                "slope_days": _SLOPE_DAYS, "rs_recent_days": _RS_RECENT_DAYS},
+        provisional=bool(info.get("provisional_last_row")) or provisional_last_bar(daily),
+        timeframe=timeframe,
+        params={"lookback_days": lookback, "lookback_bars": span, "mas": windows,
+                "macd": list(macd_spans), "pivot_window": w,
+                "pattern_windows": sorted({int(x) for x in pwins}),
+                "level_tolerance_pct": float(level_tolerance_pct), "slope_days": _SLOPE_DAYS,
+                "rs_recent_days": _RS_RECENT_DAYS, "rs_recent_bars": recent_bars,
+                "resolve_widths": RESOLVE_WIDTHS, "retest_tolerance_pct": RETEST_TOLERANCE_PCT,
+                "timeframe": timeframe},
         provenance=prov,
     )
 
