@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -32,6 +33,7 @@ from smallcaps.runner import (
 from smallcaps.runner.notebooks import notebook_folder, resolve_notebooks
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 OK_NB = FIXTURES / "01_fixture_ok.ipynb"
 FAIL_NB = FIXTURES / "02_fixture_fails.ipynb"
 
@@ -153,7 +155,7 @@ def test_check_parameters_routes_names_and_refuses_unknown_ones():
     with pytest.raises(SmallcapsError) as err:
         params.check_parameters(specs, {"windw": "5"})
     msg = str(err.value)
-    assert "unknown parameter 'windw'" in msg
+    assert "unknown parameter -p windw for the selected notebooks; valid: " in msg
     for name in ("window", "alpha", "keys", "label", "flag", "divisor"):
         assert name in msg
     with pytest.raises(SmallcapsError, match="expected an integer"):
@@ -192,11 +194,16 @@ def test_run_refuses_bad_input_before_running(tmp_path):
          "'no_such_topic' is not a notebook"),
         ({"notebook_dir": tmp_path / "no-notebooks"}, "--notebooks .*: no such folder"),
         ({"notebooks": [str(OK_NB)], "parameters": {"window": "x"}}, "expected an integer"),
+        # a built-in notebook: its declared schema (smallcaps.params), not only the type
+        ({"notebooks": ["01"], "notebook_dir": NOTEBOOKS, "parameters": {"window": "-3"}},
+         "-p window -3 for 01_yields_vs_small_caps: must be a whole number from 3 to 520"),
+        ({"notebooks": ["06"], "notebook_dir": NOTEBOOKS, "parameters": {"benchmark": "DGS2"}},
+         "-p benchmark DGS2 for 06_trend_and_levels: DGS2 is a yield series"),
     ]:
         kwargs.setdefault("asof", "2024-01-31")
-        with pytest.raises(SmallcapsError, match=match):
+        with pytest.raises(SmallcapsError, match=re.escape(match) if "-p" in match else match):
             run(out=tmp_path / "out", progress=False, **kwargs)
-    assert not (tmp_path / "out" / "2024-01-31").exists()
+    assert not (tmp_path / "out").exists()
 
 
 def test_resolve_notebooks_accepts_short_names(tmp_path):

@@ -1,10 +1,12 @@
 """The ``smallcaps`` command: ``smallcaps data list|fetch`` and ``smallcaps report``.
 
-User mistakes (:class:`~smallcaps.errors.SmallcapsError`) print one line and exit with status 2,
-without a traceback; Ctrl-C exits with 130.  Files are found from the project folder
-(:mod:`smallcaps.project`): ``$SMALLCAPS_PROJECT``, else the nearest folder at or above the
-working directory with ``notebooks/NN_*.ipynb`` or a ``.smallcaps-project`` file, else the
-working directory.
+User mistakes (:class:`~smallcaps.errors.SmallcapsError`, and the options argparse refuses)
+print one line and exit with status 2, without a traceback; Ctrl-C exits with 130.  Notebook
+parameters (``-p NAME VALUE``) are validated by each notebook's declared schema
+(:mod:`smallcaps.params`) before any folder is created or kernel started.  Files are found
+from the project folder (:mod:`smallcaps.project`): ``$SMALLCAPS_PROJECT``, else the nearest
+folder at or above the working directory with ``notebooks/NN_*.ipynb`` or a
+``.smallcaps-project`` file, else the working directory.
 """
 
 from __future__ import annotations
@@ -17,8 +19,19 @@ from smallcaps.errors import SmallcapsError
 __all__ = ["main"]
 
 
+class _UsageError(Exception):
+    """A command-line mistake argparse found (an unknown option, a bad choice)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a mistake is one line (no usage block) and :func:`main` returns 2."""
+
+    def error(self, message: str):
+        raise _UsageError(f"{message} (see {self.prog} --help)")
+
+
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = _Parser(
         prog="smallcaps",
         description="Small caps vs large caps research kit: data and reports.",
     )
@@ -51,13 +64,18 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--force", action="store_true", help="re-render even when up to date")
     r.add_argument("--show-code", action="store_true", help="keep code cells in the HTML")
     r.add_argument("-p", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
-                   help="set a notebook parameter (repeatable)")
+                   help="set a notebook parameter (repeatable); checked against the "
+                        "notebook's declared parameters before anything runs")
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``smallcaps`` command; returns the exit status."""
-    args = _parser().parse_args(argv)
+    try:
+        args = _parser().parse_args(argv)
+    except _UsageError as exc:
+        print(f"smallcaps: error: {exc}", file=sys.stderr)
+        return 2
     try:
         if args.command == "data":
             from smallcaps.data import commands

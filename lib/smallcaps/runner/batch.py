@@ -108,9 +108,12 @@ def run(
     folder_of = notebook_folder(notebook_dir)
     paths = resolve_notebooks(notebooks, folder_of)
     specs = [params.inspect_notebook(p, cache) for p in paths]
-    overrides = params.check_parameters(specs, dict(parameters or {}))
     lib = skipcache.lib_hash()
+    # the as-of first: a date outside the data is named with the data's valid range
     fp, when = skipcache.data_state(source, data_dir_str, requested, cache, lib, say_line)
+    overrides = params.check_parameters(
+        specs, dict(parameters or {}),
+        standard={"asof": requested, "start": start, "source": source, "data_dir": data_dir_str})
     asof = when["date"]
     if start and start >= asof:
         raise SmallcapsError(f"--start {start} is not before the as-of date {asof}")

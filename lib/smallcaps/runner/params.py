@@ -1,16 +1,18 @@
 """Notebook inspection and parameter checks, before anything runs.
 
-A notebook's parameters are what papermill reads from its cell tagged ``parameters``; the
-``-p NAME VALUE`` values of a run are converted to the type of each default or refused with one
-line naming the parameter, the notebook and the expected type.
+A notebook's parameters are what papermill reads from its cell tagged ``parameters``.  The
+``-p NAME VALUE`` values of a run are validated before any folder is created or kernel started:
+by the notebook's declared schema (:mod:`smallcaps.params`: ranges, choices, catalog keys,
+dates) when it has one, else by the type of each default; a mistake is one line naming the
+option, the notebook and what would be valid.
 """
 
 from __future__ import annotations
 
 import ast
+import functools
 import hashlib
 import json
-import math
 import re
 from pathlib import Path
 
@@ -134,7 +136,7 @@ def _mask_comment_equals(doc: dict) -> dict | None:
 
 
 # ---------------------------------------------------------------------------------------------
-# Values
+# Values of notebooks without a schema: the type of the default
 # ---------------------------------------------------------------------------------------------
 
 
@@ -170,91 +172,68 @@ def _type_words(kind) -> str:
             list: "a list such as [1, 2] or a,b", dict: "a JSON object"}.get(kind, "a value")
 
 
+@functools.lru_cache(maxsize=16)
+def _adapter(kind, elem):
+    """The pydantic type a value of ``kind`` (list elements: ``elem``) is validated with."""
+    from typing import Annotated, Any
+
+    from pydantic import BeforeValidator, Field, TypeAdapter
+
+    from smallcaps.params.fields import as_list, not_bool
+
+    def as_dict(value):
+        return _json_or_literal(value.strip()) if isinstance(value, str) else value
+
+    number = {int: Annotated[int, BeforeValidator(not_bool)],
+              float: Annotated[float, BeforeValidator(not_bool), Field(allow_inf_nan=False)]}
+    if kind is list:
+        item = number.get(elem, str if elem is str else Any)
+        return TypeAdapter(Annotated[list[item], BeforeValidator(as_list)])
+    if kind is dict:
+        return TypeAdapter(Annotated[dict, BeforeValidator(as_dict)])
+    return TypeAdapter(number.get(kind, kind))
+
+
 def coerce_parameter(name: str, value, param: dict, notebook: str = "the notebook"):
     """Convert a ``-p NAME VALUE`` value to the type of the notebook's default, or refuse it.
 
-    Strings from the command line are parsed by the default's type: ``int`` (``20``), ``float``
-    (``0.05``, ``5``), ``bool`` (``true``/``false``/``1``/``0``), ``list`` (JSON or Python list
+    The check of a parameter no schema declares (:mod:`smallcaps.params`): a user's notebook,
+    or a parameter newly added to a built-in one.  Strings from the command line are parsed by
+    pydantic by the default's type: ``int`` (``20``), ``float`` (``0.05``, ``5``; not ``nan``),
+    ``bool`` (``true``/``false``/``yes``/``no``/``1``/``0``), ``list`` (JSON or Python list
     ``[1, 2]``, or comma-separated ``RUT,SPX``; elements take the type of the default's
     elements), ``dict`` (JSON object), ``str`` (as given).  Non-string values (Python API) must
-    already fit.  Raises :class:`SmallcapsError` naming the parameter, the notebook and the
-    expected type.
+    already fit (strict: an int where a float is expected, a tuple for a list).  Raises
+    :class:`SmallcapsError` naming the parameter, the notebook and the expected type.
     """
     default = _literal(param.get("default", "None"))
     kind = _base_type(param, default)
-
-    def refuse():
-        return SmallcapsError(
-            f"parameter {name}={value!r} does not fit {notebook}: expected {_type_words(kind)} "
-            f"(default {param.get('default')})"
-        )
-
-    if not isinstance(value, str):
-        return _coerce_python(value, kind, refuse)
-    text = value.strip()
-    if kind is str:
-        return value
-    if kind is None:
-        parsed = _json_or_literal(text)
+    if kind is None:  # no annotation and a None default: JSON or a literal if it parses
+        if not isinstance(value, str):
+            return list(value) if isinstance(value, tuple) else value
+        parsed = _json_or_literal(value.strip())
         return value if parsed is _MISSING else parsed
-    if kind is bool:
-        low = text.lower()
-        if low in ("true", "1", "yes"):
-            return True
-        if low in ("false", "0", "no"):
-            return False
-        raise refuse()
-    if kind in (int, float):
-        try:
-            out = kind(text)
-        except ValueError:
-            raise refuse() from None
-        if kind is float and not math.isfinite(out):
-            raise refuse()
-        return out
-    if kind is dict:
-        parsed = _json_or_literal(text)
-        if not isinstance(parsed, dict):
-            raise refuse()
-        return parsed
-    if kind is list:
-        return _coerce_list(text, default, refuse)
-    raise refuse()  # pragma: no cover - every kind handled above
+    if kind is str and isinstance(value, str):
+        return value
+    elem = None
+    if kind is list and isinstance(default, (list, tuple)) and default:
+        elem = type(default[0]) if type(default[0]) in (int, float, str) else None
+    from pydantic import PydanticSchemaGenerationError, ValidationError
 
-
-def _coerce_python(value, kind, refuse):
-    is_bool = isinstance(value, bool)
-    if kind is None or (isinstance(value, kind) and not (kind is int and is_bool)):
-        return list(value) if isinstance(value, tuple) else value
-    if kind is float and isinstance(value, int) and not is_bool:
-        return float(value)
-    if kind is list and isinstance(value, tuple):
-        return list(value)
-    raise refuse()
-
-
-def _coerce_list(text: str, default, refuse) -> list:
-    if text.startswith(("[", "(")):
-        parsed = _json_or_literal(text)
-        if not isinstance(parsed, (list, tuple)):
-            raise refuse()
-        items = list(parsed)
-    else:
-        items = [t.strip() for t in text.split(",")] if text else []
-    elem = type(default[0]) if isinstance(default, (list, tuple)) and default else None
-    out = []
-    for item in items:
-        if elem in (int, float) and not isinstance(item, bool):
-            try:
-                item = elem(item) if not (elem is int and isinstance(item, float)) else None
-            except (TypeError, ValueError):
-                item = None
-            if item is None:
-                raise refuse()
-        elif elem is str and not isinstance(item, str):
-            raise refuse()
-        out.append(item)
-    return out
+    refused = SmallcapsError(
+        f"parameter {name}={value!r} does not fit {notebook}: expected {_type_words(kind)} "
+        f"(default {param.get('default')})"
+    )
+    try:
+        adapter = _adapter(kind, elem)
+    except PydanticSchemaGenerationError:  # a default of a type pydantic has no schema for
+        if isinstance(value, kind):
+            return value
+        raise refused from None
+    try:
+        return adapter.validate_python(value, strict=not isinstance(value, str))
+    except ValidationError:
+        raise refused from None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -262,12 +241,19 @@ def _coerce_list(text: str, default, refuse) -> list:
 # ---------------------------------------------------------------------------------------------
 
 
-def check_parameters(specs: list[dict], parameters: dict) -> dict:
-    """Per notebook name, the ``-p`` overrides converted to the defaults' types.
+def check_parameters(specs: list[dict], parameters: dict, standard: dict | None = None) -> dict:
+    """Per notebook name, the ``-p`` overrides validated and converted.
 
-    Refuses (:class:`SmallcapsError`) a notebook without the standard parameters, a standard
-    parameter given with ``-p``, a name no selected notebook declares (listing the valid ones)
-    and a value that does not fit its default.
+    Refuses (:class:`SmallcapsError`, one line) a notebook without the standard parameters, a
+    standard parameter given with ``-p``, a name no selected notebook declares (listing the
+    valid ones) and a value that does not fit.  A notebook with a schema
+    (:func:`smallcaps.params.schema_for`) is validated by it: ranges, choices, catalog keys,
+    dates and their order, over the notebook's defaults, the ``-p`` values and the standard
+    options given (``standard``: ``asof``, ``start``, ``source``, ``data_dir`` as the run has
+    parsed them, dates as ``YYYY-MM-DD``; None or blank means not given).  A parameter the
+    schema does not declare yet, and every parameter of a notebook without a schema, gets the
+    type check of its default (:func:`coerce_parameter`).  Nothing is created or started before
+    this passes.
     """
     for spec in specs:
         params = spec["params"]
@@ -283,16 +269,48 @@ def check_parameters(specs: list[dict], parameters: dict) -> dict:
                 f"notebook {spec['name']} {what}{hint}; every report notebook starts with a cell "
                 "tagged 'parameters' declaring asof, start, source and data_dir"
             )
-    out: dict = {spec["name"]: {} for spec in specs}
-    for name, value in parameters.items():
+    for name in parameters:
         if name in FLAGS:
             raise SmallcapsError(f"set {name} with {FLAGS[name]}, not with -p {name}")
-        holders = [s for s in specs if name in s["params"]]
-        if not holders:
+        if not any(name in s["params"] for s in specs):
             raise _unknown_parameter(name, specs)
-        for spec in holders:
-            out[spec["name"]][name] = coerce_parameter(name, value, spec["params"][name],
-                                                       spec["name"])
+    given_flags = {k: v for k, v in (standard or {}).items()
+                   if k in STANDARD_PARAMETERS and v not in (None, "")}
+    out: dict = {}
+    for spec in specs:
+        given = {k: v for k, v in parameters.items() if k in spec["params"]}
+        out[spec["name"]] = _check_notebook(spec, given, given_flags)
+    return out
+
+
+def _check_notebook(spec: dict, given: dict, flags: dict) -> dict:
+    """The ``-p`` values of one notebook, validated by its schema (or its defaults' types)."""
+    if not given and not (flags.keys() - {"source"}):
+        return {}  # the notebook's own defaults: nothing to check (and nothing to import)
+    from smallcaps import params as schemas
+
+    model = schemas.schema_for(spec["name"])
+    declared = [] if model is None else [n for n in spec["params"] if n in model.model_fields]
+    out = {n: coerce_parameter(n, v, spec["params"][n], spec["name"])
+           for n, v in given.items() if n not in declared}
+    if model is None:
+        return out
+    values, labels = {}, {}
+    for name in declared:
+        default = spec["params"][name].get("default", "None")
+        parsed = _literal(default)
+        if parsed is not None or default == "None":
+            values[name] = parsed
+            labels[name] = f"default {name}"
+    for name in declared:
+        if name in given:
+            values[name], labels[name] = given[name], f"-p {name}"
+        elif name in flags:
+            values[name], labels[name] = flags[name], FLAGS[name]
+    # the defaults are tested with the notebook; the options were parsed by the run already
+    trusted = [n for n in values if not labels[n].startswith("-p ")]
+    checked = schemas.validate(model, values, labels=labels, trusted=trusted)
+    out.update({n: getattr(checked, n) for n in given if n in declared})
     return out
 
 
@@ -306,7 +324,7 @@ def _unknown_parameter(name: str, specs: list[dict]) -> SmallcapsError:
     valid = sorted({p for s in specs for p in s["params"] if p not in STANDARD_PARAMETERS})
     where = specs[0]["name"] if len(specs) == 1 else "the selected notebooks"
     return SmallcapsError(
-        f"unknown parameter {name!r} for {where}; valid: "
+        f"unknown parameter -p {name} for {where}; valid: "
         + (", ".join(valid) if valid else "(none besides asof, start, source, data_dir)")
     )
 
