@@ -5,20 +5,42 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.setup-stamp
 KERNEL := smallcaps
+# The lock: every runtime and dev package pinned with its hashes, resolved for Linux x86_64 and
+# CPython 3.11 (tests/test_packaging.py checks it covers pyproject.toml and environment.yml).
+LOCK := requirements.lock
+LOCK_PYTHON := 3.11
+LOCK_PLATFORM := x86_64-unknown-linux-gnu
+LOCK_FLAGS ?=
+# uv installs the lock (pip would take several times as long); pinned here, as it is not in it.
+UV_VERSION := 0.13.9
+UV := $(VENV)/bin/uv
+# `make lab` as root (usual in containers) needs --allow-root; `make -n lab LAB_UID=0` shows it.
+LAB_UID ?= $(shell id -u)
 
-.PHONY: setup test lint reports lab clean-reports bench
+.PHONY: setup lock test lint reports lab clean-reports bench
 
-## setup: create .venv and install the kit (re-installs only when pyproject.toml changed)
+## setup: create .venv and install exactly the lock (again only when it or pyproject.toml changed)
 setup: $(STAMP)
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+$(UV): | $(PY)
+	$(PY) -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(STAMP): pyproject.toml $(LOCK) | $(UV)
+	$(UV) pip install --quiet --python $(PY) --require-hashes -r $(LOCK)
+	$(UV) pip install --quiet --python $(PY) --no-deps --no-build-isolation -e .
+	$(UV) pip check --quiet --python $(PY)
 	$(PY) -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (smallcaps)" >/dev/null
 	touch $(STAMP)
+
+## lock: re-resolve requirements.lock from pyproject.toml (keeps current pins where they still
+## fit; `make lock LOCK_FLAGS=--upgrade` takes the newest versions), then `make setup`
+lock: | $(UV)
+	$(UV) pip compile pyproject.toml --extra dev --python-version $(LOCK_PYTHON) \
+	  --python-platform $(LOCK_PLATFORM) --generate-hashes --custom-compile-command 'make lock' \
+	  --quiet $(LOCK_FLAGS) -o $(LOCK)
 
 ## test: lint and run the test suite
 test: setup
@@ -34,7 +56,7 @@ reports: setup
 
 ## lab: open JupyterLab on the notebooks
 lab: setup
-	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks$(if $(filter 0,$(LAB_UID)), --allow-root)
 
 bench: setup
 	$(PY) benchmarks/bench_reports.py

@@ -25,7 +25,7 @@ def _isolate_env(monkeypatch, tmp_path):
     """Tests never read the user's data/raw, cache or catalog, and never touch the network."""
     monkeypatch.setenv("SMALLCAPS_DATA_DIR", str(tmp_path / "no-raw-data"))
     monkeypatch.setenv("SMALLCAPS_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setenv("SMALLCAPS_CATALOG", str(tmp_path / "no-catalog.yml"))
+    monkeypatch.setenv("SMALLCAPS_CATALOG", "none")  # no user catalog
     monkeypatch.setenv("SMALLCAPS_OFFLINE", "1")
 
 

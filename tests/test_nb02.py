@@ -75,7 +75,7 @@ def market():
 def latest(market, tmp_path_factory):
     mp = pytest.MonkeyPatch()
     mp.setenv("SMALLCAPS_OFFLINE", "1")
-    mp.setenv("SMALLCAPS_CATALOG", str(tmp_path_factory.mktemp("cat") / "none.yml"))
+    mp.setenv("SMALLCAPS_CATALOG", "none")
     try:
         yield run_notebook("02_ratio_charts", tmp_path_factory.mktemp("nb02"), source="csv",
                            data_dir=str(market))

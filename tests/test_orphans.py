@@ -94,7 +94,7 @@ def report(tmp_path):
         env = dict(os.environ)
         env.update({"SMALLCAPS_DATA_DIR": str(tmp_path / "no-raw-data"),
                     "SMALLCAPS_CACHE_DIR": str(tmp_path / "cache"),
-                    "SMALLCAPS_CATALOG": str(tmp_path / "no-catalog.yml"),
+                    "SMALLCAPS_CATALOG": "none",
                     "SMALLCAPS_OFFLINE": "1", "SMALLCAPS_TEST_RUN_ID": run_id,
                     "SMALLCAPS_TEST_BUSY_DIR": str(busy)})
         cmd = [str(SMALLCAPS), "report", *map(str, notebooks), "--asof", ASOF,
