@@ -26,7 +26,7 @@ def e2e(tmp_path_factory):
     env = dict(os.environ)
     env.update({"SMALLCAPS_DATA_DIR": str(tmp / "no-raw-data"),
                 "SMALLCAPS_CACHE_DIR": str(tmp / "cache"),
-                "SMALLCAPS_CATALOG": str(tmp / "no-catalog.yml"),
+                "SMALLCAPS_CATALOG": "none",
                 "SMALLCAPS_OFFLINE": "1"})
     out = tmp / "reports"
     cmd = [str(SMALLCAPS), "report", "--source", "sample", "--out", str(out)]

@@ -21,7 +21,7 @@ def isolated_env(tmp: Path) -> dict:
     env = dict(os.environ)
     env.update({"SMALLCAPS_DATA_DIR": str(tmp / "no-raw-data"),
                 "SMALLCAPS_CACHE_DIR": str(tmp / "cache"),
-                "SMALLCAPS_CATALOG": str(tmp / "no-catalog.yml"),
+                "SMALLCAPS_CATALOG": "none",
                 "SMALLCAPS_OFFLINE": "1"})
     return env
 
