@@ -135,3 +135,61 @@ def test_path_and_santa_adapters():
     assert bars.get_title() == ("S: Santa Claus rally (last 5 + first 2 trading days), "
                                 "2021/2022 to 2023/2024")
     assert len(bars.patches) == 3
+
+
+def test_plot_excess_intervals_points_whiskers_fill_and_stars():
+    tests = pd.DataFrame({"excess": [1.0, -0.5], "ci_low": [0.2, -1.5], "ci_high": [1.8, 0.5],
+                          "p": [0.01, 0.4], "q": [0.05, 0.6]}, index=["A: up", "B: down"])
+    ax = cs.plot_excess_intervals(tests, title="T", p_level=0.05, q_level=0.10,
+                                  source="Source: test")
+    rows = dict(zip(ax.get_yticks(), [t.get_text() for t in ax.get_yticklabels()],
+                    strict=True))
+    assert rows == {1: "A: up *", 0: "B: down"}  # first row on top
+    points = [ln for ln in ax.get_lines() if ln.get_marker() == "o"]
+    assert [float(ln.get_xdata()[0]) for ln in points] == [1.0, -0.5]
+    assert to_hex(points[0].get_color()) == COLORS["up"]
+    assert to_hex(points[1].get_color()) == COLORS["down"]
+    assert to_hex(points[0].get_markerfacecolor()) == COLORS["up"]  # p < 0.05: filled
+    assert to_hex(points[1].get_markerfacecolor()) == "#ffffff"  # hollow
+    whiskers = ax.collections[0].get_segments()[0]
+    assert [float(x) for x in whiskers[:, 0]] == pytest.approx([0.2, 1.8])
+    assert ax.get_title().startswith("T\n95% bootstrap interval; filled = p < 0.05; * = q ≤ 10%")
+    assert ax.get_xlabel() == "excess over the baseline (pp)"
+    assert _sources(ax) == ["Source: test"]
+
+
+def test_yearly_returns_draw_the_baseline():
+    x = pd.Series([2.0, -1.0, 2.0], index=[2021, 2022, 2023], name="RUT")
+    ax = cs.plot_yearly_returns(x, baseline=0.25, baseline_label="average 7-day window")
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "mean +1.00%", "average 7-day window +0.25%"]
+
+
+def test_excess_adapters():
+    m = _monthly()
+    stats = se.month_of_year_stats(m)
+    ax = cs.chart_month_excess(stats, "SMALL")
+    rows = dict(zip(ax.get_yticks(), [t.get_text() for t in ax.get_yticklabels()],
+                    strict=True))
+    assert rows[11] == "January *" and rows[1] == "November *"  # January on top
+    assert ax.get_title().startswith("SMALL: each calendar month against the average month, "
+                                     "1990-01-01 to 2019-12-31")
+    assert ax.get_xlabel() == "excess over the average month (pp)"
+    idx = sessions("2014-11-03", "2020-01-31", holidays=[])
+    prices = pd.DataFrame({"S": walk(idx, 0.05, noise=0.5, seed=1),
+                           "L": walk(idx, 0.02, noise=0.5, seed=2)})
+    santa = se.santa_claus_rally(prices, relative=["S", "L"])
+    sx = cs.chart_santa_excess(santa)
+    assert [t.get_text() for t in sx.get_yticklabels()] == ["S", "L", "S-L"]
+    assert list(sx.get_yticks()) == [2, 1, 0]
+    assert sx.get_title().startswith("Santa Claus rally against every 7-day window, 2014/2015 "
+                                     "to 2019/2020")
+    bars = cs.chart_santa_rally(santa, "S-L")
+    assert bars.get_ylabel() == "small minus large over the 7-day window (pp)"
+    legend = [t.get_text() for t in bars.get_legend().get_texts()]
+    assert legend[1].startswith("average 7-day window ") and legend[1].endswith(" pp")
+    six = se.best_six_months(m)
+    ix = cs.chart_indicator(six)
+    assert [t.get_text() for t in ix.get_yticklabels()][-1].startswith("SMALL-LARGE: May-Oct")
+    assert ix.get_title().startswith("Best Six Months: each half-year against the average "
+                                     "half-year, 1991-2019")

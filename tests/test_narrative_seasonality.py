@@ -12,7 +12,7 @@ import pytest
 from smallcaps import seasonality as se
 from smallcaps.errors import ParameterError
 from smallcaps.narrative import seasonality as nar
-from test_seasonality import monthly_frame, planted, sessions, walk
+from test_seasonality import daily_from_monthly, monthly_frame, planted, sessions, walk
 
 
 def test_narrative_never_imports_the_compute_module():
@@ -97,15 +97,22 @@ def test_planted_strong_november_is_read_as_strong():
     stats = se.month_of_year_stats(m, min_years=10)
     months = stats.reading("months").split("\n")
     assert len(months) == 4  # November and January, for SMALL and the spread
+    nov = stats.table.loc[("SMALL", "November")]
     assert months[0].startswith("- November has been a strong month for SMALL: mean +")
+    assert f"against an average month of {nov['baseline']:+.2f}%, an excess of " \
+           f"{nov['excess']:+.2f} pp (95% CI " in months[0]
+    assert "30 independent observations" in months[0] and "q = 0.00" in months[0]
+    assert "Against the other eleven months Welch t = " in months[0]
     assert "rank 1 of 12 months" in months[0]
-    assert "the mean is statistically distinguishable from zero (t = " in months[0]
     assert "for the small-minus-large spread" in months[2]
     overview = stats.reading("overview")
     assert overview.startswith("Complete months only, 1990-2019.")
+    fdr = stats.fdr
+    assert f"**{fdr['surviving']} of 36 month x series cells survive at q ≤ 10%**" in overview
+    assert "SMALL November" in overview.split("\n\n")[0]  # named among the survivors
     assert "- **SMALL**: best month on average November (+" in overview
     small = overview.split("\n")[2]
-    assert "Months with |t| ≥ 1.96: " in small and "November." in small
+    assert "At p < 0.05 one at a time: " in small and "November (above)" in small
     assert "- **SMALL-LARGE**:" in overview and " pp, hit rate" in overview
 
 
@@ -113,26 +120,74 @@ def test_planted_weak_november_is_not_called_strong():
     m = se.monthly_returns(planted(-4.0, 0.0), relative=["SMALL", "LARGE"])
     stats = se.month_of_year_stats(m, min_years=10)
     november = stats.reading("months").split("\n")[0]
-    assert november.startswith("- November has been a reliably weak month for SMALL: mean -")
+    assert november.startswith("- November has been a weak month for SMALL: mean -")
     assert "strong" not in november and "rank 12 of 12" in november
     assert "worst November" in stats.reading("overview")
+    assert "November (below)" in stats.reading("overview")
 
 
-def _stats_with_november_t(t: float):
+def _drift(seed: int = 5) -> pd.DataFrame:
+    """Every month of both series rises 1 % on average (noise 2 %): drift, no seasonality."""
+    drift = {m: 1.0 for m in range(1, 13)}
+    return pd.DataFrame({"SMALL": daily_from_monthly(drift, seed=seed, noise=2.0),
+                         "LARGE": daily_from_monthly(drift, seed=seed + 1, noise=2.0)})
+
+
+def test_drift_alone_is_not_read_as_a_strong_november():
+    """The audit's point: every month is 'distinguishable from zero' when the market drifts
+    up, yet no month is special; the reading must say so."""
+    m = se.monthly_returns(_drift(), relative=["SMALL", "LARGE"])
+    stats = se.month_of_year_stats(m, min_years=10)
+    small = stats.table.loc["SMALL"]
+    assert (small["t"] >= 1.96).sum() >= 10  # against zero nearly every month "works"
+    assert stats.fdr["surviving"] == 0
+    november = stats.reading("months").split("\n")[0]
+    assert november.startswith("- November has been ")
+    assert "strong" not in november and "but not distinguishably so" in november
+    assert "**0 of 36 month x series cells survive at q ≤ 10%**" in stats.reading("overview")
+
+
+def _stats_with_november(verdict: str, survives: bool, excess: float = 1.0):
     m = se.monthly_returns(planted(4.0, 0.0), relative=["SMALL", "LARGE"])
     stats = se.month_of_year_stats(m, min_years=10, focus=("November",))
-    stats.table.loc[("SMALL", "November"), "t"] = t
-    return stats
+    cell = ("SMALL", "November")
+    stats.table.loc[cell, "verdict"] = verdict
+    stats.table.loc[cell, "survives"] = survives
+    stats.table.loc[cell, "excess"] = excess
+    stats.table.at[cell, "loo"] = []
+    return stats.reading("months").split("\n")[0]
 
 
-def test_the_critical_t_is_196():
-    strong = _stats_with_november_t(1.97).reading("months")
-    assert "November has been a strong month for SMALL" in strong
-    assert "statistically distinguishable from zero (t = 2.0)" in strong
-    weak = _stats_with_november_t(1.95).reading("months")
-    assert "November has been one of the better months for SMALL, but not a reliably " \
-           "positive one" in weak
-    assert "not statistically distinguishable from zero (t = 1.9)" in weak
+def test_the_verdict_reads_the_excess_test_and_the_fdr_control():
+    assert "November has been a strong month for SMALL" in _stats_with_november("above", True)
+    alone = _stats_with_november("above", False)
+    assert "November has beaten the average month for SMALL taken alone, but not once all 36 " \
+           "cells are tested together" in alone
+    assert "strong" not in alone
+    assert "November has been above the average month for SMALL, but not distinguishably so" \
+        in _stats_with_november("indistinct", False)
+    assert "November has been below the average month for SMALL, but not distinguishably so" \
+        in _stats_with_november("indistinct", False, excess=-1.0)
+    assert "November has trailed the average month for SMALL taken alone" in \
+        _stats_with_november("below", False, excess=-1.0)
+
+
+def test_a_single_year_that_carries_the_verdict_is_named():
+    m = se.monthly_returns(planted(3.0, 0.0, noise=0.5), relative=["SMALL", "LARGE"])
+    table = m.table.copy()
+    table.loc[pd.Period("2008-11", "M"), "SMALL"] = -60.0  # one crash in a strong month
+    m.table = table
+    stats = se.month_of_year_stats(m, min_years=10, focus=("November",))
+    nov = stats.table.loc[("SMALL", "November")]
+    assert nov["verdict"] == "indistinct" and nov["loo"] == [2008] and not nov["loo_more"]
+    text = stats.reading("months").split("\n")[0]
+    assert "The verdict hangs on single years: without that year (2008) the excess would be " \
+           "distinguishable." in text
+    # the same month without the crash: strong, and no single year carries it
+    clean = se.month_of_year_stats(se.monthly_returns(planted(3.0, 0.0, noise=0.5),
+                                                      relative=["SMALL", "LARGE"]))
+    assert clean.table.loc[("SMALL", "November"), "loo"] == []
+    assert "hangs on single years" not in clean.reading("months").split("\n")[0]
 
 
 def test_flagged_months_are_named_not_read():
@@ -144,7 +199,8 @@ def test_flagged_months_are_named_not_read():
     assert "- January for S: only 4 years (fewer than 5), too few to read." in \
         stats.reading("months")
     flagged = stats.reading("flagged")
-    assert flagged.startswith("Flagged (fewer than 5 years, not read): S January, S February")
+    assert flagged.startswith("Flagged (fewer than 5 years, not read or tested): S January, "
+                              "S February")
     assert "S November" not in flagged and "S December" not in flagged
     assert flagged in stats.reading()
 
@@ -161,15 +217,28 @@ def test_planted_january_effect_found_with_sign_and_size():
     assert text.startswith("In January small caps (SMALL) led large caps (LARGE) by "
                            f"{jan.stats['mean_pct']:.2f} pp on average over 30 years "
                            "(1990-2019)")
-    assert "The data support a January effect." in text and "do not" not in text
+    assert "The data support a January effect: small caps have gained more on large caps in " \
+           "January than in their average month." in text and "do not" not in text
+    st = jan.stats
+    assert f"Tested against the spread's average month of {st['baseline_pct']:+.2f} pp, an " \
+           f"excess of {st['excess_pct']:+.2f} pp" in text
+    assert "30 independent observations" in text
     assert "Over the last 10 Januaries" in text
 
 
 def test_planted_january_lag_reads_as_no_effect():
     m = se.monthly_returns(planted(0.5, -3.0), relative=["SMALL", "LARGE"])
     text = se.january_effect(m).reading("effect")
-    assert "lagged" in text and "do not support a reliable January effect" in text
+    assert "lagged" in text and "The data contradict a January effect" in text
+    assert "support" not in text
     assert "in no more than half of the years" in text
+
+
+def test_no_january_effect_reads_as_not_supported():
+    m = se.monthly_returns(planted(0.5, 0.0), relative=["SMALL", "LARGE"])
+    jan = se.january_effect(m)
+    assert jan.stats["verdict"] == "indistinct"
+    assert "The data do not support a reliable January effect." in jan.reading()
 
 
 def test_election_reading_size_and_welch_t():
@@ -216,9 +285,16 @@ def test_santa_reading_both_directions_and_excluded_years():
                            "DOWN": 100 * np.cumprod(1 - r_up)}, index=idx)
     santa = se.santa_claus_rally(prices)
     text = santa.reading("rally")
-    assert "- **UP**: mean +" in text and "(rises more often than not)" in text
+    assert text.startswith("Each window is compared with the average of **all** "
+                           "7-trading-day windows of the same years")
+    up = santa.tests.loc["UP"]
+    assert f"- **UP**: mean {up['mean']:+.2f}% over 19 windows" in text
+    assert f"against the average 7-day window of {up['baseline']:+.2f}%, an excess of " \
+           f"{up['excess']:+.2f} pp" in text
+    assert "the rally beats an ordinary 7-day window" in text
     assert "positive in 100%" in text and "positive in 0%" in text
-    assert "- **DOWN**: mean -" in text and "(does not rise more often than not)" in text
+    assert "- **DOWN**: mean -" in text
+    assert "the window has been weaker than an ordinary 7-day window" in text
     assert "Latest (2023-2024)" in text
     assert santa.reading("excluded") == ("Excluded, window not complete as of the data: 2024 "
                                          "(1 of 2 January sessions by 2025-01-02).")

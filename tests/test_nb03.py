@@ -32,17 +32,23 @@ def _markdown_outputs(nb) -> str:
 
 def test_nb03_recorded_keys(figures):
     rec = figures[0]
-    for key in ("monthly_returns", "partial_month", "month_stats", "santa_rally",
-                "january_effect", "election_year_november", "latest_month_rank"):
+    for key in ("monthly_returns", "partial_month", "month_stats", "month_stats_fdr",
+                "santa_rally", "january_effect", "election_year_november", "january_barometer",
+                "first_five_days", "december_low", "best_six_months", "mid_january_reversal",
+                "latest_month_rank"):
         assert key in rec, key
     assert set(rec["monthly_returns"]) == {"RUT", "SPX", "NDX", "DJI"}
     assert set(rec["month_stats"]) == {"RUT", "SPX", "NDX", "DJI", "RUT-SPX"}
     assert set(rec["month_stats"]["RUT"]) == set(MONTHS)
-    assert set(rec["month_stats"]["RUT-SPX"]["January"]) == {"mean", "median", "hit_rate", "n",
-                                                               "t"}
-    assert set(rec["santa_rally"]["RUT"]) == {"mean_pct", "hit_rate", "n", "latest_pct",
-                                              "latest_year"}
-    assert set(rec["january_effect"]) == {"mean_pct", "hit_rate", "n", "t"}
+    assert {"mean", "median", "hit_rate", "n", "t", "excess_pct", "p", "q", "ci_low",
+            "ci_high", "welch_t_vs_other_months"} <= set(rec["month_stats"]["RUT-SPX"]["January"])
+    assert {"mean_pct", "hit_rate", "n", "latest_pct", "latest_year", "excess_pct", "ci_low",
+            "ci_high", "p", "baseline_pct"} <= set(rec["santa_rally"]["RUT"])
+    assert set(rec["santa_rally"]) == {"RUT", "SPX", "NDX", "DJI", "RUT-SPX"}
+    assert {"mean_pct", "hit_rate", "n", "t", "excess_pct", "p"} <= set(rec["january_effect"])
+    for key in ("january_barometer", "first_five_days", "december_low", "best_six_months",
+                "mid_january_reversal"):
+        assert set(rec[key]) == {"RUT", "SPX", "NDX", "DJI", "RUT-SPX"}, key
     assert set(rec["election_year_november"]["RUT"]) == {"election_years", "other_years"}
     assert set(rec["latest_month_rank"]["RUT"]) == {"month", "return_pct", "rank", "of"}
 
@@ -69,8 +75,15 @@ def test_nb03_month_stats_match_plain_pandas(figures):
     assert got["mean"] == pytest.approx(nov.mean(), abs=1e-9)
     assert got["hit_rate"] == pytest.approx((nov > 0).mean())
     assert got["mean"] > 2 and got["t"] > 2  # November: +2.49 %, 70 % of years
+    # ... but against the average RUT month it is +1.65 pp, p = 0.07: not distinguishable
+    monthly = monthly[monthly.index.year >= 1988]
+    assert got["excess_pct"] == pytest.approx(nov.mean() - monthly.mean(), abs=1e-9)
+    assert round(got["welch_t_vs_other_months"], 1) == 1.7 and got["verdict"] == "indistinct"
+    assert got["q"] == pytest.approx(0.292, abs=1e-3)
     # January 1988 counts (base close 1987-12-31), January 2025 is not yet there
     assert rec["month_stats"]["RUT"]["January"]["n"] == 37
+    assert rec["month_stats_fdr"] == {"cells": 60, "surviving": 0, "surviving_cells": [],
+                                      "distinct": 10, "t_vs_zero": 17, "q_level": 0.1}
 
 
 def test_nb03_santa_january_election_rank(figures):
@@ -81,8 +94,21 @@ def test_nb03_santa_january_election_rank(figures):
     assert santa["latest_pct"] == pytest.approx(
         (rut.loc["2024-01-03"] / rut.loc["2023-12-21"] - 1) * 100)
     assert round(santa["latest_pct"], 2) == -2.87
+    spx = rec["santa_rally"]["SPX"]
+    assert round(spx["t"], 1) == 2.1 and round(spx["baseline_pct"], 2) == 0.28
+    assert round(spx["excess_pct"], 2) == 0.60 and spx["p"] > 0.05
+    assert spx["verdict"] == "indistinct" and spx["episodes"] == 36
+    assert rec["santa_rally"]["RUT"]["verdict"] == "above"  # p = 0.042, fragile
     jan = rec["january_effect"]
     assert jan["n"] == 37 and abs(jan["mean_pct"]) < 1.0 and abs(jan["t"]) < stats.T_CRIT
+    assert jan["verdict"] == "indistinct"
+    six = rec["best_six_months"]
+    assert [six[k]["verdict"] for k in ("RUT", "SPX", "NDX", "DJI", "RUT-SPX")] == [
+        "supported", "supported", "not supported", "supported", "not supported"]
+    assert six["RUT"]["nov_apr"]["loo_flip_years"] == [2002, 2010, 2011, 2021]
+    for key in ("january_barometer", "first_five_days", "december_low",
+                "mid_january_reversal"):
+        assert {v["verdict"] for v in rec[key].values()} == {"not supported"}, key
     ele = rec["election_year_november"]["RUT"]
     assert ele["election_years"]["n"] == 10  # 1988..2024
     assert ele["other_years"]["n"] == 27
@@ -99,11 +125,25 @@ def test_nb03_prose_says_the_asof_and_the_verdicts(figures):
             "on or before it).") in text
     assert "December 2024 is month-to-date through 2024-12-13 (partial)" in text
     assert "**November 2024** (latest complete month): RUT +10.8%, SPX +5.7%" in text
-    assert "November has been a strong month for RUT: mean +2.49%" in text
-    # T_CRIT = 1.96: NDX January (t = 1.98) and May (t = 1.98) now count
+    # the audit: November is strong against zero (t = 2.5), not against the other months
+    assert "November has been above the average month for RUT, but not distinguishably so: " \
+           "mean +2.49%" in text
+    assert "an excess of +1.65 pp (95% CI -0.10 pp to +3.35 pp, p = 0.069, q = 0.29; 37 " \
+           "independent observations). Against the other eleven months Welch t = 1.7 " \
+           "(against zero t = 2.5)." in text
+    assert "November has been a strong month" not in text
+    assert "**0 of 60 month x series cells survive at q ≤ 10%**" in text
+    assert "17 have |t| ≥ 1.96 against zero" in text
     assert "- **NDX**: best month on average November (+2.78%" in text
-    assert "Months with |t| ≥ 1.96: January, May, July, October, November." in text
+    assert "- **SPX**: mean +0.87% over 36 windows" in text
+    assert "against the average 7-day window of +0.28%, an excess of +0.60 pp (95% CI -0.20 pp " \
+           "to +1.43 pp, p = 0.15; 36 independent observations): not distinguishable from an " \
+           "ordinary 7-day window (against zero t = 2.1)." in text
     assert "The data do not support a reliable January effect." in text
+    assert "The claim that November-April beats May-October holds, at p &lt; 0.05, for 3 of 5 " \
+           "columns (RUT, SPX, DJI)" in text
+    assert "The claim that January's sign foretells the rest of the year holds, at p &lt; 0.05, " \
+           "for 0 of 5 columns" in text
     assert "Excluded, window not complete as of the data: 2024 (0 of 2 January sessions by " \
            "2024-12-13)." in text
     assert "2024 so far: +15.8% after 241 trading days (to 2024-12-13)" in text

@@ -249,13 +249,34 @@ def test_month_stats_hand_computed_and_min_years_flag():
     over = result.overview.loc["S"]
     assert over["months_read"] == 2 and over["best_month"] == "November"
     assert over["average"] == pytest.approx((1.6 + 0.5) / 2)
+    # the baseline is the mean of every month of the series: 5 Novembers and 44 other months
+    values = list(vals.values())
+    assert nov["baseline"] == pytest.approx(np.mean(values))
+    assert nov["excess"] == pytest.approx(1.6 - np.mean(values))
+    assert nov["trimmed_mean"] == pytest.approx(1.6)  # 5 values: 10 % trims none
+    others = [v for p_, v in vals.items() if p_.month != 11]
+    assert nov["welch_t_vs_other_months"] == pytest.approx(stats.welch_t([2, -4, 6, 2, 2],
+                                                                         others))
+    assert np.isnan(jan["p"]) and jan["verdict"] == "untested" and np.isnan(jan["q"])
+    assert result.fdr["cells"] == 2  # November and December have 5 years
     rec = result.figures()["month_stats"]
-    assert set(rec["S"]["November"]) == {"mean", "median", "hit_rate", "n", "t"}
+    assert {"mean", "median", "hit_rate", "n", "t"} <= set(rec["S"]["November"])
+    assert {"trimmed_mean", "baseline", "excess_pct", "ci_low", "ci_high", "p", "q",
+            "welch_t_vs_other_months", "episodes", "verdict", "loo_flip_years",
+            "loo_more"} <= set(rec["S"]["November"])
     assert len(rec["S"]) == 12 and rec["S"]["November"]["n"] == 5
+    assert rec["S"]["November"]["episodes"] == 5
+    assert result.figures()["month_stats_fdr"]["cells"] == 2
     summ = result.summary()
     assert summ.index.names == ["series", "month"] and len(summ) == 12
     assert summ.loc[("S", "January"), "flag"] == "fewer than 5 years"
     assert summ.loc[("S", "November"), "flag"] == "" and summ["unit"].eq("%").all()
+    assert summ.loc[("S", "November"), "excess_pp"] == pytest.approx(nov["excess"])
+    assert "q" in summ.columns and "verdict" in summ.columns
+    grid = result.excess_grid()
+    assert list(grid.columns) == ["S excess (pp)", "S q"] and list(grid.index)[10] == "November"
+    assert grid.at["November", "S excess (pp)"] == pytest.approx(nov["excess"])
+    assert np.isnan(grid.at["January", "S excess (pp)"])  # flagged: not read
     assert_protocol(result)
     with pytest.raises(ParameterError):
         se.month_of_year_stats(m, min_years=1)
@@ -271,13 +292,21 @@ def test_planted_strong_november_and_january_effect_are_found():
     assert "November" in result.overview.at["SMALL", "significant"]
     assert result.focus_series == ["SMALL", "SMALL-LARGE"]
     assert result.summary().loc[("SMALL-LARGE", "January"), "unit"] == "pp"
+    assert nov["verdict"] == "above" and nov["survives"] and nov["p"] < 0.01
+    assert "SMALL November" in result.fdr["surviving_cells"]
     jan = se.january_effect(m)
     s = jan.stats
     assert s["n"] == 30
     assert s["mean_pct"] == pytest.approx(3.0, abs=1.0)
     assert s["t"] > 3 and s["hit_rate"] >= 0.75
-    assert jan.figures() == {"january_effect": {k: s[k] for k in ("mean_pct", "hit_rate", "n",
-                                                                  "t")}}
+    assert s["verdict"] == "above" and s["excess_pct"] > 1
+    rec = jan.figures()["january_effect"]
+    assert {k: rec[k] for k in ("mean_pct", "hit_rate", "n", "t")} == {
+        k: s[k] for k in ("mean_pct", "hit_rate", "n", "t")}
+    # the January effect's test is the month table's January cell of the spread
+    cell = result.table.loc[("SMALL-LARGE", "January")]
+    for key, col in (("excess_pct", "excess"), ("p", "p"), ("ci_low", "ci_low")):
+        assert rec[key] == pytest.approx(cell[col])
     assert jan.summary().loc["value", "mean_rel_pct"] == pytest.approx(s["mean_pct"])
     assert list(jan.to_frame().columns) == ["small", "large", "spread"]
     assert_protocol(jan)
@@ -354,8 +383,11 @@ def test_santa_rally_returns_and_incomplete_year_excluded():
     assert 2024 not in s.table.index  # only Jan 2, 2025 by the as-of date
     assert s.incomplete == {2024: 1} and s.asof == pd.Timestamp("2025-01-02")
     rec = s.figures()["santa_rally"]["S"]
-    assert set(rec) == {"mean_pct", "hit_rate", "n", "latest_pct", "latest_year"}
+    assert {"mean_pct", "hit_rate", "n", "latest_pct", "latest_year"} <= set(rec)
+    assert {"median_pct", "trimmed_mean_pct", "t", "baseline_pct", "excess_pct", "ci_low",
+            "ci_high", "p", "episodes", "verdict", "loo_flip_years", "loo_more"} <= set(rec)
     assert rec["latest_year"] == 2023 and rec["n"] == 1
+    assert rec["verdict"] == "untested"  # one window is too few to test
     assert_protocol(s)
 
 
@@ -368,10 +400,16 @@ def test_santa_summary_both_directions():
         r_up[in_window] = 0.002 + 0.0005 * (y % 3)  # +1.4% to +2.5% per window
     prices = pd.DataFrame({"UP": 100 * np.cumprod(1 + r_up),
                            "DOWN": 100 * np.cumprod(1 - r_up)}, index=idx)
-    summ = se.santa_claus_rally(prices).summary()
+    santa = se.santa_claus_rally(prices, relative=["UP", "DOWN"])
+    summ = santa.summary()
     assert summ.loc["UP", "n"] == 20  # Decembers 2005..2024
-    assert summ.loc["UP", "mean_pct"] > 1 and summ.loc["UP", "hit_rate"] == 1.0
-    assert summ.loc["DOWN", "mean_pct"] < -1 and summ.loc["DOWN", "hit_rate"] == 0.0
+    assert summ.loc["UP", "mean"] > 1 and summ.loc["UP", "hit_rate"] == 1.0
+    assert summ.loc["DOWN", "mean"] < -1 and summ.loc["DOWN", "hit_rate"] == 0.0
+    assert summ.loc["UP", "verdict"] == "above" and summ.loc["DOWN", "verdict"] == "below"
+    assert summ.loc["UP-DOWN", "unit"] == "pp" and summ.loc["UP", "unit"] == "%"
+    assert summ.loc["UP-DOWN", "mean"] == pytest.approx(
+        (santa.table["UP"] - santa.table["DOWN"]).mean())
+    assert summ.loc["UP", "all_7_day_windows"] > 0  # the windows lift the average week too
 
 
 # ------------------------------------------------------------------------------------------

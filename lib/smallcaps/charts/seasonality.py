@@ -19,7 +19,11 @@ __all__ = [
     "plot_month_heatmap",
     "plot_seasonal_path",
     "plot_yearly_returns",
+    "plot_excess_intervals",
     "chart_month_stats",
+    "chart_month_excess",
+    "chart_santa_excess",
+    "chart_indicator",
     "chart_month_heatmap",
     "chart_seasonal_path",
     "chart_santa_rally",
@@ -163,8 +167,10 @@ def plot_seasonal_path(band: pd.DataFrame, current: pd.Series | None = None, *,
 
 def plot_yearly_returns(returns: pd.Series, *, title: str | None = None, unit: str = "%",
                         ylabel: str | None = None, xlabel: str = "year",
+                        baseline: float | None = None, baseline_label: str = "baseline",
                         source: str | None = None, ax: Axes | None = None) -> Axes:
-    """One bar per year (green up, red down) with the mean as a dashed line.
+    """One bar per year (green up, red down) with the mean as a dashed line and, optionally,
+    the baseline the mean is tested against as a dotted line.
 
     Parameters
     ----------
@@ -174,6 +180,9 @@ def plot_yearly_returns(returns: pd.Series, *, title: str | None = None, unit: s
         Default: ``"<name>: return by year, <first> to <last>"``.
     unit, ylabel, xlabel : str
         Unit of the values and the axis labels (default y label: ``"return (<unit>)"``).
+    baseline : float, optional
+        The unconditional mean of windows of the same length (``unit``), drawn dotted and
+        labelled ``"<baseline_label> <value>"``.
     source : str, optional
         Source note written under the chart.
     """
@@ -184,6 +193,9 @@ def plot_yearly_returns(returns: pd.Series, *, title: str | None = None, unit: s
         sep = " " if unit == "pp" else ""
         ax.axhline(x.mean(), color=COLORS["neutral"], ls="--", lw=1.2,
                    label=f"mean {x.mean():+.2f}{sep}{unit}")
+        if baseline is not None and np.isfinite(baseline):
+            ax.axhline(baseline, color="#333333", ls=":", lw=1.4,
+                       label=f"{baseline_label} {baseline:+.2f}{sep}{unit}")
         ax.legend(loc="upper left")
     ax.axhline(0, color="#333333", lw=0.8)
     ax.set_xlabel(xlabel)
@@ -192,6 +204,55 @@ def plot_yearly_returns(returns: pd.Series, *, title: str | None = None, unit: s
         years = f"{x.index[0]} to {x.index[-1]}" if len(x) else "no data"
         title = f"{returns.name or 'returns'}: return by year, {years}"
     ax.set_title(title)
+    if source:
+        add_source(ax, source)
+    return ax
+
+
+def plot_excess_intervals(tests: pd.DataFrame, *, title: str,
+                          xlabel: str = "excess over the baseline (pp)", p_level: float = 0.05,
+                          q_level: float | None = None, source: str | None = None,
+                          ax: Axes | None = None) -> Axes:
+    """Each test's excess over its baseline with the 95 % bootstrap interval, one row per test
+    (top to bottom in the order of ``tests``).
+
+    Parameters
+    ----------
+    tests : DataFrame
+        Indexed by the row labels: ``excess``, ``ci_low``, ``ci_high`` (pp), ``p`` and
+        optionally ``q``.
+    title : str
+        Chart title (say the span and what the baseline is).
+    xlabel : str
+        Label of the excess axis, with its unit.
+    p_level : float
+        A filled marker means p < ``p_level``; a hollow one, not distinguishable.
+    q_level : float, optional
+        With a ``q`` column: rows with q <= ``q_level`` get a ``*`` after their label.
+    source : str, optional
+        Source note written under the chart.
+    """
+    ax = new_axes(ax, figsize=(10, max(3.0, 0.32 * len(tests) + 1.6)))
+    y = np.arange(len(tests))[::-1]
+    excess = tests["excess"].astype(float).to_numpy()
+    colours = _updown(np.nan_to_num(excess))
+    lo = excess - tests["ci_low"].astype(float).to_numpy()
+    hi = tests["ci_high"].astype(float).to_numpy() - excess
+    for yi, e, c, a, b, p in zip(y, excess, colours, lo, hi, tests["p"].astype(float),
+                                 strict=True):
+        ax.errorbar([e], [yi], xerr=[[a], [b]], fmt="o", color=c, ecolor=c, capsize=3,
+                    markerfacecolor=c if p < p_level else "white", markersize=6)
+    ax.axvline(0, color="#333333", lw=0.8)
+    labels = [str(i) for i in tests.index]
+    if q_level is not None and "q" in tests:
+        labels = [f"{lab} *" if q <= q_level else lab
+                  for lab, q in zip(labels, tests["q"].astype(float), strict=True)]
+    ax.set_yticks(y, labels)
+    ax.set_xlabel(xlabel)
+    note = f"95% bootstrap interval; filled = p < {p_level:.2f}"
+    if q_level is not None:
+        note += f"; * = q ≤ {q_level:.0%}"
+    ax.set_title(f"{title}\n{note}", fontsize=11)
     if source:
         add_source(ax, source)
     return ax
@@ -244,10 +305,15 @@ def chart_santa_rally(santa, series: str, ax: Axes | None = None) -> Axes:
     x = santa.table[series].dropna()
     years = (f"{x.index[0]}/{x.index[0] + 1} to {x.index[-1]}/{x.index[-1] + 1}" if len(x)
              else "no data")
+    pair = series == santa.spread
+    base = santa.tests.at[series, "baseline"] if series in santa.tests.index else None
     return plot_yearly_returns(
         x, title=f"{series}: Santa Claus rally (last 5 + first 2 trading days), {years}",
-        ylabel="return over the 7-day window (%)", xlabel="year (December of the window)",
-        source=source_text(santa.provenance, [series]), ax=ax)
+        unit="pp" if pair else "%", baseline=base,
+        baseline_label=f"average {santa.days}-day window",
+        ylabel=f"{'small minus large' if pair else 'return'} over the 7-day window "
+        f"({'pp' if pair else '%'})", xlabel="year (December of the window)",
+        source=source_text(santa.provenance, _keys(series, pair)), ax=ax)
 
 
 def chart_january_effect(jan, ax: Axes | None = None) -> Axes:
@@ -259,3 +325,65 @@ def chart_january_effect(jan, ax: Axes | None = None) -> Axes:
         x, title=f"January effect: {jan.small} minus {jan.large}, {date_span(span)}", unit="pp",
         ylabel=f"{jan.small} minus {jan.large} in January (pp)",
         source=source_text(jan.provenance, [jan.small, jan.large]), ax=ax)
+
+
+def chart_month_excess(stats, series: str, ax: Axes | None = None) -> Axes:
+    """:func:`plot_excess_intervals` of each month of one series (or the spread) of a
+    :class:`smallcaps.seasonality.MonthStats` against its average month (tested months
+    only)."""
+    t = stats.table.loc[series]
+    t = t.loc[t["enough_years"]]
+    unit = stats.units[series]
+    what = f"{series} (small minus large)" if unit == "pp" else series
+    return plot_excess_intervals(
+        t, title=f"{what}: each calendar month against the average month, "
+        f"{date_span(stats.span or [])}", xlabel="excess over the average month (pp)",
+        p_level=stats.p_level, q_level=stats.q_level,
+        source=source_text(stats.provenance, _keys(series, unit == "pp")), ax=ax)
+
+
+def chart_santa_excess(santa, ax: Axes | None = None) -> Axes:
+    """:func:`plot_excess_intervals` of the Santa Claus rally of every column of a
+    :class:`smallcaps.seasonality.SantaRally` against every window of the same length."""
+    t = santa.tests.dropna(subset=["excess"])
+    years = santa.table.dropna(how="all").index
+    span = f"{years[0]}/{years[0] + 1} to {years[-1]}/{years[-1] + 1}" if len(years) else ""
+    keys = list(dict.fromkeys(k for c in santa.columns for k in c.split("-")))
+    return plot_excess_intervals(
+        t, title=f"Santa Claus rally against every {santa.days}-day window, {span}",
+        xlabel=f"excess over the average {santa.days}-trading-day window (pp)",
+        p_level=santa.p_level, source=source_text(santa.provenance, keys), ax=ax)
+
+
+_GROUP_LABELS = {"january_up": "January up", "january_down": "January down",
+                 "first_five_up": "first 5 days up", "first_five_down": "first 5 days down",
+                 "break": "Q1 below December low", "no_break": "no break",
+                 "nov_apr": "Nov-Apr", "may_oct": "May-Oct", "all_years": "all years",
+                 "after_santa_gain": "after a Santa gain"}
+
+_INDICATOR_TITLES = {
+    "january_barometer": "January Barometer: the rest of the year (Feb-Dec) after up and down "
+                         "Januaries, against all years",
+    "first_five_days": "First Five Days: the rest of the year after up and down starts, "
+                       "against all years",
+    "december_low": "December Low: April-December after a Q1 close below the December low, "
+                    "against all years",
+    "best_six_months": "Best Six Months: each half-year against the average half-year",
+    "mid_january_reversal": "Mid-January reversal: the last 10 January sessions against every "
+                            "10-day window",
+}
+
+
+def chart_indicator(result, ax: Axes | None = None) -> Axes:
+    """:func:`plot_excess_intervals` of every (series, group) of an Almanac indicator
+    (:mod:`smallcaps.seasonality.almanac`), the table's q-values starred."""
+    t = result.tests.copy()
+    t.index = [f"{s}: {_GROUP_LABELS.get(g, g)}" for s, g in t.index]
+    years = result.years.index.get_level_values("year") if len(result.years) else []
+    span = f"{min(years)}-{max(years)}" if len(years) else "no years"
+    keys = list(dict.fromkeys(k for c in result.columns for k in str(c).split("-")))
+    return plot_excess_intervals(
+        t, title=f"{_INDICATOR_TITLES.get(result.key, result.key)}, {span}",
+        xlabel="excess over the baseline (pp; for the spread, small minus large)",
+        p_level=result.p_level, q_level=result.q_level,
+        source=source_text(result.provenance, keys), ax=ax)

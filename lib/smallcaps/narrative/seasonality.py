@@ -1,12 +1,20 @@
 """Prose for the seasonality study (notebook 03): monthly returns, month-of-year statistics,
 the latest month's rank, seasonal paths, the Santa Claus rally, the January effect and
-election-year Novembers.
+election-year Novembers (the Almanac's companion indicators are
+:mod:`smallcaps.narrative.seasonality_almanac`).
 
 :func:`read` takes any seasonality result (duck-typed by its class name, never imported) and
 writes Markdown.  Each kind of result has its own sections (see :data:`SECTIONS_BY_RESULT`);
 ``section=None`` joins all of them.  Returns are written as percent (``+1.2%``), the
-small-minus-large spread in percentage points (``+0.8 pp``); a mean is called statistically
-distinguishable from zero when ``|t| >= stats.T_CRIT`` (1.96).
+small-minus-large spread and every excess in percentage points (``+0.8 pp``).
+
+Verdicts read the **excess** over the baseline (the unconditional mean of windows of the same
+length in the same sample), never the t against zero: a statistic is "distinguishable" when
+the excess's two-sided block-bootstrap p-value is below the result's ``p_level`` (5 %, the
+level of ``stats.T_CRIT``).  A cell of a many-cell table is called strong or weak only when
+it also survives the false-discovery control (q <= ``stats.Q_LEVEL``).  Every verdict says
+how many independent observations it rests on, and names the years whose removal alone would
+change it.
 """
 
 from __future__ import annotations
@@ -15,7 +23,8 @@ from smallcaps import fmt
 from smallcaps.errors import ParameterError
 from smallcaps.stats import T_CRIT
 
-__all__ = ["SECTIONS", "SECTIONS_BY_RESULT", "SANTA_DEFINITION", "read"]
+__all__ = ["SECTIONS", "SECTIONS_BY_RESULT", "SANTA_DEFINITION", "read", "excess_clause",
+           "flip_clause", "num"]
 
 SANTA_DEFINITION = (
     "Santa Claus rally (Stock Trader's Almanac): the last five trading days of December plus the "
@@ -25,16 +34,38 @@ SANTA_DEFINITION = (
 )
 
 
-def _num(x, unit: str = "%", digits: int = 1) -> str:
+def num(x, unit: str = "%", digits: int = 1) -> str:
+    """A value in its unit: percent for an index, pp for a spread or an excess."""
     return fmt.pp(x, digits) if unit == "pp" else fmt.pct(x, digits)
 
 
-def _sig(t) -> str:
-    if fmt.is_missing(t):
-        return "too few years to test"
-    if abs(float(t)) >= T_CRIT:
-        return f"statistically distinguishable from zero ({fmt.tstat(t)})"
-    return f"not statistically distinguishable from zero ({fmt.tstat(t)})"
+def _q(q) -> str:
+    return "q = n/a" if fmt.is_missing(q) else f"q = {float(q):.2f}"
+
+
+def excess_clause(test, baseline_words: str, unit: str = "%", digits: int = 2,
+                  q=None) -> str:
+    """``"against <baseline_words> of +0.28%, an excess of +0.60 pp (95% CI -0.20 to +1.43
+    pp, p = 0.15[, q = 0.25]; 36 independent observations)"``."""
+    extra = f", {_q(q)}" if q is not None else ""
+    n = int(test["episodes"]) if not fmt.is_missing(test["episodes"]) else 0
+    return (f"against {baseline_words} of {num(test['baseline'], unit, digits)}, an excess of "
+            f"{fmt.pp(test['excess'], digits)} (95% CI {fmt.pp(test['ci_low'], digits)} to "
+            f"{fmt.pp(test['ci_high'], digits)}, {fmt.pvalue(test['p'])}{extra}; "
+            f"{fmt.plural(n, 'independent observation')})")
+
+
+def flip_clause(years, more: bool, verdict: str, lead: str = "The verdict") -> str:
+    """The leave-one-out sentence, with a leading space ("" when no single year changes the
+    verdict); ``lead`` names whose verdict it is."""
+    years = [str(y) for y in years]
+    if not years:
+        return ""
+    named = ", ".join(years) + (" and possibly more" if more else "")
+    which = "that year" if len(years) == 1 and not more else "any one of these years"
+    would = ("would be distinguishable" if verdict == "indistinct" else
+             "would no longer be distinguishable")
+    return f" {lead} hangs on single years: without {which} ({named}) the excess {would}."
 
 
 # ----------------------------------------------------------------------------------------------
@@ -85,8 +116,8 @@ def _monthly_history(m) -> str:
         unit = h["unit"]
         what = f"the {col} spread" if col == m.spread else col
         text = (f"For {what}, {h['months']} complete months from {h['first']} to {h['last']}: "
-                f"the best was {h['best_month']} ({_num(h['best'], unit)}), the worst "
-                f"{h['worst_month']} ({_num(h['worst'], unit)}); "
+                f"the best was {h['best_month']} ({num(h['best'], unit)}), the worst "
+                f"{h['worst_month']} ({num(h['worst'], unit)}); "
                 f"{fmt.share(h['positive_share'])} of months were positive.")
         so_far = " so far" if h["year_months"] < 12 else ""
         text += (f" In {h['year']}, {h['year_up']} of {h['year_months']} complete months"
@@ -106,23 +137,66 @@ def _what(stats, series: str) -> str:
     return "the small-minus-large spread" if series == stats.spread else series
 
 
+def _p_level(result) -> str:
+    return f"{float(result.p_level):.2f}"
+
+
 def _stats_overview(stats) -> str:
     over = stats.overview
+    fdr = stats.fdr
     years = f"{stats.first_year}-{stats.last_year}" if stats.first_year else "no years"
+    lead = (f"Complete months only, {years}. Each month is tested against its series' own "
+            f"average month (block bootstrap with {stats.block}-month blocks; each year is one "
+            "independent observation), and the cells are controlled together for false "
+            f"discoveries (Benjamini-Hochberg): **{fdr['surviving']} of {fdr['cells']} month x "
+            f"series cells survive at q ≤ {fmt.share(stats.q_level)}**. Taken one at a time, "
+            f"{fdr['distinct']} differ from their series' average month at p < "
+            f"{_p_level(stats)}, and {fdr['t_vs_zero']} have |t| ≥ {T_CRIT} against zero, a "
+            "test that mistakes the market's normal upward drift for a seasonal effect.")
+    if fdr["surviving_cells"]:
+        lead += " Surviving: " + ", ".join(fdr["surviving_cells"]) + "."
     lines = []
     for s, o in over.iterrows():
         if not o["months_read"]:
             lines.append(f"- {s}: no month has at least {stats.min_years} years of data.")
             continue
         u = o["unit"]
-        sig = o["significant"]
+        distinct = o["distinct"]
+        if distinct:
+            words = ", ".join(f"{m} ({_direction(stats, s, m)})" for m in distinct)
+            alive = o["surviving"]
+            test = (f"At p < {_p_level(stats)} one at a time: {words}; "
+                    + (f"surviving the false-discovery control: {', '.join(alive)}."
+                       if alive else "none survives the false-discovery control."))
+        else:
+            test = f"No month differs from the average month at p < {_p_level(stats)}."
         lines.append(
-            f"- **{s}**: best month on average {o['best_month']} ({_num(o['best'], u, 2)}, "
+            f"- **{s}**: best month on average {o['best_month']} ({num(o['best'], u, 2)}, "
             f"hit rate {fmt.share(o['best_hit_rate'])}), worst {o['worst_month']} "
-            f"({_num(o['worst'], u, 2)}, hit rate {fmt.share(o['worst_hit_rate'])}). "
-            + (f"Months with |t| ≥ {T_CRIT}: {', '.join(sig)}." if sig
-               else f"No month's mean has |t| ≥ {T_CRIT}."))
-    return f"Complete months only, {years}.\n\n" + "\n".join(lines)
+            f"({num(o['worst'], u, 2)}, hit rate {fmt.share(o['worst_hit_rate'])}); the "
+            f"average month {num(stats.table.loc[(s, o['best_month']), 'baseline'], u, 2)}. "
+            + test)
+    return lead + "\n\n" + "\n".join(lines)
+
+
+def _direction(stats, series: str, month: str) -> str:
+    return "above" if stats.table.loc[(series, month), "excess"] > 0 else "below"
+
+
+def _month_verdict(stats, row, month: str, what: str) -> str:
+    v, alive = row["verdict"], bool(row["survives"])
+    cells = stats.fdr["cells"]
+    if v == "above":
+        return (f"{month} has been a strong month for {what}" if alive else
+                f"{month} has beaten the average month for {what} taken alone, but not once "
+                f"all {cells} cells are tested together")
+    if v == "below":
+        return (f"{month} has been a weak month for {what}" if alive else
+                f"{month} has trailed the average month for {what} taken alone, but not once "
+                f"all {cells} cells are tested together")
+    side = "above" if row["excess"] > 0 else "below"
+    return (f"{month} has been {side} the average month for {what}, but not distinguishably "
+            "so")
 
 
 def _describe_month(stats, series: str, month: str) -> str:
@@ -133,25 +207,19 @@ def _describe_month(stats, series: str, month: str) -> str:
                 f"{stats.min_years}), too few to read.")
     o = stats.overview.loc[series]
     rank, what = int(row["rank"]), _what(stats, series)
-    if row["mean"] > 0 and row["t"] >= T_CRIT:
-        verdict = f"{month} has been a strong month for {what}"
-    elif row["mean"] > 0 and rank <= 3:
-        verdict = (f"{month} has been one of the better months for {what}, but not a "
-                   "reliably positive one")
-    elif row["mean"] > 0:
-        verdict = f"{month} has not been a standout month for {what}"
-    elif row["t"] <= -T_CRIT:
-        verdict = f"{month} has been a reliably weak month for {what}"
-    else:
-        verdict = f"{month} has been weak on average for {what}, not strong"
-    def num(x) -> str:
-        return _num(x, unit, 2)
 
-    return (f"{verdict}: mean {num(row['mean'])} (median {num(row['median'])}), positive in "
-            f"{fmt.share(row['hit_rate'])} of {int(row['n'])} years, rank {rank} of "
-            f"{int(o['months_read'])} months (all-month average {num(o['average'])}); the mean "
-            f"is {_sig(row['t'])}. Best {int(row['best_year'])} ({num(row['best'])}), worst "
-            f"{int(row['worst_year'])} ({num(row['worst'])}).")
+    def n2(x) -> str:
+        return num(x, unit, 2)
+
+    return (f"{_month_verdict(stats, row, month, what)}: mean {n2(row['mean'])} (median "
+            f"{n2(row['median'])}, trimmed mean {n2(row['trimmed_mean'])}) over "
+            f"{int(row['n'])} years, "
+            + excess_clause(row, "an average month", unit, q=row["q"])
+            + f". Against the other eleven months Welch {fmt.tstat(row['welch_t_vs_other_months'])}"
+            f" (against zero {fmt.tstat(row['t'])}). Positive in {fmt.share(row['hit_rate'])} "
+            f"of years, rank {rank} of {int(o['months_read'])} months; best "
+            f"{int(row['best_year'])} ({n2(row['best'])}), worst {int(row['worst_year'])} "
+            f"({n2(row['worst'])})." + flip_clause(row["loo"], row["loo_more"], row["verdict"]))
 
 
 def _stats_months(stats) -> str:
@@ -164,7 +232,7 @@ def _stats_flagged(stats) -> str:
     if flagged.empty:
         return ""
     names = ", ".join(f"{s} {m}" for s, m in flagged.index)
-    return f"Flagged (fewer than {stats.min_years} years, not read): {names}."
+    return f"Flagged (fewer than {stats.min_years} years, not read or tested): {names}."
 
 
 # ----------------------------------------------------------------------------------------------
@@ -182,8 +250,8 @@ def _rank(rank) -> str:
         where = ("in the top quarter" if r <= quarter else
                  "in the bottom quarter" if r > of - quarter else "in the middle half")
         u = row["unit"]
-        lines.append(f"- {s}: {row['month']} {_num(row['return_pct'], u)}, rank {r} of {of} "
-                     f"({where}; average for the month {_num(row['mean_pct'], u)}).")
+        lines.append(f"- {s}: {row['month']} {num(row['return_pct'], u)}, rank {r} of {of} "
+                     f"({where}; average for the month {num(row['mean_pct'], u)}).")
     return ("Latest complete month against the same month of every year (1 = best):\n\n"
             + "\n".join(lines))
 
@@ -201,14 +269,14 @@ def _path(path) -> str:
     what = f"{path.series} (small minus large)" if path.pair else path.series
     end = path.year_end
     text = (f"Over {len(years)} complete years ({years[0]}-{years[-1]}) {what} ended "
-            f"the year {_num(end['mean'], u)} on average (middle half of years "
-            f"{_num(end['q25'], u)} to {_num(end['q75'], u)}).")
+            f"the year {num(end['mean'], u)} on average (middle half of years "
+            f"{num(end['q25'], u)} to {num(end['q75'], u)}).")
     pos = path.position
     if pos is not None:
-        text += (f" {path.current_year} so far: {_num(pos['value'], u)} after {pos['day']} "
+        text += (f" {path.current_year} so far: {num(pos['value'], u)} after {pos['day']} "
                  f"trading days (to {path.asof:%Y-%m-%d}) against an average of "
-                 f"{_num(pos['mean'], u)} at the same trading day, {pos['where']} the middle "
-                 f"half of years ({_num(pos['q25'], u)} to {_num(pos['q75'], u)}).")
+                 f"{num(pos['mean'], u)} at the same trading day, {pos['where']} the middle "
+                 f"half of years ({num(pos['q25'], u)} to {num(pos['q75'], u)}).")
     return text
 
 
@@ -221,20 +289,37 @@ def _santa_definition(santa) -> str:
     return SANTA_DEFINITION
 
 
+_WINDOW_VERDICT = {
+    "above": "the rally beats an ordinary {d}-day window",
+    "below": "the window has been weaker than an ordinary {d}-day window",
+    "indistinct": "not distinguishable from an ordinary {d}-day window",
+    "untested": "too few windows to test",
+}
+
+
 def _santa_rally(santa) -> str:
-    lines = []
+    d = santa.days
+    lines = [f"Each window is compared with the average of **all** {d}-trading-day windows of "
+             f"the same years (the market's normal drift over {d} days), block bootstrap with "
+             f"{santa.block}-day blocks; a verdict needs p < {_p_level(santa)}."]
     for s, row in santa.summary().iterrows():
+        u = row["unit"]
         if row["n"] == 0:
             lines.append(f"- {s}: no complete Santa Claus window in the data.")
             continue
-        latest, year = row["latest_pct"], int(row["latest_year"])
-        vs = "above" if latest > row["mean_pct"] else "below"
-        often = ("rises more often than not" if row["hit_rate"] > 0.5 else
-                 "does not rise more often than not")
+        latest, year = row["latest"], int(row["latest_year"])
+        vs = "above" if latest > row["mean"] else "below"
+        test = santa.tests.loc[s]
+        what = f"**{s}** (small minus large)" if u == "pp" else f"**{s}**"
         lines.append(
-            f"- **{s}**: mean {fmt.pct(row['mean_pct'])} over {int(row['n'])} windows, positive "
-            f"in {fmt.share(row['hit_rate'])} ({often}); the mean is {_sig(row['t'])}. "
-            f"Latest ({year}-{year + 1}): {fmt.pct(latest)}, {vs} the average.")
+            f"- {what}: mean {num(row['mean'], u, 2)} over {int(row['n'])} windows (median "
+            f"{num(row['median'], u, 2)}, trimmed mean {num(row['trimmed_mean'], u, 2)}), "
+            f"positive in {fmt.share(row['hit_rate'])}; "
+            + excess_clause(test, f"the average {d}-day window", u)
+            + f": {_WINDOW_VERDICT[test['verdict']].format(d=d)} (against zero "
+            f"{fmt.tstat(row['t_vs_zero'])})."
+            + flip_clause(test["loo"], test["loo_more"], test["verdict"])
+            + f" Latest ({year}-{year + 1}): {num(latest, u)}, {vs} the average.")
     return "\n".join(lines)
 
 
@@ -247,6 +332,16 @@ def _santa_excluded(santa) -> str:
     return f"Excluded, window not complete as of the data: {notes}."
 
 
+_JANUARY_VERDICT = {
+    "above": "The data support a January effect: small caps have gained more on large caps in "
+             "January than in their average month.",
+    "below": "The data contradict a January effect: small caps have done worse against large "
+             "caps in January than in their average month.",
+    "indistinct": "The data do not support a reliable January effect.",
+    "untested": "Too few Januaries to test a January effect.",
+}
+
+
 def _january(jan) -> str:
     st = jan.stats
     if st["n"] == 0:
@@ -254,23 +349,31 @@ def _january(jan) -> str:
     lead = "led" if st["mean_pct"] > 0 else "lagged"
     often = ("more often than not" if st["hit_rate"] > 0.5 else
              "in no more than half of the years")
-    exists = st["mean_pct"] > 0 and st["t"] >= T_CRIT
-    verdict = ("The data support a January effect." if exists else
-               "The data do not support a reliable January effect.")
     text = (f"In January small caps ({jan.small}) {lead} large caps ({jan.large}) by "
             f"{fmt.pp(abs(st['mean_pct']), 2, signed=False)} on average over {st['n']} years "
-            f"({jan.table.index[0]}-{jan.table.index[-1]}), median {fmt.pp(st['median_pct'], 2)}, "
-            f"and beat them {often} ({fmt.share(st['hit_rate'])}); the mean spread is "
-            f"{_sig(st['t'])}. {verdict}")
+            f"({jan.table.index[0]}-{jan.table.index[-1]}), median {fmt.pp(st['median_pct'], 2)}"
+            f", trimmed mean {fmt.pp(st['trimmed_mean_pct'], 2)}, and beat them {often} "
+            f"({fmt.share(st['hit_rate'])}). Tested "
+            + excess_clause(jan.test, "the spread's average month", "pp")
+            + f"; against the other months Welch {fmt.tstat(st['welch_t_vs_other_months'])} "
+            f"(against zero {fmt.tstat(st['t'])}). {_JANUARY_VERDICT[st['verdict']]}"
+            + flip_clause(st["loo"], st["loo_more"], st["verdict"]))
     if st["recent_n"] >= 3:
         text += (f" Over the last {st['recent_n']} Januaries the mean spread was "
                  f"{fmt.pp(st['recent_mean_pct'], 2)}.")
     return text
 
 
+_EXCESS_WORDS = {"above": "above an ordinary", "below": "below an ordinary",
+                 "indistinct": "not distinguishable from an ordinary",
+                 "untested": "too few to test against an ordinary"}
+
+
 def _election(el) -> str:
     summ, diff = el.summary(), el.difference
-    lines = []
+    lines = [f"Each group of Novembers is tested against the series' average month, "
+             f"November-December against the average two-month window (block bootstrap, "
+             f"12-month blocks; a verdict needs p < {_p_level(el)})."]
     for s in el.series:
         e, o = summ.loc[(s, "election_years")], summ.loc[(s, "other_years")]
         if e["n"] == 0 or o["n"] == 0:
@@ -282,12 +385,27 @@ def _election(el) -> str:
                if not fmt.is_missing(d["t"]) and abs(d["t"]) >= T_CRIT else
                "with so few election years, not a statistically distinguishable difference")
         nd_better = "stronger" if d["nov_dec_diff_pp"] > 0 else "weaker"
-        lines.append(
-            f"- **{s}**: November averaged {fmt.pct(e['mean_pct'])} in {int(e['n'])} election "
-            f"years vs {fmt.pct(o['mean_pct'])} in {int(o['n'])} other years: {better} by "
-            f"{fmt.pp(abs(d['diff_pp']), signed=False)} ({sig}, Welch {fmt.tstat(d['t'])}). "
-            f"November-December: {fmt.pct(e['nov_dec_mean_pct'])} vs "
-            f"{fmt.pct(o['nov_dec_mean_pct'])} ({nd_better}).")
+        text = (f"- **{s}**: November averaged {fmt.pct(e['mean_pct'])} in {int(e['n'])} "
+                f"election years vs {fmt.pct(o['mean_pct'])} in {int(o['n'])} other years: "
+                f"{better} by {fmt.pp(abs(d['diff_pp']), signed=False)} ({sig}, Welch "
+                f"{fmt.tstat(d['t'])}).")
+        if (s, "election_years") in el.tests.index:
+            t = el.tests.loc[(s, "election_years")]
+            text += (f" Election-year Novembers (median {fmt.pct(e['median_pct'])}, trimmed "
+                     f"mean {fmt.pct(e['trimmed_mean_pct'])}) measured "
+                     + excess_clause(t, f"an average {s} month", "%", 1)
+                     + f": {_EXCESS_WORDS[t['verdict']]} month."
+                     + flip_clause(t["loo"], t["loo_more"], t["verdict"])
+                     + f" November-December: {fmt.pct(e['nov_dec_mean_pct'])} (median "
+                     f"{fmt.pct(e['nov_dec_median_pct'])}, trimmed mean "
+                     f"{fmt.pct(e['nov_dec_trimmed_mean_pct'])}) vs "
+                     f"{fmt.pct(o['nov_dec_mean_pct'])} ({nd_better}); election years' excess "
+                     f"over the average two-month window {fmt.pp(t['nov_dec_excess'])} "
+                     f"({fmt.pvalue(t['nov_dec_p'])}).")
+        else:
+            text += (f" November-December: {fmt.pct(e['nov_dec_mean_pct'])} vs "
+                     f"{fmt.pct(o['nov_dec_mean_pct'])} ({nd_better}).")
+        lines.append(text)
     return "\n".join(lines)
 
 

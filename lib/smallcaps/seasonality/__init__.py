@@ -1,11 +1,13 @@
 """Seasonality of small caps and of their lead over large caps (notebook 03).
 
 Calendar-month returns (:mod:`~smallcaps.seasonality.monthly`), calendar effects: Santa Claus
-rally, January effect, election years (:mod:`~smallcaps.seasonality.effects`), and per-year
-paths by trading day with their average and middle-half band
-(:mod:`~smallcaps.seasonality.paths`, whose window helpers the turn-of-the-year study
-:mod:`smallcaps.taxloss` builds on).  The calendar (sessions, windows, trading day of the
-year) is :mod:`smallcaps.calendar`; the prose is :mod:`smallcaps.narrative.seasonality`.
+rally, January effect, election years (:mod:`~smallcaps.seasonality.effects`), the Almanac's
+companion indicators: January Barometer, First Five Days, December Low, Best Six Months and
+the mid-January reversal (:mod:`~smallcaps.seasonality.almanac`), and per-year paths by
+trading day with their average and middle-half band (:mod:`~smallcaps.seasonality.paths`,
+whose window helpers the turn-of-the-year study :mod:`smallcaps.taxloss` builds on).  The
+calendar (sessions, windows, trading day of the year) is :mod:`smallcaps.calendar`; the prose
+is :mod:`smallcaps.narrative.seasonality` and :mod:`smallcaps.narrative.seasonality_almanac`.
 
 Conventions
 -----------
@@ -17,6 +19,12 @@ Conventions
   incomplete ones are reported separately, never averaged in.
 * Analyses include periods that *begin* on or after ``start``; the close before such a period
   may lie before ``start`` (load data from :func:`smallcaps.calendar.lookback_start`).
+* Every seasonal window, month and indicator is reported as its raw mean and as the
+  **excess** over the unconditional mean of windows of the same length in the same sample,
+  with a block-bootstrap interval and p-value (:func:`smallcaps.stats.baseline_test`); the
+  median and a trimmed mean stand beside each mean, tables of many cells carry
+  Benjamini-Hochberg q-values, and a leave-one-out search names the year that alone flips a
+  verdict.  Each module's docstring defines its baselines and block lengths.
 
 Every result follows :class:`smallcaps.results.Result`: ``summary()``, ``to_frame()``,
 ``figures()`` and ``reading(section)``.
@@ -24,6 +32,19 @@ Every result follows :class:`smallcaps.results.Result`: ``summary()``, ``to_fram
 
 from __future__ import annotations
 
+from smallcaps.seasonality.almanac import (
+    BestSixMonths,
+    DecemberLow,
+    FirstFiveDays,
+    Indicator,
+    JanuaryBarometer,
+    MidJanuaryReversal,
+    best_six_months,
+    december_low,
+    first_five_days,
+    january_barometer,
+    mid_january_reversal,
+)
 from smallcaps.seasonality.effects import (
     ElectionYears,
     JanuaryEffect,
@@ -71,6 +92,17 @@ __all__ = [
     "election_years",
     "ElectionYears",
     "is_election_year",
+    "january_barometer",
+    "JanuaryBarometer",
+    "first_five_days",
+    "FirstFiveDays",
+    "december_low",
+    "DecemberLow",
+    "best_six_months",
+    "BestSixMonths",
+    "mid_january_reversal",
+    "MidJanuaryReversal",
+    "Indicator",
     "window_returns",
     "window_paths",
     "path_band",

@@ -4,6 +4,24 @@ A calendar month's return runs from the last close of the previous month to the 
 the month, in percent; the spread (small minus large) is in percentage points (pp).  The month
 of the as-of date is month-to-date and flagged *partial* until the as-of date reaches the
 month's last expected session; only complete months enter the statistics.
+
+Month-of-year statistics test each (series, month) cell against the series' own average month:
+
+* **baseline**: the mean of all complete months of the series (every calendar month, every
+  year); **excess** = the month's mean minus it (pp);
+* **test**: :func:`smallcaps.stats.baseline_test` on the series of monthly returns with the
+  flag "this calendar month", circular block bootstrap with blocks of :data:`MONTH_BLOCK` = 12
+  months: a block is a year's run of consecutive months, so every replicate keeps one of each
+  calendar month per block and whatever dependence there is within a year; two-sided
+  bootstrap p-value and 95 % interval of the excess.  Each year gives one independent
+  observation of a month;
+* **Welch t against the other months**: the month's returns against the other eleven months'
+  (``welch_t_vs_other_months``); ``t`` stays the mean against zero;
+* **q**: Benjamini-Hochberg q-value of the p-value over every cell of the table with enough
+  years (5 series x 12 months = 60 in the notebook); a cell *survives* at q <= 10 %
+  (``stats.Q_LEVEL``);
+* the median and the 10 % trimmed mean beside the mean; ``loo``: the years whose removal
+  alone changes the verdict of the excess test (see ``seasonality._inference``).
 """
 
 from __future__ import annotations
@@ -25,7 +43,8 @@ from smallcaps.seasonality._common import (
     month_label,
     provenance,
 )
-from smallcaps.stats import T_CRIT, summarize
+from smallcaps.seasonality._inference import P_LEVEL, excess_test, flip_text
+from smallcaps.stats import Q_LEVEL, T_CRIT, bh_qvalues, summarize, trimmed_mean, welch_t
 
 __all__ = [
     "MonthlyReturns",
@@ -35,7 +54,11 @@ __all__ = [
     "month_of_year_stats",
     "MonthRank",
     "latest_month_rank",
+    "MONTH_BLOCK",
 ]
+
+#: Bootstrap block of the month-of-year tests, in months (one year).
+MONTH_BLOCK = 12
 
 
 def _unit(column: str, spread: str | None) -> str:
@@ -256,15 +279,24 @@ def year_month_table(monthly: MonthlyReturns, column: str) -> pd.DataFrame:
 
 @dataclass
 class MonthStats(Result):
-    """Month-of-year statistics per series (and spread).
+    """Month-of-year statistics per series (and spread), each month against the series' own
+    average month (see the module docstring for the test).
 
-    ``table`` is indexed by (``series``, ``month`` name): ``mean``, ``median`` (percent, pp for
-    the spread), ``hit_rate`` (share of positive years, 0..1), ``n`` (years), ``std``, ``t``
-    (mean / standard error), ``best``/``best_year``, ``worst``/``worst_year``,
-    ``enough_years`` (False when n < ``min_years``: such months are flagged, not read) and
-    ``rank`` (1 = best mean among the series' months with enough years; NaN when flagged).
-    ``focus`` names the months the reading describes one by one, for the small-cap series
-    and the spread (``focus_series``).
+    ``table`` is indexed by (``series``, ``month`` name): ``mean``, ``median``,
+    ``trimmed_mean`` (10 % cut from each tail; percent, pp for the spread), ``hit_rate``
+    (share of positive years, 0..1), ``n`` (years), ``std``, ``t`` (mean / standard error:
+    the test against zero), ``best``/``best_year``, ``worst``/``worst_year``,
+    ``enough_years`` (False when n < ``min_years``: such months are flagged, not read or
+    tested), ``rank`` (1 = best mean among the series' months with enough years; NaN when
+    flagged), ``baseline`` (mean of all the series' months), ``excess`` (mean - baseline,
+    pp), ``ci_low`` / ``ci_high`` (its 95 % block-bootstrap interval, pp), ``p`` (two-sided
+    bootstrap p-value), ``q`` (Benjamini-Hochberg over the tested cells), ``survives``
+    (q <= ``q_level``), ``welch_t_vs_other_months``, ``episodes`` (independent years),
+    ``verdict`` (``"above"``, ``"below"``, ``"indistinct"`` at ``p_level``; ``"untested"``
+    when flagged), ``loo`` (years whose removal alone changes the verdict) and ``loo_more``
+    (the leave-one-out search stopped at its cap; more years may flip it).  ``focus``
+    names the months the reading describes one by one, for the small-cap series and the
+    spread (``focus_series``).
     """
 
     narrative = "seasonality"
@@ -277,6 +309,9 @@ class MonthStats(Result):
     provenance: dict = field(default_factory=dict)
     span: tuple = ()
     focus: tuple = ("November", "January")
+    q_level: float = Q_LEVEL
+    p_level: float = P_LEVEL
+    block: int = MONTH_BLOCK
 
     @property
     def series(self) -> list:
@@ -298,13 +333,16 @@ class MonthStats(Result):
         """Per series, over the months with enough years: ``best_month``, ``best`` (mean),
         ``best_hit_rate``, ``worst_month``, ``worst``, ``worst_hit_rate``, ``months_read``,
         ``average`` (mean of the monthly means), ``significant`` (months whose mean has
-        ``|t| >= stats.T_CRIT``) and ``unit``."""
+        ``|t| >= stats.T_CRIT`` against zero), ``distinct`` (months whose excess over the
+        average month has p < ``p_level``), ``surviving`` (months with q <= ``q_level``)
+        and ``unit``."""
         rows = {}
         for s in self.series:
             ok = self.table.loc[s]
             ok = ok.loc[ok["enough_years"]]
             if ok.empty:
-                rows[s] = {"months_read": 0, "significant": [], "unit": self.units[s]}
+                rows[s] = {"months_read": 0, "significant": [], "distinct": [],
+                           "surviving": [], "unit": self.units[s]}
                 continue
             best, worst = ok["mean"].idxmax(), ok["mean"].idxmin()
             rows[s] = {"best_month": best, "best": ok.at[best, "mean"],
@@ -312,39 +350,117 @@ class MonthStats(Result):
                        "worst": ok.at[worst, "mean"], "worst_hit_rate": ok.at[worst, "hit_rate"],
                        "months_read": len(ok), "average": float(ok["mean"].mean()),
                        "significant": ok.index[ok["t"].abs() >= T_CRIT].tolist(),
+                       "distinct": ok.index[ok["p"] < self.p_level].tolist(),
+                       "surviving": ok.index[ok["survives"]].tolist(),
                        "unit": self.units[s]}
         return pd.DataFrame.from_dict(rows, orient="index")
 
+    @property
+    def fdr(self) -> dict:
+        """The table's multiple-testing count: ``cells`` (tested cells), ``surviving``
+        (cells with q <= ``q_level``) and ``surviving_cells`` (``"series month"``),
+        ``distinct`` (cells with p < ``p_level`` one at a time), ``t_vs_zero`` (cells whose
+        mean has ``|t| >= stats.T_CRIT`` against zero) and ``q_level``."""
+        tested = self.table.loc[self.table["enough_years"]]
+        alive = tested.index[tested["survives"]]
+        return {"cells": len(tested), "surviving": len(alive),
+                "surviving_cells": [f"{s} {m}" for s, m in alive],
+                "distinct": int((tested["p"] < self.p_level).sum()),
+                "t_vs_zero": int((tested["t"].abs() >= T_CRIT).sum()),
+                "q_level": self.q_level}
+
+    def excess_grid(self) -> pd.DataFrame:
+        """Months (rows) by series: each series' excess over its average month (pp) and the
+        cell's q-value, side by side (NaN for flagged months)."""
+        cols = {}
+        for s in self.series:
+            t = self.table.loc[s].reindex(MONTH_NAMES)
+            cols[f"{s} excess (pp)"] = t["excess"].where(t["enough_years"])
+            cols[f"{s} q"] = t["q"]
+        out = pd.DataFrame(cols)
+        out.index.name = "month"
+        return out
+
     def summary(self) -> pd.DataFrame:
-        """One row per (series, month): mean and median (in ``unit``: % for an index, pp for
-        the spread), hit rate, years, t, best and worst year, and a ``flag`` for months with
-        fewer than ``min_years`` years."""
-        t = self.table.drop(columns=["std", "enough_years", "rank"]).copy()
-        t["unit"] = t.index.get_level_values("series").map(self.units)
-        t["flag"] = np.where(self.table["enough_years"], "", f"fewer than {self.min_years} years")
-        return t
+        """One row per (series, month): mean, median and trimmed mean (in ``unit``: % for an
+        index, pp for the spread), hit rate, years, t against zero, the series' average
+        month, the excess over it with its 95 % interval (pp), p, q, Welch t against the
+        other months, the verdict, the years whose removal alone flips it, and a ``flag`` for
+        months with fewer than ``min_years`` years."""
+        t = self.table
+        out = pd.DataFrame({
+            "mean": t["mean"], "median": t["median"], "trimmed_mean": t["trimmed_mean"],
+            "hit_rate": t["hit_rate"], "n": t["n"], "t_vs_zero": t["t"],
+            "all_months_mean": t["baseline"], "excess_pp": t["excess"],
+            "ci_low_pp": t["ci_low"], "ci_high_pp": t["ci_high"], "p": t["p"], "q": t["q"],
+            "welch_t_vs_other_months": t["welch_t_vs_other_months"],
+            "verdict": t["verdict"],
+            "flipped_without": [flip_text(y, m)
+                                for y, m in zip(t["loo"], t["loo_more"], strict=True)]},
+            index=t.index)
+        out["unit"] = t.index.get_level_values("series").map(self.units)
+        out["flag"] = np.where(t["enough_years"], "", f"fewer than {self.min_years} years")
+        return out
 
     def to_frame(self) -> pd.DataFrame:
         """The statistics table, one row per (series, month)."""
         return self.table.copy()
 
     def figures(self) -> dict:
-        """``month_stats``: ``{series: {month name: {mean, median, hit_rate, n, t}}}``."""
+        """``month_stats``: ``{series: {month name: {mean, median, hit_rate, n, t,
+        trimmed_mean, baseline, excess_pct, ci_low, ci_high, p, q,
+        welch_t_vs_other_months, episodes, verdict, loo_flip_years, loo_more}}}`` (means in
+        the
+        series' unit, the excess and its interval in pp); ``month_stats_fdr``: :attr:`fdr`."""
         out: dict = {}
         for (series, month), row in self.table.iterrows():
-            out.setdefault(series, {})[month] = {"mean": row["mean"], "median": row["median"],
-                                                 "hit_rate": row["hit_rate"], "n": int(row["n"]),
-                                                 "t": row["t"]}
-        return {"month_stats": out}
+            out.setdefault(series, {})[month] = {
+                "mean": row["mean"], "median": row["median"], "hit_rate": row["hit_rate"],
+                "n": int(row["n"]), "t": row["t"], "trimmed_mean": row["trimmed_mean"],
+                "baseline": row["baseline"], "excess_pct": row["excess"],
+                "ci_low": row["ci_low"], "ci_high": row["ci_high"], "p": row["p"],
+                "q": row["q"], "welch_t_vs_other_months": row["welch_t_vs_other_months"],
+                "episodes": int(row["episodes"]), "verdict": row["verdict"],
+                "loo_flip_years": [int(y) for y in row["loo"]],
+                "loo_more": bool(row["loo_more"])}
+        return {"month_stats": out, "month_stats_fdr": self.fdr}
+
+
+def _month_cell(s: pd.Series, m: int, enough: bool) -> dict:
+    """Statistics of calendar month ``m`` of one series of complete monthly returns."""
+    flags = pd.Series(s.index.month == m, index=s.index)
+    x = s[flags.to_numpy()]
+    st = summarize(x)
+    years = x.index.year
+    row = {"mean": st["mean"], "median": st["median"], "trimmed_mean": trimmed_mean(x),
+           "hit_rate": st["hit_rate"], "n": st["n"], "std": st["std"], "t": st["t"],
+           "best": float(x.max()) if len(x) else np.nan,
+           "best_year": int(years[np.argmax(x.to_numpy())]) if len(x) else np.nan,
+           "worst": float(x.min()) if len(x) else np.nan,
+           "worst_year": int(years[np.argmin(x.to_numpy())]) if len(x) else np.nan,
+           "enough_years": enough, "baseline": float(s.mean()) if len(s) else np.nan,
+           "welch_t_vs_other_months": welch_t(x, s[~flags.to_numpy()])}
+    if not enough:
+        row.update({"excess": st["mean"] - row["baseline"], "ci_low": np.nan,
+                    "ci_high": np.nan, "p": np.nan, "episodes": st["n"],
+                    "verdict": "untested", "loo": [], "loo_more": False})
+        return row
+    years = pd.Series(s.index.year, index=s.index).where(flags)
+    test = excess_test(s, flags, MONTH_BLOCK, years)
+    row.update({k: test[k] for k in ("excess", "ci_low", "ci_high", "p", "episodes",
+                                     "verdict", "loo", "loo_more")})
+    return row
 
 
 def month_of_year_stats(monthly: MonthlyReturns, min_years: int = 10,
                         focus=("November", "January")) -> MonthStats:
-    """Statistics of each calendar month across years, per series and for the spread.
+    """Statistics of each calendar month across years, per series and for the spread, each
+    tested against the series' average month (module docstring).
 
     Only months complete by the as-of date count.  A month with fewer than ``min_years``
-    years is kept in the table with ``enough_years = False``.  ``focus`` (month names) are
-    the months the reading describes one by one.
+    years is kept in the table with ``enough_years = False`` and is not tested (no p, no q).
+    ``focus`` (month names) are the months the reading describes one by one.  The q-values
+    run over every tested cell of the table.
     """
     if int(min_years) < 2:
         raise ParameterError(f"min_years must be at least 2, got {min_years}")
@@ -356,22 +472,14 @@ def month_of_year_stats(monthly: MonthlyReturns, min_years: int = 10,
     for col in done.columns:
         s = done[col].dropna()
         for m in range(1, 13):
-            x = s[s.index.month == m]
-            st = summarize(x)
-            years = x.index.year
-            rows.append({
-                "series": col, "month": MONTH_NAMES[m - 1],
-                "mean": st["mean"], "median": st["median"], "hit_rate": st["hit_rate"],
-                "n": st["n"], "std": st["std"], "t": st["t"],
-                "best": float(x.max()) if len(x) else np.nan,
-                "best_year": int(years[np.argmax(x.to_numpy())]) if len(x) else np.nan,
-                "worst": float(x.min()) if len(x) else np.nan,
-                "worst_year": int(years[np.argmin(x.to_numpy())]) if len(x) else np.nan,
-                "enough_years": st["n"] >= int(min_years),
-            })
+            n = int((s.index.month == m).sum())
+            rows.append({"series": col, "month": MONTH_NAMES[m - 1],
+                         **_month_cell(s, m, n >= int(min_years))})
     table = pd.DataFrame(rows).set_index(["series", "month"])
     valid = table["mean"].where(table["enough_years"])
     table["rank"] = valid.groupby(level="series").rank(ascending=False, method="min")
+    table["q"] = bh_qvalues(table["p"].where(table["enough_years"]).to_numpy())
+    table["survives"] = table["q"] <= Q_LEVEL
     done_rows = done.dropna(how="all")
     first = int(done_rows.index[0].year) if len(done_rows) else None
     last = int(done_rows.index[-1].year) if len(done_rows) else None
