@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 
 import pandas as pd
 
@@ -61,7 +62,8 @@ def list_command(args: argparse.Namespace) -> int:
 def fetch_command(args: argparse.Namespace) -> int:
     """Refresh the cache for the given keys (default: all) with a progress bar.
 
-    Unknown keys and an unreachable network are DataErrors (one line, exit 2 from the CLI).
+    Unknown keys and an unreachable network are DataErrors (one line, exit 2 from the CLI);
+    a warning (a damaged cache file replaced) is one ``smallcaps: warning:`` line on stderr.
     """
     from tqdm import tqdm
 
@@ -71,12 +73,20 @@ def fetch_command(args: argparse.Namespace) -> int:
     lines = []
     bar = tqdm(series, desc="fetching", unit="series", file=sys.stderr,
                disable=not sys.stderr.isatty())
-    for s in bar:
-        bar.set_postfix_str(s.key)
-        frame, info = cache.refresh(s, force=True)
-        lines.append(f"{s.key:<6} {s.provider}:{s.symbol:<8} {len(frame):>6} rows  "
-                     f"{frame.index[0]:%Y-%m-%d} .. {frame.index[-1]:%Y-%m-%d}  "
-                     f"(+{info['new_rows']} new)")
+    try:
+        for s in bar:
+            bar.set_postfix_str(s.key)
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                frame, info = cache.refresh(s, force=True)
+            for w in caught:
+                bar.write(f"smallcaps: warning: {str(w.message).splitlines()[0]}",
+                          file=sys.stderr)
+            lines.append(f"{s.key:<6} {s.provider}:{s.symbol:<8} {len(frame):>6} rows  "
+                         f"{frame.index[0]:%Y-%m-%d} .. {frame.index[-1]:%Y-%m-%d}  "
+                         f"(+{info['new_rows']} new)")
+    finally:
+        bar.close()
     print("\n".join(lines))
     print(f"cache: {cache.cache_dir()}")
     return 0

@@ -52,6 +52,12 @@ def _norm(name: str) -> str:
     return name.strip().strip('"').lower()
 
 
+def _cell(text: str) -> str:
+    """A cell of the file for a message: quoted, on one line, at most 40 characters."""
+    text = text.strip()
+    return repr(text if len(text) <= 40 else text[:37] + "...")
+
+
 def read_csv(path: str | Path, symbol: str | None = None) -> pd.DataFrame:
     """Read one provider CSV file into a normalised daily frame.
 
@@ -68,7 +74,15 @@ def read_csv(path: str | Path, symbol: str | None = None) -> pd.DataFrame:
     DataFrame
         Index ``date`` (sorted, unique); columns among ``open, high, low, close, adj_close,
         volume``; ``attrs["format"]`` is one of ``"yahoo"``, ``"yfinance-multi"``, ``"fred"``,
-        ``"plain"``.
+        ``"plain"``; ``attrs["header_symbols"]`` (when the header names its series: a FRED
+        column, a yfinance Ticker row) is ``{"line": n, "symbols": (...)}``.
+
+    Raises
+    ------
+    DataError
+        One line naming the file and the line: not UTF-8 text, not a recognised header, no
+        data rows, a short or long row, a cell that is not a number, a date that is not a
+        date.  The bytes of a file that is not a recognised CSV are never shown.
 
     Notes
     -----
@@ -85,21 +99,39 @@ def read_csv(path: str | Path, symbol: str | None = None) -> pd.DataFrame:
         raise DataError(f"{path}: file not found") from None
     except IsADirectoryError:
         raise DataError(f"{path}: is a folder, not a CSV file") from None
+    except OSError as exc:
+        raise DataError(f"{path}: cannot be read ({exc.strerror})") from None
     try:
         head = head_bytes.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         if exc.start < len(head_bytes) - 4:  # not merely a character cut at the buffer's end
-            raise DataError(f"{path}: not a text CSV file (could not decode as UTF-8)") from None
+            raise _not_utf8(path, head_bytes, exc) from None
         head = head_bytes[: exc.start].decode("utf-8-sig")
     layout = _layout(head.splitlines()[:_HEAD_LINES], str(path), symbol)
-    fast = _fast_body(path, layout)
-    if fast is not None:
-        return fast
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise DataError(f"{path}: not a text CSV file (could not decode as UTF-8)") from None
-    return parse_csv_text(text, str(path), symbol=symbol)
+    frame = _fast_body(path, layout)
+    if frame is None:
+        raw = path.read_bytes()
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise _not_utf8(path, raw, exc) from None
+        frame = parse_csv_text(text, str(path), symbol=symbol)
+    if frame.empty:
+        raise DataError(f"{path}: no data, only a header; expected one row per date below it, "
+                        "such as 2024-11-04,2209.22")
+    return frame
+
+
+def _not_utf8(path: Path, raw: bytes, exc: UnicodeDecodeError) -> DataError:
+    """The error for a file that is not UTF-8 text: where, never what (the bytes are not
+    shown: the file may be anything)."""
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return DataError(f"{path}: a UTF-16 text file, not UTF-8; save it as CSV UTF-8 "
+                         "(comma delimited)")
+    start = exc.start + (3 if raw.startswith(b"\xef\xbb\xbf") else 0)  # utf-8-sig skips it
+    line = raw.count(b"\n", 0, start) + 1
+    return DataError(f"{path}: line {line} is not UTF-8 text; expected a CSV file saved as "
+                     "UTF-8 (a binary file, a spreadsheet or Latin-1 text is not one)")
 
 
 _HEAD_BYTES = 1 << 16
@@ -120,7 +152,7 @@ def _layout(lines: list[str], name: str, symbol: str | None):
         return None  # the slow path raises the same error with the line number
     if any(not any(c.strip() for c in r) for r in rows[:skip]):
         return None
-    return fmt, cols, skip
+    return fmt, cols, skip, _named(rows, fmt, skip)
 
 
 def _fast_body(path: Path, layout) -> pd.DataFrame | None:
@@ -130,7 +162,7 @@ def _fast_body(path: Path, layout) -> pd.DataFrame | None:
     import pyarrow as pa
     from pyarrow import csv as pacsv
 
-    fmt, cols, skip = layout
+    fmt, cols, skip, named = layout
     names = ["date", *cols]
     try:
         table = pacsv.read_csv(
@@ -152,7 +184,7 @@ def _fast_body(path: Path, layout) -> pd.DataFrame | None:
     frame = pd.DataFrame({c: table.column(c).to_numpy(zero_copy_only=False) for c in cols},
                          index=idx.as_unit("us"))
     del table
-    return _finish(frame, fmt, str(path))
+    return _finish(frame, fmt, str(path), named)
 
 
 def _header(rows: list[list[str]], name: str, symbol: str | None,
@@ -170,7 +202,7 @@ def _header(rows: list[list[str]], name: str, symbol: str | None,
             else:
                 raise DataError(
                     f"{name}: line {first_line}, column {j + 1}: unknown price field "
-                    f"{header[j]!r}; expected Open, High, Low, Close, Adj Close or Volume"
+                    f"{_cell(header[j])}; expected Open, High, Low, Close, Adj Close or Volume"
                 )
         skip = 1
         while skip < len(rows) and rows[skip] and _norm(rows[skip][0]) in ("ticker", "date"):
@@ -191,7 +223,8 @@ def _header(rows: list[list[str]], name: str, symbol: str | None,
                 )
             if symbol and rest[0] != symbol.lower():
                 raise DataError(
-                    f"{name}: line {first_line}: FRED column {header[1]!r}, expected {symbol!r}"
+                    f"{name}: line {first_line}: FRED column {_cell(header[1])}, "
+                    f"expected {symbol!r}"
                 )
             cols = ["close"]
         elif len(rest) == 1:
@@ -204,7 +237,7 @@ def _header(rows: list[list[str]], name: str, symbol: str | None,
                 if c not in _ALIASES:
                     raise DataError(
                         f"{name}: line {first_line}, column {j + 1}: unknown column "
-                        f"{header[j]!r}; expected Open, High, Low, Close, Adj Close, Volume"
+                        f"{_cell(header[j])}; expected Open, High, Low, Close, Adj Close, Volume"
                     )
                 cols.append(_ALIASES[c])
             if "close" not in cols and "adj_close" not in cols:
@@ -220,7 +253,19 @@ def _header(rows: list[list[str]], name: str, symbol: str | None,
     return fmt, cols, skip
 
 
-def _finish(frame: pd.DataFrame, fmt: str, name: str) -> pd.DataFrame:
+def _named(rows: list[list[str]], fmt: str, skip: int, first_line: int = 1) -> dict:
+    """The symbols a header names, with its line: the FRED column, yfinance's Ticker row."""
+    if fmt == "fred":
+        return {"line": first_line, "symbols": (rows[0][1].strip(),)}
+    for i, r in enumerate(rows[1:skip], start=1):
+        if fmt == "yfinance-multi" and _norm(r[0]) == "ticker":
+            found = tuple(dict.fromkeys(c.strip() for c in r[1:] if c.strip()))
+            if found:
+                return {"line": first_line + i, "symbols": found}
+    return {}
+
+
+def _finish(frame: pd.DataFrame, fmt: str, name: str, named: dict | None = None) -> pd.DataFrame:
     """Sort (stable), drop duplicate dates keeping the last row (warning when they differ),
     order the columns; vectorised, so linear in the number of rows."""
     if not frame.index.is_monotonic_increasing:
@@ -241,6 +286,8 @@ def _finish(frame: pd.DataFrame, fmt: str, name: str) -> pd.DataFrame:
         frame = frame[~dup]
     frame = frame[[c for c in COLUMNS if c in frame.columns]]
     frame.attrs["format"] = fmt
+    if named:
+        frame.attrs["header_symbols"] = named
     return frame
 
 
@@ -253,8 +300,8 @@ def parse_csv_text(text: str, name: str, symbol: str | None = None) -> pd.DataFr
     numbered = [(i + 1, r) for i, r in enumerate(rows) if any(c.strip() for c in r)]
     if not numbered:
         raise DataError(f"{name}: empty file; expected a header such as 'Date,Close'")
-    fmt, cols, skip = _header([r for _, r in numbered[:_HEAD_LINES]], name, symbol,
-                              first_line=numbered[0][0])
+    head = [r for _, r in numbered[:_HEAD_LINES]]
+    fmt, cols, skip = _header(head, name, symbol, first_line=numbered[0][0])
     body = [(ln, r) for ln, r in numbered[skip:]
             if not (fmt == "yfinance-multi" and _norm(r[0]) in ("ticker", "date", ""))]
 
@@ -286,4 +333,7 @@ def parse_csv_text(text: str, name: str, symbol: str | None = None) -> pd.DataFr
             "(expected YYYY-MM-DD)"
         )
     frame = pd.DataFrame(values, index=pd.DatetimeIndex(idx, name="date"), columns=cols)
-    return _finish(frame, fmt, name)
+    named = _named(head, fmt, skip, numbered[0][0])
+    if named:  # the file line of the Ticker row, blank lines counted
+        named["line"] = numbered[min(named["line"] - numbered[0][0], skip - 1)][0]
+    return _finish(frame, fmt, name, named)

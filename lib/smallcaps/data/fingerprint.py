@@ -1,8 +1,13 @@
 """Data fingerprint: a short hash that changes when the data a report would read changes.
 
 The report runner keys its incremental skip on it: a notebook is re-rendered when the CSV files,
-the cached downloads or the catalog behind its data change.  Computing it reads only the files
-(no parsing, no network), so an up-to-date re-run stays fast.
+the cached downloads or the catalog behind its data change.  Computing it reads the files but
+never the network; the runner keeps it while the files' sizes and modification times stay the
+same, so an up-to-date re-run stays fast.
+
+For ``csv`` and ``auto`` it also validates every series file of the CSV folder
+(:func:`smallcaps.data.load.check_csv_folder`), so that a broken file is refused, in one line,
+before the runner starts any kernel (about 0.1 s for the ten files of 40 years of history).
 
 What goes in, per ``source``:
 
@@ -21,7 +26,7 @@ from pathlib import Path
 
 from smallcaps.data.cache import cache_dir
 from smallcaps.data.catalog import catalog, user_catalog_path
-from smallcaps.data.load import SOURCES, find_csv, resolve_data_dir
+from smallcaps.data.load import SOURCES, check_csv_folder, find_csv, resolve_data_dir
 from smallcaps.errors import DataError
 from smallcaps.project import file_digest, resource_dir, tree_digest
 
@@ -34,7 +39,8 @@ def _sample_source() -> Path | None:
     return None if folder is None else folder / "sample.py"
 
 
-def data_fingerprint(source: str = "auto", data_dir: str | Path | None = None) -> str:
+def data_fingerprint(source: str = "auto", data_dir: str | Path | None = None, *,
+                     check: bool = True) -> str:
     """A 16-hex-digit fingerprint of the data behind ``source`` (see the module docstring).
 
     Parameters
@@ -43,11 +49,18 @@ def data_fingerprint(source: str = "auto", data_dir: str | Path | None = None) -
         ``auto``, ``live``, ``csv`` or ``sample``.
     data_dir : str or Path, optional
         The CSV folder (default as in :func:`smallcaps.data.load`).
+    check : bool
+        Validate the CSV folder's files first (``csv`` and ``auto``).
 
     Returns
     -------
     str
         Changes whenever a file the data layer would read for ``source`` changes.
+
+    Raises
+    ------
+    DataError
+        An unknown source, or (``check``) a CSV file that a load would refuse.
     """
     if source not in SOURCES:
         raise DataError(f"unknown source {source!r}; valid: {', '.join(SOURCES)}")
@@ -57,6 +70,8 @@ def data_fingerprint(source: str = "auto", data_dir: str | Path | None = None) -
         h.update(b"catalog:" + file_digest(cat).encode() + b"\n")
     if source in ("csv", "auto"):
         ddir = resolve_data_dir(data_dir)
+        if check:
+            check_csv_folder(ddir)
         h.update(f"data_dir={ddir.resolve()}\n".encode())
         for key, series in sorted(catalog().items()):
             path = find_csv(series, ddir)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from smallcaps.data.asof import MAX_DAYS_AFTER_DATA, AsOf, reference_keys
-from smallcaps.data.catalog import Series, get_series
+from smallcaps.data.catalog import Series, catalog, get_series
 from smallcaps.data.csvfile import read_csv
 from smallcaps.data.schemas import check_format, validate
 from smallcaps.dates import parse_date
@@ -22,6 +22,7 @@ __all__ = [
     "FIELDS",
     "SyntheticDataWarning",
     "resolve_data_dir",
+    "check_csv_folder",
     "find_csv",
     "load",
     "load_ohlc",
@@ -57,16 +58,41 @@ def find_csv(series: Series, data_dir: Path) -> Path | None:
 
     A symbolic link that leads outside the folder is refused unless
     ``$SMALLCAPS_FOLLOW_SYMLINKS`` is ``1`` (a data folder never reads a system file by
-    accident)."""
+    accident).  So are a name that is not a regular file (a folder, a named pipe, a link to
+    nothing) and two files for one series (which one is meant cannot be known).
+
+    Raises
+    ------
+    DataError
+        One line naming the file and what would be valid.
+    """
     if not data_dir.is_dir():
         return None
+    found: list[Path] = []
     for stem in series.file_stems:
         for ext in (".csv", ".CSV"):
             p = data_dir / f"{stem}{ext}"
-            if p.is_file():
-                _check_link(p, data_dir)
-                return p
-    return None
+            if not (p.exists() or p.is_symlink()):
+                continue
+            _check_entry(p, data_dir)
+            if not any(os.path.samefile(p, q) for q in found):  # RUT.CSV is RUT.csv on macOS
+                found.append(p)
+    if len(found) > 1:
+        raise DataError(f"{' and '.join(str(p) for p in found)} both hold {series.key}; keep "
+                        "one of them in the data folder")
+    return found[0] if found else None
+
+
+def _check_entry(path: Path, data_dir: Path) -> None:
+    """A candidate file must be a regular file (through an allowed link)."""
+    if path.is_symlink() and not path.exists():
+        raise DataError(f"{path}: a symbolic link to a missing file; remove it or point it at "
+                        "a CSV file")
+    _check_link(path, data_dir)
+    if path.is_dir():
+        raise DataError(f"{path}: a folder, not a file; expected a CSV file of that name")
+    if not path.is_file():
+        raise DataError(f"{path}: not a regular file (a pipe or device); expected a CSV file")
 
 
 def _check_link(path: Path, data_dir: Path) -> None:
@@ -87,11 +113,19 @@ _PARSED_MAX = 64
 
 
 def _memo(key: tuple, make):
+    """``make()`` once per key; the warnings it gave are given again at every use (a load that
+    follows the as-of rule, which hides warnings, still shows them)."""
     if key not in _PARSED:
         if len(_PARSED) >= _PARSED_MAX:
             _PARSED.pop(next(iter(_PARSED)))
-        _PARSED[key] = make()
-    return _PARSED[key]
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            made = make()
+        _PARSED[key] = (made, [(w.category, str(w.message)) for w in caught])
+    made, said = _PARSED[key]
+    for category, message in said:
+        warnings.warn(message, category, stacklevel=5)
+    return made
 
 
 def _from_csv(series: Series, data_dir: Path) -> tuple[pd.DataFrame, dict] | None:
@@ -104,7 +138,7 @@ def _from_csv(series: Series, data_dir: Path) -> tuple[pd.DataFrame, dict] | Non
     def parse() -> pd.DataFrame:
         got = read_csv(path, symbol=symbol)
         check_format(got.attrs.get("format"), series.key, series.kind, series.provider,
-                     str(path))
+                     str(path), symbol=series.symbol, named=got.attrs.get("header_symbols"))
         return validate(got, series.key, series.kind, str(path))
 
     frame = _memo(("csv", str(path.resolve()), st.st_size, st.st_mtime_ns, symbol), parse)
@@ -112,6 +146,34 @@ def _from_csv(series: Series, data_dir: Path) -> tuple[pd.DataFrame, dict] | Non
     info = {"source": "csv", "path": str(path), "format": frame.attrs.get("format"),
             "fetched_at": mtime.isoformat(timespec="seconds")}
     return frame, info
+
+
+def check_csv_folder(data_dir: str | Path | None = None) -> list[Path]:
+    """Read and validate the file of every catalog series in the CSV folder, as a load would.
+
+    The report runner's check before any kernel starts (through
+    :func:`smallcaps.data.fingerprint.data_fingerprint`): a broken file is refused then, not
+    in the middle of a notebook.  Warnings (duplicate dates) are left to the loads.
+
+    Returns
+    -------
+    list of Path
+        The files checked (none when the folder does not exist).
+
+    Raises
+    ------
+    DataError
+        The first file that cannot be used, in one line (see :func:`load`).
+    """
+    ddir = resolve_data_dir(data_dir)
+    checked = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for series in catalog().values():
+            got = _from_csv(series, ddir)
+            if got is not None:
+                checked.append(Path(got[1]["path"]))
+    return checked
 
 
 def _from_sample(series: Series) -> tuple[pd.DataFrame, dict]:
@@ -128,7 +190,8 @@ def _from_live(series: Series, start: pd.Timestamp | None, *, required: bool):
 
     got = cache.fetch_through_cache(series, required=required)
     if got is not None:
-        where = got[1].get("cache_file") or f"the {series.provider} download of {series.key}"
+        where = (f"cache file {got[1]['cache_file']}" if got[1].get("cache_file")
+                 else f"the {series.provider} download of {series.key}")
         validate(got[0], series.key, series.kind, where)
     return got
 

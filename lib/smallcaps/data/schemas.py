@@ -48,9 +48,10 @@ _IN_RANGE = _rule(f"within {YIELD_RANGE[0]:g} % to {YIELD_RANGE[1]:g} %",
 
 
 def _index_checks(today: pd.Timestamp) -> list:
+    latest = today + pd.Timedelta(days=1)  # today in any time zone
     return [
         _rule("dates sorted", lambda i: pd.Series(i.is_monotonic_increasing, index=[0])),
-        _rule(f"no date after today ({today:%Y-%m-%d})", lambda i: i <= today),
+        _rule(f"no date after today ({today:%Y-%m-%d})", lambda i: i <= latest),
     ]
 
 
@@ -81,9 +82,15 @@ def validate(frame: pd.DataFrame, key: str, kind: str, where: str) -> pd.DataFra
     Raises
     ------
     DataError
-        One line: where, the first offending date and value, and the rule.
+        One line: where, the first offending date and value, and the rule; or that the
+        series has no value at all.
     """
-    today = pd.Timestamp.now().normalize() + pd.Timedelta(days=1)  # any time zone's today
+    today = pd.Timestamp.now().normalize()
+    value = next((c for c in ("close", "adj_close") if c in frame.columns), None)
+    if value is None or not frame[value].notna().any():
+        what = "rows" if frame.empty else f"{(value or 'close').replace('_', ' ')} values"
+        raise DataError(f"{where}: no {what} for {key} (every one is missing); expected a "
+                        f"number on at least one date")
     try:
         _schema(kind, today).validate(frame, lazy=True)
     except SchemaErrors as exc:
@@ -119,12 +126,25 @@ def _is_date(value) -> bool:
         return False
 
 
-def check_format(fmt: str | None, key: str, kind: str, provider: str, where: str) -> None:
-    """Refuse a file whose own header does not fit the series: a FRED export named like a
-    price key (``DGS10.csv`` copied as ``RUT.csv``), a Yahoo price file for a yield."""
-    if fmt is None or fmt in FORMATS.get(provider, ()):
-        return
-    wanted = {"yahoo": "a Yahoo or yfinance price export (Date,Open,High,Low,Close,...)",
-              "fred": "a FRED export (observation_date,<ID>)"}[provider]
-    raise DataError(f"{where}: a {fmt} file cannot hold {key} (a {kind} series); expected "
-                    f"{wanted} or Date,Close")
+def check_format(fmt: str | None, key: str, kind: str, provider: str, where: str, *,
+                 symbol: str | None = None, named: dict | None = None) -> None:
+    """Refuse a file whose own header does not fit the series.
+
+    A FRED export named like a price key (``DGS10.csv`` copied as ``RUT.csv``), a Yahoo price
+    file for a yield, and a header that names another symbol (``named``: the FRED column or
+    yfinance's Ticker row, ``{"line": n, "symbols": (...)}``) than the series' ``symbol``
+    (``GSPC`` data saved as ``RUT.csv``) are one-line errors naming the file."""
+    if fmt is not None and fmt not in FORMATS.get(provider, ()):
+        wanted = {"yahoo": "a Yahoo or yfinance price export (Date,Open,High,Low,Close,...)",
+                  "fred": "a FRED export (observation_date,<ID>)"}[provider]
+        raise DataError(f"{where}: a {fmt} file cannot hold {key} (a {kind} series); "
+                        f"expected {wanted} or Date,Close")
+    names = tuple((named or {}).get("symbols") or ())
+    if symbol and names and _plain(symbol) not in {_plain(n) for n in names}:
+        shown = ", ".join(repr(n[:20]) for n in names[:3])
+        raise DataError(f"{where}: line {named.get('line', 1)}: the header names {shown}, not "
+                        f"{symbol!r} ({key}); a file of another series? expected {key}'s own")
+
+
+def _plain(symbol: str) -> str:
+    return symbol.strip().lstrip("^").upper()
