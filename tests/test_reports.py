@@ -688,8 +688,8 @@ def test_page_says_both_dates_when_the_request_was_snapped():
 def test_page_without_synthetic_data_has_no_banner():
     doc = _doc(synthetic=False, provenance={"RUT": {"source": "csv", "synthetic": False}})
     page_html = html.notebook_page(new_notebook(), doc)
-    assert 'class="sc-synthetic"' not in page_html
-    assert "<td>csv</td>" in page_html and "<td>None</td>" not in page_html
+    assert 'class="sc-synthetic"' not in page_html and ' sc-synthetic-chart"' not in page_html
+    assert "<td>CSV file</td>" in page_html and "<td>None</td>" not in page_html
 
 
 def test_header_marks_provisional_and_stale_series():
@@ -725,16 +725,17 @@ def test_index_pages_escape_and_link():
                            error={"cell": 3, "last_line": "ValueError: <bad>"})}]}
     page_html = html.run_index_page(run_doc)
     assert 'href="01_t.html"' in page_html and 'href="02_u.html"' in page_html
-    assert "a &lt;b&gt;bold&lt;/b&gt; claim" in page_html and "<b>bold</b>" not in page_html
-    assert "cell 3: ValueError: &lt;bad&gt;" in page_html and "x = <b>1.23</b>" in page_html
+    assert "Note: <b>a &lt;b&gt;bold&lt;/b&gt; claim</b>" in page_html
+    assert "<b>bold</b>" not in page_html
+    assert "cell 3: ValueError: &lt;bad&gt;" in page_html and "X: <b>1.23</b>" in page_html
     assert "2 notebooks, " in page_html and ">1 failed</span>" in page_html
     assert "(requested" not in page_html
     top = html.top_index_page([{**run_doc, "folder": "2024-01-31"},
                                {**run_doc, "folder": "2023-12-29", "notebooks": []}])
     assert top.index("2024-01-31") < top.index("2023-12-29")
     assert 'href="2024-01-31/index.html"' in top and "1 of 2 failed" in top
-    assert 'href="2024-01-31/01_t.html">01</a>' in top and "01 x = <b>1.23</b>" in top
-    assert "2 runs, newest first" in top
+    assert 'href="2024-01-31/01_t.html">01</a>' in top
+    assert "2 runs, the latest as of" in top
 
 
 def test_key_figures_for_the_indexes():

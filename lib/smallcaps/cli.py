@@ -1,4 +1,5 @@
-"""The ``smallcaps`` command: ``smallcaps data list|fetch`` and ``smallcaps report``.
+"""The ``smallcaps`` command: ``smallcaps data list|fetch`` and ``smallcaps report``
+(one as-of date, or every date of ``--asof START..END --every W-FRI|M|D``).
 
 User mistakes (:class:`~smallcaps.errors.SmallcapsError`, and the options argparse refuses)
 print one line and exit with status 2, without a traceback; Ctrl-C exits with 130.  Notebook
@@ -52,7 +53,14 @@ def _parser() -> argparse.ArgumentParser:
                         "else the ones shipped with smallcaps)")
     r.add_argument("--asof", help="as-of date YYYY-MM-DD (default: the last complete bar of "
                                   "RUT and SPX); a weekend or holiday means the trading day "
-                                  "before it")
+                                  "before it; START..END renders every date of the range "
+                                  "(see --every), oldest first")
+    r.add_argument("--every", metavar="W-FRI|M|D",
+                   help="dates of an --asof START..END range: W-FRI Fridays (default), M month "
+                        "ends, D every session; a holiday means the trading day before it")
+    r.add_argument("--compare-to", metavar="DATE",
+                   help="compare with the run as of DATE in the output folder (default: each "
+                        "notebook's newest earlier run with the same parameters)")
     r.add_argument("--start", help="first date of history used (default: each notebook's own)")
     r.add_argument("--source", default="auto", choices=["auto", "live", "csv", "sample"],
                    help="data source (default: auto)")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 
 import pandas as pd
 
@@ -20,7 +21,7 @@ from smallcaps.calendar import previous_session
 from smallcaps.dates import parse_date
 from smallcaps.errors import ParameterError
 
-__all__ = ["EVERY", "THRESHOLDS", "backfill_dates", "parse_range", "figure_changes",
+__all__ = ["EVERY", "THRESHOLDS", "UNITS", "backfill_dates", "parse_range", "figure_changes",
            "comparable"]
 
 #: ``--every`` values: weekly on Fridays, month ends, every session
@@ -29,7 +30,18 @@ EVERY = {"W-FRI": "W-FRI", "M": "ME", "D": "B"}
 #: A figure "changed" when it moved by more than this, by the unit its name says:
 #: ``_pct`` / ``_pp`` figures by 0.5 (percent or percentage points), ``_bp`` by 5 bp,
 #: t statistics by 0.5, shares (``hit_rate``) by 0.05, anything else by 1 % of its size.
-THRESHOLDS = {"pct": 0.5, "pp": 0.5, "bp": 5.0, "t": 0.5, "share": 0.05, "relative": 0.01}
+#: Units a caller names (``figures=`` of :func:`figure_changes`): ``yield`` (a rate in
+#: percent) by 5 bp, ``r`` (a correlation) by 0.05, ``z`` (a z-score) by 0.5, ``points``
+#: (a percentile, 0..100) by 5, ``level`` (a price) and ``ratio`` by 1 % of their size,
+#: ``count`` by any whole step, ``text`` (a word or a date) by any change.
+THRESHOLDS = {"pct": 0.5, "pp": 0.5, "bp": 5.0, "t": 0.5, "share": 0.05, "relative": 0.01,
+              "yield": 0.05, "r": 0.05, "z": 0.5, "points": 5.0, "level": 0.01, "ratio": 0.01,
+              "count": 0.5, "text": 0.0}
+#: The unit each kind of change is reported in (``unit`` of a change)
+UNITS = {"pct": "%", "pp": "pp", "bp": "bp", "t": "t", "share": "share", "relative": "",
+         "yield": "%", "r": "r", "z": "z", "points": "percentile", "level": "", "ratio": "",
+         "count": "", "text": ""}
+_RELATIVE = ("relative", "level", "ratio")
 
 _RANGE = re.compile(r"^\s*([^.\s][^.]*?)\s*\.\.\s*([^.\s].*?)\s*$")
 
@@ -119,7 +131,17 @@ def _flat(value, prefix: str = "") -> dict:
     return out
 
 
-def _words(name: str, unit: str, before: float, after: float) -> str:
+def _num(x: float, unit: str) -> str:
+    if unit == "level":
+        return fmt.level(x)
+    if unit == "ratio":
+        return f"{x:,.4f}" if abs(x) < 100 else fmt.level(x)
+    return f"{x:,.4g}"
+
+
+def _words(name: str, unit: str, before, after) -> str:
+    if unit == "text":
+        return f"{name} is now {after} (was {before})"
     move = after - before
     verb = "rose" if move > 0 else "fell"
     if unit in ("pct", "pp"):
@@ -128,37 +150,90 @@ def _words(name: str, unit: str, before: float, after: float) -> str:
         return f"{name} {verb} by {shown.lstrip('+-')} to {level}"
     if unit == "bp":
         return f"{name} {verb} by {abs(move):.0f} bp to {after:+.0f} bp"
+    if unit == "yield":
+        return f"{name} {verb} by {abs(move) * 100:.0f} bp to {after:.2f}%"
     if unit == "share":
         return f"{name} {verb} from {fmt.share(before)} to {fmt.share(after)}"
-    if unit == "t":
-        return f"{name} {verb} from {before:.2f} to {after:.2f}"
+    if unit in ("t", "r"):
+        return f"{name} {verb} from {before:+.2f} to {after:+.2f}"
+    if unit == "z":
+        return f"{name} {verb} from {before:+.1f} to {after:+.1f}"
+    if unit == "points":
+        return (f"{name} {verb} from the {fmt.ordinal(before)} to the {fmt.ordinal(after)} "
+                "percentile")
+    if unit == "count":
+        return f"{name} {verb} from {before:,.0f} to {after:,.0f}"
     rel = move / abs(before) * 100 if before else float("nan")
-    return f"{name} {verb} {fmt.pct(rel).lstrip('+-')} to {after:,.4g}"
+    return f"{name} {verb} {fmt.pct(rel).lstrip('+-')} to {_num(after, unit)}"
 
 
-def figure_changes(previous: dict, current: dict, notebook: str = "") -> list[dict]:
+def _leaf(figures: dict, name: str):
+    """The value at a dotted name (``ratios.RUT/SPX.last``), None when absent; keys may hold
+    dots of their own, the longest matching key is taken first."""
+    node, rest = figures, name
+    while rest:
+        if not isinstance(node, dict):
+            return None
+        key = max((k for k in node if rest == k or rest.startswith(f"{k}.")), key=len,
+                  default=None)
+        if key is None:
+            return None
+        node, rest = node[key], rest[len(key) + 1:]
+    return node
+
+
+def figure_changes(previous: dict, current: dict, notebook: str = "",
+                   figures: list[tuple[str, str, str]] | None = None,
+                   label: Callable[[str], str] | None = None) -> list[dict]:
     """The key figures that moved by more than :data:`THRESHOLDS` between two reports.
 
-    ``previous`` and ``current`` are the figures dicts of one notebook's two reports.  Returns
-    ``{"notebook", "figure", "before", "after", "unit", "text"}`` per moved figure, largest
-    relative move first.
+    Parameters
+    ----------
+    previous, current : dict
+        The figures dicts of one notebook's two reports.
+    notebook : str
+        The notebook's name, copied into each change.
+    figures : list of (name, label, unit), optional
+        Compare only these figures (dotted names), each named by its ``label`` in the text and
+        judged in its ``unit`` (a key of :data:`THRESHOLDS`; ``text`` compares words and dates).
+        Default: every numeric figure, judged by its name (``_pct``, ``_bp``...) and named by
+        ``label(name)`` (default the dotted name itself).
+
+    Returns
+    -------
+    list of dict
+        ``{"notebook", "figure", "label", "before", "after", "unit", "text"}`` per moved
+        figure, largest move (relative to its threshold) first; text changes last.
     """
-    a, b = _flat(previous), _flat(current)
+    if figures is None:
+        a, b = _flat(previous), _flat(current)
+        figures = [(n, label(n) if label else n, _unit(n)) for n in sorted(set(a) & set(b))]
+        values = {n: (a[n], b[n]) for n, _, _ in figures}
+    else:
+        values = {n: (_leaf(previous, n), _leaf(current, n)) for n, _, _ in figures}
     out = []
-    for name in sorted(set(a) & set(b)):
-        unit = _unit(name)
-        before, after = a[name], b[name]
-        move = after - before
-        limit = THRESHOLDS[unit] * (abs(before) if unit == "relative" else 1.0)
-        if unit == "relative" and before == 0:
-            limit = THRESHOLDS["relative"]
-        if abs(move) <= limit:
-            continue
-        out.append({"notebook": notebook, "figure": name, "before": before, "after": after,
-                    "unit": {"pct": "%", "pp": "pp", "bp": "bp", "t": "t", "share": "share",
-                             "relative": ""}[unit],
-                    "text": _words(name, unit, before, after),
-                    "_size": abs(move) / (limit or 1.0)})
+    for name, label, unit in figures:
+        before, after = values[name]
+        if unit == "text":
+            if before is None or after is None or isinstance(before, (dict, list)) or \
+                    before == after:
+                continue
+            size = 0.0
+        else:
+            if not all(isinstance(v, (int, float)) and not isinstance(v, bool)
+                       and math.isfinite(v) for v in (before, after)):
+                continue
+            before, after = float(before), float(after)
+            move = after - before
+            limit = THRESHOLDS[unit] * (abs(before) if unit in _RELATIVE else 1.0)
+            if unit in _RELATIVE and before == 0:
+                limit = THRESHOLDS[unit]
+            if abs(move) <= limit:
+                continue
+            size = abs(move) / (limit or 1.0)
+        out.append({"notebook": notebook, "figure": name, "label": label, "before": before,
+                    "after": after, "unit": UNITS[unit],
+                    "text": _words(label, unit, before, after), "_size": size})
     out.sort(key=lambda c: -c["_size"])
     for c in out:
         del c["_size"]

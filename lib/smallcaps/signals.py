@@ -78,6 +78,12 @@ def _closes(series: pd.Series, what: str) -> pd.Series:
     return s.sort_index()
 
 
+def _level(x: float) -> str:
+    """A level as the pages write it: prices with two decimals and thousands separators,
+    ratios (below 100) with four significant digits."""
+    return f"{x:,.2f}" if abs(x) >= 100 else f"{x:.4g}"
+
+
 def ma_crosses(close: pd.Series, windows: Sequence[int] = (50, 200),
                name: str | None = None) -> pd.DataFrame:
     """Days the close crossed its ``w``-day simple moving average, for each ``w``.
@@ -107,7 +113,7 @@ def ma_crosses(close: pd.Series, windows: Sequence[int] = (50, 200),
             for d in s.index[hit.to_numpy()]:
                 rows.append({"date": d, "series": label, "signal": f"ma{int(w)}_cross_{kind}",
                              "value": float(s[d]),
-                             "detail": f"{int(w)}-day average {ma[d]:,.4g}"})
+                             "detail": f"{int(w)}-day average {_level(ma[d])}"})
     return _frame(rows)
 
 
@@ -130,7 +136,7 @@ def macd_crosses(close: pd.Series, spans: Sequence[int] = (12, 26, 9),
     for kind, hit in crosses:
         for d in diff.index[(hit & warm).to_numpy()]:
             rows.append({"date": d, "series": label, "signal": kind, "value": float(s[d]),
-                         "detail": f"MACD {m['macd'][d]:+,.4g} vs signal {m['signal'][d]:+,.4g}"})
+                         "detail": f"MACD {m['macd'][d]:+,.2f} vs signal {m['signal'][d]:+,.2f}"})
     return _frame(rows)
 
 
@@ -169,13 +175,23 @@ def ratio_extremes(ratio: pd.Series, days: int = 252, name: str | None = None) -
 
 
 def divergence_events(small: pd.Series, large: pd.Series, sigma: float = 3.0,
-                      direction: str = "up", name: str | None = None) -> pd.DataFrame:
-    """The notebook-05 divergence events (5-day spread beyond ``sigma`` expanding standard
-    deviations, declustered), with their z in ``value``."""
+                      direction: str = "up", name: str | None = None, *,
+                      horizon_days: int = 5, std_method: str = "expanding",
+                      std_window: int = 252, min_history: int = 252,
+                      decluster_days: int = 20) -> pd.DataFrame:
+    """The notebook-05 divergence events (``horizon_days``-day spread beyond ``sigma``
+    standard deviations, declustered), with their z in ``value``.
+
+    The keyword settings are notebook 05's (:func:`smallcaps.events.spread_zscore` and
+    :func:`smallcaps.events.find_events`): pass the notebook's parameters to find its events.
+    """
     from smallcaps.events import find_events, spread_zscore
 
-    signal = spread_zscore(_closes(small, "small"), _closes(large, "large"))
-    found = find_events(signal["z"], sigma=sigma, direction=direction)
+    signal = spread_zscore(_closes(small, "small"), _closes(large, "large"),
+                           horizon_days=horizon_days, std_method=std_method,
+                           std_window=std_window, min_history=min_history)
+    found = find_events(signal["z"], sigma=sigma, direction=direction,
+                        decluster_days=decluster_days)
     label = name or f"{small.name}-{large.name}"
     rows = [{"date": d, "series": label, "signal": "divergence_event",
              "value": float(r["z"]), "detail": f"z {r['z']:+.1f}, {int(r['cluster_days'])} days"}

@@ -14,12 +14,12 @@ from pathlib import Path
 from smallcaps import project
 from smallcaps.errors import SmallcapsError
 from smallcaps.page import jsonable
-from smallcaps.runner import execute, params, skipcache
+from smallcaps.runner import execute, params, since, skipcache
 from smallcaps.runner.files import atomic_write
 from smallcaps.runner.notebooks import notebook_folder, resolve_notebooks
 from smallcaps.runner.outcome import NotebookResult, ReportRun, display_path, result_from
 
-__all__ = ["SOURCES", "report_command", "run"]
+__all__ = ["SOURCES", "backfill", "report_command", "run"]
 
 SOURCES = ("auto", "live", "csv", "sample")
 _DATE_FOLDER = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -39,6 +39,8 @@ def run(
     *,
     notebook_dir: str | Path | None = None,
     progress: bool = True,
+    compare_to: str | None = None,
+    check_only: bool = False,
 ) -> ReportRun:
     """Render notebooks into dated HTML reports (the ``smallcaps report`` command).
 
@@ -76,6 +78,13 @@ def run(
         the notebooks shipped with the package.
     progress : bool
         Show a progress bar and a status line per notebook on stderr.
+    compare_to : str, optional
+        ``--compare-to DATE``: compare every notebook with the run as of that date in ``out``
+        (default: each notebook's newest earlier run with the same parameters); see
+        :mod:`~.since` for ``changes.json`` and the pages' "Since" sections.
+    check_only : bool
+        Check the options, the notebooks, the parameters and the as-of date, then return
+        without rendering or writing anything (the empty run, with its as-of date).
 
     Returns
     -------
@@ -97,6 +106,7 @@ def run(
     cache = skipcache.Cache(out_dir)
     requested = skipcache.normalize_date(asof, "--asof", cache)
     start = skipcache.normalize_date(start, "--start", cache)
+    compare_to = skipcache.normalize_date(compare_to, "--compare-to", cache)
     if requested and start and start >= requested:
         raise SmallcapsError(f"--start {start} is not before --asof {requested}")
     # absolute: the kernels run in the notebooks' folder, not in the caller's
@@ -110,14 +120,22 @@ def run(
     specs = [params.inspect_notebook(p, cache) for p in paths]
     lib = skipcache.lib_hash()
     # the as-of first: a date outside the data is named with the data's valid range
-    fp, when = skipcache.data_state(source, data_dir_str, requested, cache, lib, say_line)
+    notes: list[str] = []  # said once the options are known to be good
+    fp, when = skipcache.data_state(source, data_dir_str, requested, cache, lib, notes.append)
     overrides = params.check_parameters(
         specs, dict(parameters or {}),
         standard={"asof": requested, "start": start, "source": source, "data_dir": data_dir_str})
     asof = when["date"]
     if start and start >= asof:
         raise SmallcapsError(f"--start {start} is not before the as-of date {asof}")
+    since.check_compare_to(out_dir, compare_to, asof)
+    if check_only:
+        cache.save({s["sha"] for s in specs})
+        return ReportRun(asof=asof, out=out_dir, results=[], duration=time.monotonic() - t0,
+                         source=source, asof_requested=requested)
     folder = _writable(out_dir, asof)
+    for line in notes:
+        say_line(line)
 
     root = project.project_dir()
     results: dict[str, NotebookResult] = {}
@@ -154,9 +172,12 @@ def run(
     cache.save({s["sha"] for s in specs})  # an interrupted batch keeps what is known
     _execute_batch(todo, results, specs, jobs, say_line, progress, root)
     ordered = [results[s["name"]] for s in specs]
+    # signals and changes since the previous run, once, here (a skipped run reads its bases)
+    changes = since.update(out_dir, asof, compare_to, note=say_line)
     report = ReportRun(asof=asof, out=out_dir, results=ordered,
                        duration=time.monotonic() - t0, source=source, asof_requested=requested)
-    if todo or not (folder / "run.json").is_file() or not (out_dir / "index.html").is_file():
+    if todo or changes is not None or not (folder / "run.json").is_file() \
+            or not (out_dir / "index.html").is_file():
         # a run that rendered nothing changed nothing: its files stay as they were
         _write_run_files(report, folder, jobs=jobs, force=force)
     cache.save({s["sha"] for s in specs})
@@ -223,10 +244,25 @@ def _status_line(r: NotebookResult) -> str:
     return f"  FAILED      {r.name}  {r.error_line()}"
 
 
+class _InOrder:
+    """Status lines in notebook order, whatever order the notebooks finish in: a line waits
+    until the lines of the notebooks before it are out."""
+
+    def __init__(self, names: list[str], say_line):
+        self.names, self.say_line, self.lines, self.next = names, say_line, {}, 0
+
+    def __call__(self, name: str, line: str) -> None:
+        self.lines[name] = line
+        while self.next < len(self.names) and self.names[self.next] in self.lines:
+            self.say_line(self.lines.pop(self.names[self.next]))
+            self.next += 1
+
+
 def _execute_batch(todo, results, specs, jobs, say_line, progress, root: Path) -> None:
+    in_order = _InOrder([s["name"] for s in specs], say_line)
     for spec in specs:
         if spec["name"] in results:
-            say_line(_status_line(results[spec["name"]]))
+            in_order(spec["name"], _status_line(results[spec["name"]]))
     if not todo:
         return
     from tqdm import tqdm
@@ -245,7 +281,7 @@ def _execute_batch(todo, results, specs, jobs, say_line, progress, root: Path) -
     def done(task: dict, r: NotebookResult) -> None:
         r.reason = task["reason"]
         results[task["name"]] = r
-        say_line(_status_line(r))
+        in_order(task["name"], _status_line(r))
         bar.update(1)
 
     try:
@@ -292,36 +328,100 @@ def _write_run_files(report: ReportRun, folder: Path, jobs, force) -> None:
         "notebooks": [
             {k: d.get(k) for k in ("notebook", "title", "status", "this_run", "duration_s",
                                    "generated_at", "synthetic", "error", "files", "figures",
-                                   "git_commit", "asof_requested")}
+                                   "git_commit", "asof_requested", "parameters", "provenance")}
             for d in docs
         ],
     }
+    changes = _read_json(folder / since.CHANGES_FILE)
     atomic_write(folder / "run.json", json.dumps(run_doc, indent=1, allow_nan=False))
-    atomic_write(folder / "index.html", html.run_index_page(run_doc))
+    atomic_write(folder / "index.html", html.run_index_page(run_doc, changes))
     runs = []
     for run_json in report.out.glob("*/run.json"):
         doc = _read_json(run_json)
         if doc and _DATE_FOLDER.match(run_json.parent.name):
             doc["folder"] = run_json.parent.name
+            doc["changes"] = _read_json(run_json.parent / since.CHANGES_FILE) or {}
             runs.append(doc)
     runs.sort(key=lambda d: (d["folder"], d.get("generated_at", "")), reverse=True)
-    atomic_write(report.out / "index.html", html.top_index_page(runs))
+    from smallcaps.runner import dashboard
+
+    atomic_write(report.out / "index.html",
+                 html.top_index_page(runs, dashboard.dashboard(report.out, runs)))
+
+
+def backfill(asof_range: str, every: str | None = None, notebooks: list | str | None = None,
+             *, compare_to: str | None = None, **options) -> list[ReportRun]:
+    """Render every as-of date of a range, oldest first (``--asof A..B --every W-FRI``).
+
+    Parameters
+    ----------
+    asof_range : str
+        ``"2024-10-04..2024-11-29"``, both ends included.
+    every : {"W-FRI", "M", "D"}, optional
+        Fridays (the default), month ends or every session; each date is the last trading day
+        on or before it (:func:`smallcaps.periodic.backfill_dates`).
+    notebooks, options
+        As :func:`run` (``source``, ``data_dir``, ``out``, ``jobs``, ``parameters``...).
+    compare_to : str, optional
+        The run the first date compares with; each later date compares with the one before.
+
+    Returns
+    -------
+    list of ReportRun
+        One per distinct as-of date, in date order.
+
+    Raises
+    ------
+    SmallcapsError
+        For a bad range (end before start, unknown ``every``, no trading day), a bad option or
+        a ``compare_to`` without a run, before any notebook runs.
+    """
+    from smallcaps import periodic
+
+    bounds = periodic.parse_range(asof_range)
+    if bounds is None:
+        raise SmallcapsError(f"--asof {asof_range}: a backfill needs a range START..END")
+    dates = periodic.backfill_dates(bounds[0], bounds[1], every or "W-FRI")
+    plan: list[str] = []
+    quiet = {**options, "progress": False}
+    for i, d in enumerate(dates):  # every date checked (and resolved) before anything runs
+        checked = run(notebooks, asof=d, compare_to=compare_to if i == 0 else None,
+                      check_only=True, **quiet)
+        if checked.asof not in plan:
+            plan.append(checked.asof)
+    out = []
+    for i, d in enumerate(plan):
+        out.append(run(notebooks, asof=d, compare_to=compare_to if i == 0 else None,
+                       **options))
+    return out
 
 
 def report_command(args) -> int:
-    """``smallcaps report``: run :func:`run` from parsed arguments; 0 when all rendered, 1 when
-    a notebook failed (user mistakes raise :class:`SmallcapsError`: the CLI exits 2)."""
+    """``smallcaps report``: run :func:`run` (or :func:`backfill` for ``--asof A..B``) from
+    parsed arguments; 0 when all rendered, 1 when a notebook failed (user mistakes raise
+    :class:`SmallcapsError`: the CLI exits 2)."""
     parameters: dict = {}
     for name, value in args.p or []:
         parameters[name] = value
+    options = {"start": args.start, "source": args.source, "data_dir": args.data_dir,
+               "out": args.out, "jobs": args.jobs, "force": args.force,
+               "show_code": args.show_code, "parameters": parameters,
+               "notebook_dir": args.notebook_dir}
+    every = getattr(args, "every", None)
+    compare_to = getattr(args, "compare_to", None)
+    ranged = args.asof is not None and ".." in str(args.asof)
+    if every and not ranged:
+        raise SmallcapsError(f"--every {every} needs a range of dates: --asof START..END")
     with _terminate_as_interrupt():
-        result = run(
-            args.notebooks or None, asof=args.asof, start=args.start, source=args.source,
-            data_dir=args.data_dir, out=args.out, jobs=args.jobs, force=args.force,
-            show_code=args.show_code, parameters=parameters, notebook_dir=args.notebook_dir,
-        )
-    print(result.summary())
-    return 0 if result.ok else 1
+        if ranged:
+            results = backfill(args.asof, every, args.notebooks or None, compare_to=compare_to,
+                               **options)
+        else:
+            results = [run(args.notebooks or None, asof=args.asof, compare_to=compare_to,
+                           **options)]
+    for result in results:
+        print(result.summary())
+    return 0 if all(r.ok for r in results) else 1
 
 
 @contextlib.contextmanager

@@ -2,35 +2,60 @@
 
 The markup and the CSS are Jinja templates in ``smallcaps/templates`` (a package resource):
 ``smallcaps_report/`` is the nbconvert template of a notebook page, ``pages/`` the header,
-footer and index pages, rendered with HTML autoescaping, so every text that comes from data,
-parameters or notebooks is escaped.  Pages are self-contained: images are embedded by the
-notebook itself (base64 PNG), the CSS is inlined, and the template drops nbconvert's
-require.js / MathJax / mermaid / widget scripts (CDN requests).
+footer, "Since" section and index pages, rendered with HTML autoescaping, so every text that
+comes from data, parameters or notebooks is escaped; generated Markdown (the brief) goes
+through :func:`smallcaps.page.safe_markdown` first.  Pages are self-contained: images are
+embedded (base64 PNG), the CSS is inlined, and the template drops nbconvert's require.js /
+MathJax / mermaid / widget scripts (CDN requests).
 
-jinja2 and nbconvert are imported on first use, not with this module.
+A page opens with the notebook's recorded ``brief`` (its verdicts, each linking to its
+section) and the "Since <previous date>" section (filled in after the run by
+:mod:`~.since`), before any table or chart.  The page's copy of the notebook
+(:func:`prepare_notebook`) drops what the header already shows (the provenance record, the
+in-notebook synthetic banner and sources table, ``SyntheticDataWarning`` lines on stderr), folds
+gives every chart its title as alt text and stores charts as 256-colour PNGs, which keeps pages
+under a megabyte; tables longer than :data:`FOLD_ROWS` rows are folded in ``<details>``
+(:func:`fold_tables`).
+
+jinja2, nbconvert, mistune and Pillow are imported on first use, not with this module.
 """
 
 from __future__ import annotations
 
+import base64
+import copy
+import io
 import json
 import math
+import re
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote
 
-from smallcaps.page import RECORD_MIMETYPE, SYNTHETIC_BANNER
+from smallcaps import fmt
+from smallcaps.page import RECORD_MIMETYPE, SYNTHETIC_BANNER, safe_markdown
 from smallcaps.project import resource_dir
+from smallcaps.runner import dashboard
 from smallcaps.runner.executed import INJECTED_TAG, PAPERMILL_ERROR_TAG
 
-__all__ = ["KEY_FIGURES_PER_NOTEBOOK", "KEY_FIGURES_PER_RUN", "TEMPLATE_NAME", "fmt_value",
-           "notebook_page", "run_index_page", "scalar_figures", "synthetic_text",
-           "template_dir", "top_index_page"]
+__all__ = ["FOLD_ROWS", "KEY_FIGURES_PER_NOTEBOOK", "KEY_FIGURES_PER_RUN", "MARK_BEGIN",
+           "MARK_END", "TEMPLATE_NAME",
+           "fmt_value", "fold_tables", "markdown_inline", "notebook_page", "prepare_notebook",
+           "run_index_page", "scalar_figures", "since_section", "source_words",
+           "synthetic_text", "template_dir", "top_index_page"]
 
 TEMPLATE_NAME = "smallcaps_report"
-KEY_FIGURES_PER_NOTEBOOK = 6
+KEY_FIGURES_PER_NOTEBOOK = 8
 KEY_FIGURES_PER_RUN = 2
+#: Tables with more body rows than this are folded in ``<details>`` on the page
+FOLD_ROWS = 15
+#: Where a page's "Since" section goes (filled in after the run by :mod:`~.since`)
+MARK_BEGIN = "<!--sc-since:begin-->"
+MARK_END = "<!--sc-since:end-->"
 _NOT_KEY = {"asof", "start", "source", "data_dir", "provenance", "method", "parameters",
-            "settings", "config"}
+            "settings", "config", "brief"}
+_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$", re.M)
+_WARNING_LINE = re.compile(r"^[^\n]*SyntheticDataWarning:[^\n]*\n(?:[ \t]+[^\n]*\n?)?", re.M)
 
 
 def template_dir() -> Path:
@@ -70,12 +95,9 @@ def _is_scalar(v) -> bool:
 
 
 def scalar_figures(figures: dict | None, limit: int) -> list[tuple[str, object]]:
-    """Up to ``limit`` figures to show in an index, in recording order.
-
-    Single values are taken as they are, a dict one level deep (``latest.z``), a short list of
-    values joined (``leaders = RUT, IWM``); deeper tables stay in the JSON and on the page.
-    Echoes of the run's parameters (``asof``...) and method settings are left out.
-    """
+    """Up to ``limit`` recorded single values by dotted name, in recording order (a dict one
+    level deep: ``latest.z``; a short list joined); echoes of the parameters, method settings
+    and the brief are left out.  The indexes show :func:`~.dashboard.key_figures` instead."""
     out: list[tuple[str, object]] = []
     for name, value in (figures or {}).items():
         if name in _NOT_KEY or value is None:
@@ -102,6 +124,30 @@ def synthetic_text(keys) -> str:
     ).removeprefix("SYNTHETIC DATA: ")
 
 
+_PROVIDERS = {"yahoo": "Yahoo Finance", "fred": "FRED"}
+
+
+def source_words(p: dict) -> str:
+    """Where a series came from, for a reader: ``Yahoo Finance ^RUT, CSV file RUT.csv``."""
+    if not isinstance(p, dict):
+        return ""
+    if p.get("synthetic"):
+        return "built-in sample, not market data"
+    origin = " ".join(x for x in (_PROVIDERS.get(p.get("provider"), p.get("provider") or ""),
+                                  p.get("symbol") or "") if x)
+    src = p.get("source")
+    if src == "csv":
+        where = f"CSV file {Path(p['path']).name}" if p.get("path") else "CSV file"
+    elif src == "cache":
+        where = "local cache" + (" (could not be refreshed)" if p.get("cache_stale") else "")
+    elif src in ("yahoo", "fred"):
+        fetched = str(p.get("fetched_at") or "")[:10]
+        where = "downloaded" + (f" {fetched}" if fetched else "")
+    else:
+        where = str(src or "")
+    return ", ".join(x for x in (origin, where) if x)
+
+
 def _param_text(value) -> str:
     if isinstance(value, str):
         return value if value != "" else '""'
@@ -118,6 +164,36 @@ def _seconds(value) -> str:
 
 
 @lru_cache(maxsize=1)
+def _markdown():
+    import mistune
+
+    return mistune.create_markdown(escape=False, plugins=["strikethrough"])
+
+
+def markdown_inline(text, link_base: str = ""):
+    """Generated Markdown (one sentence) as safe inline HTML (:class:`markupsafe.Markup`):
+    escaped by :func:`smallcaps.page.safe_markdown`, links kept only to ``#anchors`` (with
+    ``link_base`` put before them, e.g. ``2024-11-29/02_ratio_charts.html``)."""
+    from markupsafe import Markup
+
+    safe = safe_markdown(str(text or ""))
+    if link_base:
+        safe = safe.replace("](#", f"]({quote(link_base)}#")
+    out = _markdown()(safe).strip()
+    if out.startswith("<p>") and out.endswith("</p>") and out.count("<p>") == 1:
+        out = out[3:-4]
+    return Markup(out)
+
+
+def _brief(doc: dict) -> list[str]:
+    brief = (doc.get("figures") or {}).get("brief")
+    if isinstance(brief, str):
+        brief = [brief]
+    return [s for s in brief if isinstance(s, str) and s.strip()] if isinstance(brief, list) \
+        else []
+
+
+@lru_cache(maxsize=1)
 def _pages():
     """The Jinja environment of the header, footer and index templates (HTML autoescape)."""
     import jinja2
@@ -128,9 +204,12 @@ def _pages():
         finalize=lambda v: "" if v is None else v,
     )
     env.filters.update(fmt_value=fmt_value, urlquote=quote, param_text=_param_text,
-                       thousands=_thousands, seconds=_seconds)
-    env.globals.update(key_figures=scalar_figures, per_notebook=KEY_FIGURES_PER_NOTEBOOK,
-                       per_run=KEY_FIGURES_PER_RUN)
+                       thousands=_thousands, seconds=_seconds, md=markdown_inline,
+                       pct=fmt.pct, pp=fmt.pp, pvalue=fmt.pvalue, plural=fmt.plural,
+                       source_words=source_words)
+    env.globals.update(key_figures=dashboard.key_figures, per_notebook=KEY_FIGURES_PER_NOTEBOOK,
+                       per_run=KEY_FIGURES_PER_RUN, brief_of=_brief,
+                       first_sentence=dashboard.first_sentence)
     return env
 
 
@@ -156,12 +235,136 @@ def _exporter(show_code: bool):
                         extra_template_basedirs=[str(template_dir())])
 
 
-def _prepare(nb, title: str, show_code: bool):
-    """A copy of the executed notebook fit for the page (records, papermill banners removed)."""
-    import copy
+def _records(o: dict) -> dict | None:
+    rec = (o.get("data") or {}).get(RECORD_MIMETYPE)
+    if isinstance(rec, str):
+        try:
+            rec = json.loads(rec)
+        except ValueError:
+            return None
+    return rec if isinstance(rec, dict) else {}
 
+
+def _html_of(o: dict) -> str:
+    text = (o.get("data") or {}).get("text/html", "")
+    return "".join(text) if isinstance(text, list) else str(text)
+
+
+def _is_sources_output(o: dict) -> bool:
+    """page.sources' own banner and table (the page header shows both once)."""
+    text = _html_of(o)
+    if "smallcaps-synthetic" in text:
+        return True
+    plain = str((o.get("data") or {}).get("text/plain", ""))
+    return (">fetched_at<" in text and ">synthetic<" in text) or (
+        not text and "fetched_at" in plain and "synthetic" in plain)
+
+
+def _page_outputs(outputs: list) -> list:
+    """A code cell's outputs as the page shows them."""
+    out = []
+    after_sources = False
+    for o in outputs or []:
+        if RECORD_MIMETYPE in (o.get("data") or {}):
+            after_sources = after_sources or (_records(o) or {}).get("name") == "provenance"
+            continue
+        if after_sources and o.get("output_type") in ("display_data", "execute_result") \
+                and _is_sources_output(o):
+            continue
+        if o.get("output_type") == "stream" and o.get("name") == "stderr":
+            text = o.get("text", "")
+            text = "".join(text) if isinstance(text, list) else text
+            cleaned = _WARNING_LINE.sub("", text)
+            if cleaned != text:
+                if not cleaned.strip():
+                    continue
+                o = copy.deepcopy(o)
+                o["text"] = cleaned
+        out.append(o)
+    return out
+
+
+def _table_rows(table_html: str) -> tuple[int, int]:
+    """Body rows and columns of an HTML table."""
+    if "<tbody" in table_html:
+        head, body = table_html.split("<tbody", 1)
+        rows = body.count("<tr")
+    else:
+        head, rows = table_html, max(table_html.count("<tr") - 1, 0)
+    first = re.search(r"<tr\b.*?</tr>", head, re.S)
+    cols = len(re.findall(r"<t[hd]\b", first.group(0))) if first else 0
+    return rows, cols
+
+
+_TABLE = re.compile(r"<(table)\b.*?</\1>", re.S)  # a whole HTML table, not nested
+
+
+def fold_tables(page: str, start: int = 0) -> str:
+    """Every table after ``start`` with more than :data:`FOLD_ROWS` body rows (a DataFrame, or
+    a Markdown table in generated prose) folded in ``<details>`` with a summary line."""
+    from markupsafe import Markup
+
+    def fold(m: re.Match) -> str:
+        rows, cols = _table_rows(m.group(0))
+        if rows <= FOLD_ROWS:
+            return m.group(0)
+        return _render("folded_table.html.j2", table=Markup(m.group(0)), rows=rows, cols=cols)
+
+    return page[:start] + _TABLE.sub(fold, page[start:])
+
+
+def _png_title(raw: bytes, image) -> str | None:
+    info = getattr(image, "text", None) or getattr(image, "info", {}) or {}
+    for key in ("Title", "title", "Description"):
+        if isinstance(info.get(key), str) and info[key].strip():
+            return info[key].strip()
+    return None
+
+
+def _chart(o: dict, alt: str, quantize: bool) -> dict:
+    """An image output with its alt text and, for PNGs, a 256-colour copy (charts have few
+    colours; a third of the size or less)."""
+    o = copy.deepcopy(o)
+    meta = o.setdefault("metadata", {})
+    given = (meta.get("image/png") or {}).get("alt") or meta.get("alt")
+    data = o.get("data") or {}
+    png = data.get("image/png")
+    if png is not None:
+        try:
+            from PIL import Image
+
+            raw = base64.b64decode("".join(png) if isinstance(png, list) else png)
+            image = Image.open(io.BytesIO(raw))
+            given = given or _png_title(raw, image)
+            if quantize and image.mode in ("RGB", "RGBA"):
+                if image.mode == "RGBA":
+                    flat = Image.new("RGB", image.size, (255, 255, 255))
+                    flat.paste(image, mask=image.getchannel("A"))
+                    image = flat
+                small = image.quantize(colors=256, method=Image.Quantize.FASTOCTREE,
+                                       dither=Image.Dither.NONE)
+                buf = io.BytesIO()
+                small.save(buf, "PNG", optimize=True)
+                if buf.tell() < len(raw):
+                    data["image/png"] = base64.b64encode(buf.getvalue()).decode("ascii")
+        except (ImportError, OSError, ValueError):
+            pass  # the image stays as the notebook made it
+    meta["smallcaps"] = {"alt": str(given or alt)}
+    return o
+
+
+def _is_image(o: dict) -> bool:
+    return any(m in (o.get("data") or {}) for m in ("image/png", "image/jpeg"))
+
+
+def prepare_notebook(nb, title: str, show_code: bool = False, compress: bool = True):
+    """A copy of the executed notebook fit for the page: record outputs, papermill's banners
+    and what the header shows removed, long tables folded, charts with alt text (their title
+    when the notebook gives one, else ``Chart <n> of <title>: <section>``) and compressed."""
     nb = copy.deepcopy(nb)
     cells = []
+    section = ""
+    n_chart = 0
     for i, cell in enumerate(nb.cells):
         tags = cell.get("metadata", {}).get("tags", [])
         if PAPERMILL_ERROR_TAG in tags:
@@ -171,43 +374,87 @@ def _prepare(nb, title: str, show_code: bool):
             continue
         if INJECTED_TAG in tags and not show_code:
             continue
+        if cell.get("cell_type") == "markdown":
+            heads = _HEADING.findall(cell.source)
+            if i <= 1 and title and heads and cell.source.lstrip().startswith("#") and \
+                    cell.source.splitlines()[0].lstrip("# ").strip() == title:
+                cell.source = "\n".join(cell.source.splitlines()[1:]).lstrip("\n")
+                heads = heads[1:]
+            section = heads[-1] if heads else section
         if cell.get("cell_type") == "code":
-            cell.outputs = [o for o in cell.get("outputs", [])
-                            if RECORD_MIMETYPE not in (o.get("data") or {})]
-        if i <= 1 and cell.get("cell_type") == "markdown" and title:
-            lines = cell.source.splitlines()
-            if lines and lines[0].lstrip("# ").strip() == title and lines[0].startswith("#"):
-                cell.source = "\n".join(lines[1:]).lstrip("\n")
+            outputs = []
+            for o in _page_outputs(cell.get("outputs", [])):
+                if _is_image(o):
+                    n_chart += 1
+                    where = f": {section}" if section else ""
+                    o = _chart(o, f"Chart {n_chart} of {title}{where}", compress)
+                outputs.append(o)
+            cell.outputs = outputs
         cells.append(cell)
+    if not show_code:
+        cells = _drop_orphans(cells)
     nb.cells = cells
     nb.metadata["title"] = title
     return nb
 
 
+def _drop_orphans(cells: list) -> list:
+    """Without code, a short note that introduces a cell showing nothing ("Record the key
+    figures for the report.") is an orphan line: left out."""
+    out = []
+    first_text = next((i for i, c in enumerate(cells) if c.get("cell_type") == "markdown"), -1)
+    for i, cell in enumerate(cells):
+        nxt = cells[i + 1] if i + 1 < len(cells) else None
+        if (i != first_text and cell.get("cell_type") == "markdown"
+                and not _HEADING.search(cell.source) and len(cell.source) <= 300
+                and nxt is not None and nxt.get("cell_type") == "code" and not nxt.get("outputs")
+                and not {"parameters", INJECTED_TAG} & set(nxt.get("metadata", {}).get("tags",
+                                                                                     []))):
+            continue
+        out.append(cell)
+    return out
+
+
 def notebook_page(nb, doc: dict, error: dict | None = None, show_code: bool = False) -> str:
-    """The HTML page of one executed notebook (header, banners, outputs, footer).
+    """The HTML page of one executed notebook (header, brief, banners, outputs, footer).
 
     ``doc`` is the notebook's JSON document (``asof``, ``asof_requested``, ``parameters``,
-    ``provenance``, ``status``...); ``error`` the failure (:func:`~.executed.find_error`).
+    ``provenance``, ``status``, ``figures`` with its ``brief``...); ``error`` the failure
+    (:func:`~.executed.find_error`).  The "Since" section is empty until :mod:`~.since`
+    fills it in.
     """
     prov = doc.get("provenance") or {}
     synth = [k for k, p in prov.items() if isinstance(p, dict) and p.get("synthetic")]
-    page_nb = _prepare(nb, doc.get("title") or doc["notebook"], show_code)
+    title = doc.get("title") or doc["notebook"]
+    page_nb = prepare_notebook(nb, title, show_code)
     resources = {
         "smallcaps_header": _render("header.html.j2", doc=doc, error=error,
-                                    synthetic_text=synthetic_text(synth)),
+                                    synthetic_text=synthetic_text(synth),
+                                    since_begin=MARK_BEGIN, since_end=MARK_END),
         "smallcaps_footer": _render("footer.html.j2", doc=doc),
-        "metadata": {"name": doc.get("title") or doc["notebook"]},
+        "smallcaps_synthetic": bool(doc.get("synthetic")),
+        "metadata": {"name": title},
     }
     body, _ = _exporter(show_code).from_notebook_node(page_nb, resources=resources)
-    return body
+    return fold_tables(body, max(body.find("</header>"), 0))
 
 
-def run_index_page(run: dict) -> str:
-    """``<out>/<asof>/index.html``: every notebook of the run with status and key figures."""
-    return _render("run_index.html.j2", run=run, synthetic_text=synthetic_text([]))
+def since_section(entry: dict, signals: list[dict], changes: list[dict]) -> str:
+    """The "Since <previous date>" section of a notebook page (HTML)."""
+    return _render("since.html.j2", entry=entry or {}, signals=signals, changes=changes)
 
 
-def top_index_page(runs: list[dict]) -> str:
-    """``<out>/index.html``: every run, newest first, with links and a few key figures."""
-    return _render("top_index.html.j2", runs=runs)
+def run_index_page(run: dict, changes: dict | None = None) -> str:
+    """``<out>/<asof>/index.html``: every notebook of the run with its brief, status and key
+    figures, and what changed since the previous run (``changes.json``)."""
+    synth = sorted({k for d in run.get("notebooks") or []
+                    for k, p in (d.get("provenance") or {}).items()
+                    if isinstance(p, dict) and p.get("synthetic")})
+    return _render("run_index.html.j2", run=run, changes=changes or {},
+                   synthetic_text=synthetic_text(synth))
+
+
+def top_index_page(runs: list[dict], rows: list[dict] | None = None) -> str:
+    """``<out>/index.html``: the dashboard (one row per notebook: brief, latest signals, history
+    charts; :func:`~.dashboard.dashboard`) and every run, newest first."""
+    return _render("top_index.html.j2", runs=runs, rows=rows or [])

@@ -146,7 +146,8 @@ class ReportRun:
         return len(self.results)
 
     def summary(self) -> str:
-        """Counts, the output folder and one line per failed notebook (cell, last error line)."""
+        """Counts, the output folder, one line per failed notebook (cell, last error line) and
+        one naming every synthetic series."""
         n = len(self.results)
         counts = {s: sum(r.status == s for r in self.results) for s in ("ok", "skipped", "failed")}
         parts = [f"{counts['ok']} rendered"]
@@ -161,7 +162,16 @@ class ReportRun:
         ]
         for r in self.failed:
             lines.append(f"  FAILED {r.name}: {r.error_line()}  ({display_path(r.html)})")
+        synthetic = self.synthetic_series()
+        if synthetic:
+            lines.append(f"  SYNTHETIC DATA, not market data: {', '.join(synthetic)} came from "
+                         "the built-in sample")
         return "\n".join(lines)
+
+    def synthetic_series(self) -> list[str]:
+        """Every series any notebook of the run read from the synthetic sample, sorted."""
+        return sorted({k for r in self.results for k, p in (r.provenance or {}).items()
+                       if isinstance(p, dict) and p.get("synthetic")})
 
     def to_frame(self):
         """One row per notebook: status, duration (s), html path, error line."""

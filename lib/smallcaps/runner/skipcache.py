@@ -127,10 +127,15 @@ def data_state(source: str, data_dir: str, requested: str | None, cache: Cache, 
         warnings.simplefilter("always")
         when = data.resolve_asof(requested, source=source, data_dir=data_dir or None,
                                  what="--asof")
-    for w in caught:
-        if "SYNTHETIC" in str(w.message).upper():
-            note(f"note: {str(w.message).splitlines()[0]}")
-            break
+    synthetic = [str(w.message) for w in caught if "SYNTHETIC" in str(w.message).upper()]
+    if synthetic:
+        import re
+
+        keys = list(dict.fromkeys(m.group(1) for text in synthetic
+                                  if (m := re.search(r" for (\S+?);", text))))
+        note(f"note: SYNTHETIC DATA: no CSV, cache or network for {', '.join(keys)}; the "
+             "deterministic synthetic sample stands in (not market data)" if keys
+             else f"note: {synthetic[0].splitlines()[0]}")
     asof = {"date": when.date, "requested": when.requested, "reference": list(when.reference)}
     paths = [str(p) for p in fpm.watched_paths(source, data_dir or None)]
     fp = fpm.data_fingerprint(source, data_dir or None)
