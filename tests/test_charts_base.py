@@ -42,3 +42,46 @@ def test_add_source_writes_text_under_axes():
     charts.add_source(ax, "Source: test")
     texts = [t.get_text() for t in ax.texts]
     assert "Source: test" in texts
+
+
+def test_dated_title_ends_on_the_asof_date():
+    idx = pd.DatetimeIndex(["2023-12-01", "2024-01-12"])
+    assert charts.dated_title("Windows", idx) == "Windows, 2023-12-01 to 2024-01-12"
+    # data drawn end before the as-of (the last complete season): the title says as of when
+    assert charts.dated_title("Windows", idx, "2024-11-29") == (
+        "Windows, 2023-12-01 to 2024-01-12 (as of 2024-11-29)")
+    assert charts.dated_title("Windows", idx, "2024-01-12") == "Windows, 2023-12-01 to 2024-01-12"
+    # never a date after the as-of (a week label on the Saturday after it)
+    weeks = pd.DatetimeIndex(["2024-11-22", "2024-11-30"])
+    assert charts.dated_title("Weeks", weeks, "2024-11-29").endswith("to 2024-11-22 "
+                                                                     "(as of 2024-11-29)")
+
+
+def test_sign_colors_follow_the_sign_only():
+    assert charts.sign_colors([1.0, -0.5, 0.0, float("nan"), None]) == [
+        charts.COLORS["up"], charts.COLORS["down"], charts.COLORS["up"],
+        charts.COLORS["neutral"], charts.COLORS["neutral"]]
+    assert {charts.COLORS["easing"], charts.COLORS["tightening"]}.isdisjoint(
+        {charts.COLORS["up"], charts.COLORS["down"]})  # categories never borrow green / red
+
+
+def test_figure_title_is_the_suptitle_or_the_axes_titles_and_goes_into_the_png():
+    import base64
+    import io
+
+    import matplotlib.pyplot as plt
+    from PIL import Image
+
+    fig, (a, b) = plt.subplots(2)
+    a.set_title("Price, 2024-01-02 to 2024-11-29", loc="left")
+    b.set_title("MACD")
+    assert charts.figure_title(fig) == "Price, 2024-01-02 to 2024-11-29; MACD"
+    fig.suptitle("RUT: trend,\nlevels")
+    assert charts.figure_title(fig) == "RUT: trend, levels"
+    data, meta = charts._png_titled(fig, bbox_inches="tight")
+    assert meta == {"alt": "RUT: trend, levels"}
+    assert Image.open(io.BytesIO(base64.b64decode(data))).text["Title"] == "RUT: trend, levels"
+    empty = plt.figure()
+    empty.add_subplot()
+    assert charts.figure_title(empty) == "" and isinstance(charts._png_titled(empty), str)
+    plt.close("all")

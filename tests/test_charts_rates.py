@@ -68,7 +68,7 @@ def test_rolling_correlation_and_beta_draw_the_full_sample_line():
     assert ax.get_lines()[-1].get_ydata()[0] == pytest.approx(1.8)
 
 
-def test_regimes_bars_are_coloured_by_regime_with_1_96_se_errors():
+def test_regimes_bars_are_coloured_by_sign_with_1_96_se_errors():
     t = pd.DataFrame({"mean_rel_return_pct": [0.10, -0.02, -0.08], "se_pct": [0.02, 0.01, 0.03],
                       "n": [100, 200, 90], "hit_rate": [0.55, 0.5, 0.45], "t": [5.0, -2.0, -2.7]},
                      index=pd.Index(["falling", "neutral", "rising"], name="regime"))
@@ -77,6 +77,10 @@ def test_regimes_bars_are_coloured_by_regime_with_1_96_se_errors():
     assert [b.get_height() for b in bars] == pytest.approx([0.10, -0.02, -0.08])
     assert to_hex(bars[0].get_facecolor()) == COLORS["up"]
     assert to_hex(bars[2].get_facecolor()) == COLORS["down"]
+    flipped = t.assign(mean_rel_return_pct=[-0.10, 0.02, 0.08])  # the sign, not the regime
+    back = charts.plot_regimes(flipped, regime=(13, 25), dates=_weeks()).patches
+    assert [to_hex(b.get_facecolor()) for b in back] == [COLORS["down"], COLORS["up"],
+                                                        COLORS["up"]]
     assert ax.get_xlabel() == ("DGS10 change over the trailing 13 weeks: falling < -25 bp, "
                                "rising > +25 bp")
     assert ax.get_title() == ("Relative return by yield regime (mean ± 1.96 s.e.), "
@@ -101,7 +105,7 @@ def test_cross_correlation_band_and_slopes():
     ax = charts.plot_slopes(t, by="horizon", dates=_weeks())
     assert [tl.get_text() for tl in ax.get_xticklabels()] == ["1990s", "2000s"]
     colors = [to_hex(c) for c in ax.collections[-1].get_facecolors()]
-    assert colors == [COLORS["up"], COLORS["down"]]
+    assert colors == [COLORS["down"], COLORS["up"]]  # the sign: -1.0 red, +2.0 green
     assert ax.get_xlabel() == "horizon h (overlapping h-week changes)"
     with pytest.raises(ParameterError, match="by 'nope' is not valid"):
         charts.plot_slopes(t, by="nope")
@@ -164,7 +168,8 @@ def test_slopes_by_horizon_write_the_non_overlapping_count_under_each_tick():
                                                               "26 weeks, n/h 71"]
 
 
-def test_fed_cycle_shades_easing_green_tightening_red_and_hatches_unlabelled_periods():
+def test_fed_cycle_shades_easing_and_tightening_and_hatches_unlabelled_periods():
+    """The regimes are categories, not signs: their own colours, never green / red."""
     idx = _weeks(12)
     ratio = pd.Series(np.linspace(0.5, 0.6, 12), index=idx)
     labels = pd.Series(["easing"] * 3 + ["hold"] * 2 + ["tightening"] * 4, index=idx[1:10])
@@ -172,8 +177,9 @@ def test_fed_cycle_shades_easing_green_tightening_red_and_hatches_unlabelled_per
     ax = charts.plot_fed_cycle(ratio, labels, rate, small="RUT", large="SPX", fed_name="DFF",
                                source="Source: test")
     spans = list(ax.patches)
-    green = [p for p in spans if to_hex(p.get_facecolor()) == COLORS["up"]]
-    red = [p for p in spans if to_hex(p.get_facecolor()) == COLORS["down"]]
+    green = [p for p in spans if to_hex(p.get_facecolor()) == COLORS["easing"]]
+    red = [p for p in spans if to_hex(p.get_facecolor()) == COLORS["tightening"]]
+    assert not [p for p in spans if to_hex(p.get_facecolor()) in (COLORS["up"], COLORS["down"])]
     hatched = [p for p in spans if p.get_hatch() == "//"]
     assert len(green) == len(red) == 1 and len(hatched) == 2  # first and last two weeks
     x0, x1 = green[0].get_x(), green[0].get_x() + green[0].get_width()
@@ -182,7 +188,7 @@ def test_fed_cycle_shades_easing_green_tightening_red_and_hatches_unlabelled_per
     assert ax.right_ax.get_ylabel() == "DFF, % (28-day average)"
     names = [t.get_text() for t in ax.right_ax.get_legend().get_texts()]
     assert {"easing", "tightening", "no label", "RUT/SPX ratio (left)"} <= set(names)
-    assert ax.get_title().startswith("RUT / SPX through the Fed cycle (DFF: easing green")
+    assert ax.get_title().startswith("RUT / SPX through the Fed cycle (DFF: easing blue")
     assert charts.plot_fed_cycle(ratio, labels).right_ax is None
 
 
@@ -193,8 +199,8 @@ def test_fed_regime_bars_carry_the_hac_band_and_the_episode_count():
                      index=["easing", "tightening", "hold"])
     ax = charts.plot_fed_regimes(t, yield_name="DGS10", dates=_weeks())
     assert [b.get_height() for b in ax.patches] == pytest.approx([1.5, -1.0, 2.0])
-    assert [to_hex(b.get_facecolor()) for b in ax.patches] == [
-        COLORS["up"], COLORS["down"], COLORS["neutral"]]
+    assert [to_hex(b.get_facecolor()) for b in ax.patches] == [  # by sign, not by regime
+        COLORS["up"], COLORS["down"], COLORS["up"]]
     notes = {a.get_text(): a.xy[1] for a in ax.texts}
     assert notes["n=466 weeks, 7 episodes\nt(HAC)=+2.00"] == pytest.approx(3.0)
     assert notes["n=492 weeks, 6 episodes\nt(HAC)=-2.00"] == pytest.approx(-2.0)

@@ -53,6 +53,15 @@ def test_plot_ratio_draws_what_it_is_given(monkeypatch):
     assert to_hex(highs.get_facecolor()[0]) == COLORS["up"]
     assert to_hex(lows.get_facecolor()[0]) == COLORS["down"]
     assert lows.get_offsets()[0][1] == pytest.approx(r.iloc[200])
+    # green and red mean up and down only: averages in other colours, a rising trend green
+    lines = {ln.get_label(): ln for ln in ax.get_lines()}
+    assert not {to_hex(lines[k].get_color()) for k in mas} & {COLORS["up"], COLORS["down"]}
+    up = lines["12m trend up (+0.50%/mo, R² 0.90)"]
+    assert to_hex(up.get_color()) == COLORS["up"] and up.get_linewidth() >= 2
+    down = charts.plot_ratio(r, trends={"3m trend down (-1.00%/mo, R² 0.50)": trend[::-1],
+                                        "12m trend flat (+0.10%/mo, R² 0.10)": trend})
+    colors = [to_hex(ln.get_color()) for ln in down.get_lines()[1:]]
+    assert colors == [COLORS["down"], COLORS["neutral"]]
     assert _source(ax) == "Source: RUT: Yahoo Finance ^RUT, via csv file; SPX: Yahoo Finance " \
                           "^GSPC, via csv file"
     assert not shown

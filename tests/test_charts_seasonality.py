@@ -12,7 +12,7 @@ from smallcaps import charts
 from smallcaps import seasonality as se
 from smallcaps.charts import seasonality as cs
 from smallcaps.charts.base import COLORS
-from test_seasonality import planted, sessions, walk
+from test_seasonality import daily_from_monthly, planted, sessions, walk
 
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December"]
@@ -117,7 +117,9 @@ def test_adapters_unpack_results():
     assert heat.get_title() == "SMALL: monthly returns by year, 1990-01-01 to 2019-12-31"
     assert heat.images[0].get_array().shape == (30, 12)
     jan = cs.chart_january_effect(se.january_effect(m))
-    assert jan.get_title() == "January effect: SMALL minus LARGE, 1990-01-01 to 2019-01-31"
+    # the last January's last session, then the as-of date the chart is read at
+    assert jan.get_title() == ("January effect: SMALL minus LARGE, 1990-01-01 to 2019-01-31 "
+                               "(as of 2019-12-31)")
     assert len(jan.patches) == 30 and jan.get_ylabel() == "SMALL minus LARGE in January (pp)"
 
 
@@ -133,7 +135,7 @@ def test_path_and_santa_adapters():
     santa = se.santa_claus_rally(prices)
     bars = cs.chart_santa_rally(santa, "S")
     assert bars.get_title() == ("S: Santa Claus rally (last 5 + first 2 trading days), "
-                                "2021/2022 to 2023/2024")
+                                "2021/2022 to 2023/2024 (as of 2024-03-15)")
     assert len(bars.patches) == 3
 
 
@@ -193,3 +195,61 @@ def test_excess_adapters():
     assert [t.get_text() for t in ix.get_yticklabels()][-1].startswith("SMALL-LARGE: May-Oct")
     assert ix.get_title().startswith("Best Six Months: each half-year against the average "
                                      "half-year, 1991-2019")
+
+
+def _ending(end: str):
+    frame = pd.DataFrame({"SMALL": daily_from_monthly({11: 3.0}, end=end, seed=1, noise=1.0),
+                          "LARGE": daily_from_monthly({11: 1.0}, end=end, seed=2, noise=1.0)})
+    return se.monthly_returns(frame, relative=["SMALL", "LARGE"])
+
+
+def test_titles_end_on_the_last_close_and_say_a_later_asof():
+    # 2019-11-30 is a Saturday: the month's last close is Friday 2019-11-29
+    m = _ending("2019-11-29")
+    stats = se.month_of_year_stats(m)
+    assert stats.span[1] == pd.Timestamp("2019-11-29") and stats.asof == m.asof
+    assert cs.chart_month_stats(stats, "SMALL").get_title().startswith(
+        "SMALL: average return by calendar month, 1990-01-01 to 2019-11-29\n")
+    assert cs.chart_month_heatmap(m, "SMALL").get_title() == (
+        "SMALL: monthly returns by year, 1990-01-01 to 2019-11-29")
+    # as of mid-December: the statistics end with November, the title says the as-of date
+    later = _ending("2019-12-13")
+    stats = se.month_of_year_stats(later)
+    assert cs.chart_month_excess(stats, "SMALL").get_title().startswith(
+        "SMALL: each calendar month against the average month, 1990-01-01 to 2019-11-29 "
+        "(as of 2019-12-13)\n")
+    six = cs.chart_indicator(se.best_six_months(later))
+    assert "(as of 2019-12-13)\n" in six.get_title()
+
+
+def test_side_by_side_panels_share_one_dated_figure_title():
+    m = _monthly()
+    stats = se.month_of_year_stats(m)
+    for draw, head in ((cs.chart_month_excess, "SMALL and SMALL-LARGE: each calendar month "
+                        "against the average month, 1990-01-01 to 2019-12-31"),
+                       (cs.chart_month_stats, "SMALL and SMALL-LARGE: average return by calendar "
+                        "month, 1990-01-01 to 2019-12-31\nlabel = share of positive years")):
+        axes = draw(stats, ["SMALL", "SMALL-LARGE"])
+        assert len(axes) == 2 and axes[0].figure is axes[1].figure
+        assert axes[0].figure._suptitle.get_text().startswith(head)
+        assert axes[0].get_title().startswith("SMALL")
+        assert axes[1].get_title().startswith("SMALL-LARGE (small minus large)")
+        plt.close("all")
+    bars = cs.chart_month_stats(stats, ["SMALL", "SMALL-LARGE"])[1]
+    means = stats.table.loc["SMALL-LARGE", "mean"].to_numpy()
+    assert [to_hex(b.get_facecolor()) for b in bars.patches] == [
+        COLORS["up"] if v >= 0 else COLORS["down"] for v in means]
+    heat = cs.chart_month_heatmap(m, ["SMALL", "SMALL-LARGE"])
+    assert heat[0].figure._suptitle.get_text() == (
+        "SMALL and SMALL-LARGE: monthly returns by year, 1990-01-01 to 2019-12-31")
+    assert [h.images[0].get_array().shape for h in heat] == [(30, 12), (30, 12)]
+
+
+def test_january_bars_are_coloured_by_sign_with_the_baseline():
+    jan = se.january_effect(_monthly())
+    ax = cs.chart_january_effect(jan)
+    values = jan.table["spread"].to_numpy()
+    assert [to_hex(b.get_facecolor()) for b in ax.patches] == [
+        COLORS["up"] if v >= 0 else COLORS["down"] for v in values]
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend[1] == f"the spread's average month {jan.test['baseline']:+.2f} pp"

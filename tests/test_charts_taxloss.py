@@ -3,6 +3,8 @@ they return an Axes with the expected title, bars, lines and colours, and never 
 
 from __future__ import annotations
 
+import dataclasses
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -44,8 +46,11 @@ def test_plot_window_returns_bars_and_colours():
     assert len(bars) == 6
     assert [b.get_height() for b in bars[:3]] == [-1.0, 0.5, -2.0]
     assert [b.get_height() for b in bars[3:]] == [2.0, -0.5, 1.0]
-    assert to_hex(bars[0].get_facecolor()) == COLORS["down"]
-    assert to_hex(bars[3].get_facecolor()) == COLORS["up"]
+    # coloured by sign in both windows: a negative rebound is red, a positive pressure green
+    assert [to_hex(b.get_facecolor()) for b in bars] == [
+        COLORS["down"], COLORS["up"], COLORS["down"], COLORS["up"], COLORS["down"],
+        COLORS["up"]]
+    assert [b.get_hatch() for b in bars] == ["///"] * 3 + [None] * 3  # pressure hatched
     assert [t.get_text() for t in ax.get_xticklabels()] == ["2020", "2021", "2022"]
     assert any(t.get_text() == "Source: test" for t in ax.texts)
 
@@ -83,7 +88,9 @@ def test_plot_relative_path_band_current_and_marks():
     assert lines["current season"].get_linestyle() == "-"
     assert list(lines["average trough"].get_xdata()) == [2]
     shades = [p for p in ax.patches if p.get_label() in ("pressure window", "rebound window")]
-    assert [to_hex(p.get_facecolor()) for p in shades] == [COLORS["down"], COLORS["up"]]
+    assert [to_hex(p.get_facecolor()) for p in shades] == [ct.WINDOW_TINTS["pressure"],
+                                                           ct.WINDOW_TINTS["rebound"]]
+    assert not {to_hex(p.get_facecolor()) for p in shades} & {COLORS["up"], COLORS["down"]}
     assert ax.get_title() == "Path, 1990 to 2021"
     dashed = ct.plot_relative_path(band, current, current_dashed=True)
     assert {ln.get_label(): ln for ln in dashed.get_lines()}["current season"] \
@@ -93,7 +100,9 @@ def test_plot_relative_path_band_current_and_marks():
 def test_adapters_on_a_planted_study(study):
     before = len(plt.get_fignums())
     ax = ct.chart_window_returns(study)
-    assert ax.get_title() == "Pressure and rebound windows by year, 1990-12-03 to 2020-01-15"
+    # the last complete season ends before the as-of date: the title ends on the as-of date
+    assert ax.get_title() == ("Pressure and rebound windows by year, 1990-12-03 to 2020-01-15 "
+                              "(as of 2021-01-08)")
     assert len(ax.patches) == 2 * len(study.years)
     ax = ct.chart_relative_path(study)
     assert ax.get_title().startswith("SMALL vs LARGE through the turn of the year (11-01 to "
@@ -109,8 +118,13 @@ def test_adapters_on_a_planted_study(study):
     assert ax.get_xlabel() == "rebound window start (end 01-15)"
     assert ax.get_ylabel() == "excess of SMALL minus LARGE (pp)"
     assert ax.get_title().startswith("Rebound excess over a typical window of the same length, "
-                                     "by start date, 1990-12-03 to 2020-01-15")
-    assert len(plt.get_fignums()) == before + 3  # one figure each, none shown or closed
+                                     "by start date, 1990-12-03 to 2020-01-15\nwhiskers")
+    sens = study.sensitivity("12-18", "12-22")
+    dated = dataclasses.replace(sens, provenance={"SMALL": {"last": "2021-01-08"},
+                                                  "LARGE": {"last": "2021-01-08"}})
+    assert "2020-01-15 (as of 2021-01-08)\nwhiskers" in ct.chart_rebound_sensitivity(
+        dated).get_title()  # the data's last date both series have: the as-of
+    assert len(plt.get_fignums()) == before + 4  # one figure each, none shown or closed
 
 
 def test_relative_path_falls_back_to_latest_complete_season():

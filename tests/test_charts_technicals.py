@@ -36,7 +36,8 @@ def test_plot_trend_on_plain_frames_three_panels():
     ax = charts.plot_trend(ohlc, mas, macd, levels, key="AAA", name="Alpha", units="points",
                            rs=rs, benchmark="BBB", source="Source: test data")
     fig = ax.figure
-    assert ax.get_title(loc="left") == (
+    # with panels the title is the figure's (the page's alt text), ending on the last bar
+    assert fig._suptitle.get_text() == (
         "Alpha (AAA): trend, levels and momentum, 2024-01-01 to 2024-06-14")
     assert ax.get_ylabel() == "AAA (points)"
     labels = " ".join(a.get_ylabel() for a in fig.axes)
@@ -46,8 +47,17 @@ def test_plot_trend_on_plain_frames_three_panels():
     support = texts[f"S {last - 5:,.0f} (3×)"]
     resistance = texts[f"R {last + 4:,.0f} (2×)"]
     assert support.get_color() == COLORS["up"] and resistance.get_color() == COLORS["down"]
+    # labels sit right of the last bar, off the candles; the price axis is on the left
+    assert support.get_position()[0] > len(ohlc) - 1 < resistance.get_position()[0]
+    assert ax.get_xlim()[1] >= len(ohlc) - 1 + 8 and ax.yaxis.get_label_position() == "left"
     notes = [t.get_text() for a in fig.axes for t in a.texts]
     assert "Source: test data" in notes
+    # MACD and signal are named at their last values, no legend box on the panel's data
+    macd_ax = next(a for a in fig.axes if "MACD" in a.get_ylabel())
+    assert macd_ax.get_legend() is None
+    assert {"MACD", "signal"} <= {t.get_text() for t in macd_ax.texts}
+    # the moving averages' legend sits above the price panel, not on it
+    assert ax.get_legend().get_bbox_to_anchor().y0 >= ax.bbox.y1 - 1
 
 
 def test_plot_trend_price_panel_only_and_on_given_axes():
@@ -61,6 +71,22 @@ def test_plot_trend_price_panel_only_and_on_given_axes():
     assert given.get_title(loc="left").startswith("AAA: trend, levels and momentum")
 
 
+def test_date_ticks_are_regular_months():
+    idx = pd.bdate_range("2022-12-05", "2024-11-29")
+    pos, labels = charts.date_ticks(idx)
+    assert labels == ["2023-01", "2023-04", "2023-07", "2023-10", "2024-01", "2024-04",
+                      "2024-07", "2024-10"]  # quarters: at most 8 ticks, each a quarter start
+    assert [idx[i].strftime("%Y-%m-%d") for i in pos][:2] == ["2023-01-02", "2023-04-03"]
+    short = charts.date_ticks(pd.bdate_range("2024-01-01", periods=120))[1]
+    assert short == ["2024-02", "2024-03", "2024-04", "2024-05", "2024-06"]
+    long = charts.date_ticks(pd.bdate_range("1990-01-01", "2024-11-29"))[1]
+    assert long[:2] == ["1995", "2000"] and len(long) <= 8  # every 5 years
+    ohlc, mas, macd = frames()
+    ax = charts.plot_trend(ohlc, mas, macd, key="AAA")
+    ticks = [t.get_text() for t in ax.figure.axes[-1].get_xticklabels()]
+    assert ticks == short
+
+
 def test_plot_trend_draws_a_pattern_target():
     close = np.interp(np.arange(71), [0, 10, 20, 30, 40, 50, 60, 70],
                       [100, 90, 100, 80, 100, 90, 110, 115])
@@ -71,7 +97,7 @@ def test_plot_trend_draws_a_pattern_target():
     ax = charts.plot_trend(ohlc, patterns=patterns, swings=swings, key="TST")
     texts = [t.get_text() for t in ax.texts]
     # flat neckline at 100, head 80: both targets 120; the last close 115 leaves it confirmed
-    assert "inv. H&S target 120 (flat 120), confirmed" in texts
+    assert "inv. H&S target 120 / flat 120, confirmed" in texts
     assert {"LS", "H", "RS"} <= set(texts)
     assert all(t.get_alpha() in (None, 1.0) for t in ax.texts if t.get_text() == "H")
 
@@ -84,7 +110,7 @@ def test_plot_trend_fades_a_pattern_that_is_over():
     patterns = technicals.find_head_and_shoulders(ohlc["Close"], technicals.swing_points(ohlc, 5))
     ax = charts.plot_trend(ohlc, patterns=patterns, key="TST")
     label = next(t for t in ax.texts if t.get_text().startswith("inv. H&S target"))
-    assert label.get_text() == "inv. H&S target 120 (flat 120), target reached"
+    assert label.get_text() == "inv. H&S target 120 / flat 120, reached"
     assert label.get_alpha() == pytest.approx(0.4)
 
 
@@ -99,8 +125,9 @@ def test_plot_trend_draws_trend_lines_with_break_and_retest():
     ax = charts.plot_trend(ohlc, trendlines=up, key="TST")
     texts = [t.get_text() for t in ax.texts]
     assert "up-trend line, broken" in texts and "break" in texts
-    drawn = [ln for ln in ax.lines if ln.get_linestyle() == "-." and ln.get_color() == COLORS["up"]]
-    assert len(drawn) == 1
+    drawn = [ln for ln in ax.lines if ln.get_linestyle() == "-" and ln.get_color() == COLORS["up"]
+             and ln.get_linewidth() >= 2]  # solid and thick, with a white halo
+    assert len(drawn) == 1 and drawn[0].get_path_effects()
     x, y = drawn[0].get_data()
     assert x[0] == 10 and y[0] == pytest.approx(100.0)
     assert y[1] == pytest.approx(100 + 0.5 * (x[1] - 10))
@@ -109,7 +136,7 @@ def test_plot_trend_draws_trend_lines_with_break_and_retest():
 def test_weekly_chart_names_weeks():
     ohlc, mas, _ = frames()
     ax = charts.plot_trend(ohlc, mas, key="AAA", timeframe="weekly")
-    assert "weekly bars" in ax.get_title(loc="left")
+    assert "weekly bars" in ax.figure._suptitle.get_text()
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["10-week MA", "20-week MA"]
 
 
@@ -127,7 +154,7 @@ def test_chart_trend_adapter_draws_nearest_levels_only():
     drawn = {t.get_text() for t in ax.texts if t.get_text()[:2] in ("S ", "R ")}
     assert drawn == {f"S {res.support[0]:,.0f} ({touches[res.support[0]]}×)",
                      f"R {res.resistance[0]:,.0f} ({touches[res.resistance[0]]}×)"}
-    assert ax.get_title(loc="left").startswith("series: trend, levels and momentum, 2020-")
+    assert ax.figure._suptitle.get_text().startswith("series: trend, levels and momentum, 2020-")
     assert ax.get_ylabel() == "series (price units)"
 
 

@@ -406,3 +406,65 @@ def test_full_reading_joins_the_sections_in_order(strong_study):
 def test_unknown_section_names_the_valid_ones(strong_study):
     with pytest.raises(ParameterError, match="valid: rule, events, test"):
         strong_study.reading("verdict")
+
+
+# ---------------------------------------------------------------------------------------------
+# the brief
+# ---------------------------------------------------------------------------------------------
+
+def _links(sentences):
+    import re
+
+    from smallcaps import page
+
+    anchors = {page.anchor(h) for h in nar.HEADINGS.values()}
+    assert 3 <= len(sentences) <= 6
+    for s in sentences:
+        m = re.search(r"\[→\]\((#[^)]+)\)$", s)
+        assert m and m.group(1) in anchors, s
+    return sentences
+
+
+def test_brief_on_planted_drifts_both_ways(strong_study, weak_study):
+    up = _links(nar.brief(strong_study, strong_study.sensitivity([2.5, 3.0])))
+    assert up[0].startswith("**The data support the claim** that small caps stay strong")
+    assert "contradict" not in up[0]
+    t = strong_study.table.loc["small"]
+    h = t[t["n_events"] > 0].index.max()
+    r = t.loc[h]
+    small, large = strong_study.params["small"], strong_study.params["large"]
+    assert (f"Over {h} trading days {small} returned {r['mean_pct']:+.1f}% on average after events "
+            f"against {r['base_mean_pct']:+.1f}% on all days: **{r['diff_pp']:+.1f} pp**") in up[1]
+    assert f"in {int(r['episodes'])} non-overlapping episode" in up[1]
+    assert up[2].startswith(f"Over {h} trading days {small} minus {large} moved")
+    assert any("threshold × horizon cells" in s for s in up)
+    down = _links(nar.brief(weak_study))
+    assert down[0].startswith("**The data contradict the claim** that small caps stay strong")
+    assert "fell significantly short of its all-days drift" in down[0]
+    assert len(down) == 5 and not any("cells survive" in s for s in down)
+
+
+def test_brief_without_evidence_without_events_and_with_a_carrying_event():
+    study = hand_study({21: (12, 2.0, 0.9, 0.5), 252: (10, 12.1, 2.8, 0.62)},
+                       loo={252: [flip("2020-03-25", 96.6, 7.6, -1.7, 0.73, "below")]})
+    study.latest = {"date": pd.Timestamp("2024-11-29"), "spread_pct": 1.58, "z": 1.05,
+                    "beyond": False}
+    study.latest_event = None
+    first, small, spread, loo, latest = _links(nar.brief(study))
+    assert first.startswith("**No evidence for the claim** that small caps stay strong")
+    assert "differs significantly from its all-days drift at none of 21 and 252 days" in first
+    assert "(95% CI +0.8 pp to +4.8 pp, p = 0.62, q = 0.62), on 10 events in 5 " in small
+    assert loo.startswith("The 252-day verdict rests on one event: without 2020-03-25 "
+                          "(+96.6%) the mean is +7.6%, below the drift")
+    assert latest.endswith("(z = +1.05, inside the 3σ threshold); there has been no event. "
+                           "[→](#The-latest-reading)")
+    firm = hand_study({21: (12, 2.0, 0.9, 0.5)})
+    firm.latest, firm.latest_event = study.latest, None
+    assert _links(nar.brief(firm))[3].startswith("No single event carries a verdict")
+    none = hand_study({21: (0, np.nan, np.nan, np.nan)}, n_events=0)
+    none.latest, none.latest_event = study.latest, None
+    none.signal["z"] = np.r_[np.nan, np.linspace(-1, 2.5, 299)]
+    out = _links(nar.brief(none))
+    assert out[0].startswith("**No event**: the RUT − SPX 5-day spread never went above +3σ")
+    assert out[1].startswith("Over 299 trading days with a z-score (2000-01-04 to 2001-02-23) "
+                             "the highest z was +2.50")

@@ -106,16 +106,17 @@ def fake(**over):
 
 
 def test_sections_and_unknown_section():
-    assert narrative.SECTIONS == ("sample", "levels", "fit", "periods", "horizons", "rolling",
-                                  "regimes", "fed", "leadlag", "latest")
+    assert narrative.SECTIONS == ("inputs", "sample", "levels", "fit", "periods", "horizons",
+                                  "rolling", "regimes", "fed", "leadlag", "latest")
     full = narrative.read(fake())
-    heads = ["**Sample.**", "**Levels.**", "**Full sample", "**By sub-period**",
+    heads = ["**This page reads**", "**Sample.**", "**Levels.**", "**Full sample", "**By sub-period**",
              "**By horizon**", "**Rolling 52-week window.**", "**Regimes**", "**The Fed cycle**",
              "**Lead/lag.**", "**Latest, 2026-02-20.**"]
     positions = [full.index(h) for h in heads]
     assert positions == sorted(positions)
-    assert full.count("\n\n") == 9
-    with pytest.raises(ParameterError, match="section 'all' is unknown; valid: sample, levels"):
+    assert full.count("\n\n") == 10
+    with pytest.raises(ParameterError,
+                       match="section 'all' is unknown; valid: inputs, sample, levels"):
         narrative.read(fake(), "all")
 
 
@@ -146,15 +147,15 @@ def test_fit_without_data_and_with_a_large_r_squared():
 
 def test_sub_periods_and_horizons_split_by_sign_and_significance():
     text = narrative.read(fake(), "periods")
-    assert ("the slope is positive (against the claim) in every one: 1990s (+1.83, t +3.1), "
-            "2020s (+0.19, t +0.2)") in text
+    assert ("the slope is positive (against the claim) in every one: 1990s (+1.83, t +3.06), "
+            "2020s (+0.19, t +0.17)") in text  # t with 2 decimals, as in the table
     assert "no significant support anywhere; significant contradiction in 1990s." in text
     mixed = _table({"1990s": (-2.0, -2.5, "supports claim"),
                     "2000s": (1.0, 1.2, "not significant"),
                     "2010s": (-0.4, -0.8, "not significant")})
     text = narrative.read(fake(by_horizon=mixed), "horizons")
-    assert ("**the sign differs**: negative (the claimed sign) in 1990s (-2.00, t -2.5), 2010s "
-            "(-0.40, t -0.8); positive (against the claim) in 2000s (+1.00, t +1.2)") in text
+    assert ("**the sign differs**: negative (the claimed sign) in 1990s (-2.00, t -2.50), 2010s "
+            "(-0.40, t -0.80); positive (against the claim) in 2000s (+1.00, t +1.20)") in text
     assert "significant support in 1990s; no significant contradiction" in text
     assert "overlapping changes over h weeks" in text
     empty = _table({"1990s": (np.nan, np.nan, "too few data")})
@@ -274,8 +275,8 @@ def test_horizons_say_how_many_non_overlapping_changes_each_rests_on():
                 "52 weeks": (1.74, 1.2, "not significant")})
     t["independent"] = [1885, 35]
     text = narrative.read(fake(by_horizon=t), "horizons")
-    assert ("1 week (+1.80, t +4.8, 1,885 non-overlapping changes), 52 weeks (+1.74, t +1.2, "
-            "35 non-overlapping changes)") in text
+    assert ("1 week (+1.80, t +4.79, 1,885 non-overlapping changes), 52 weeks (+1.74, "
+            "t +1.20, 35 non-overlapping changes)") in text
     assert "52 weeks on 35 independent changes" in text
     assert "Newey-West t with at least h lags" in text
     assert "plain" not in text  # overlapping changes: the plain OLS t is never read
@@ -362,3 +363,72 @@ def test_fed_without_a_series_or_without_labels():
     assert text.endswith("No week of the sample could be labelled (DFF runs from 1990-01-01 to "
                          "2025-10-09).")
     assert "the 11 weeks after it" in text
+
+
+# ---- the brief --------------------------------------------------------------------------------
+
+def _links(sentences):
+    import re
+
+    from smallcaps import page
+
+    anchors = {page.anchor(h) for h in narrative.HEADINGS.values()}
+    assert 3 <= len(sentences) <= 6
+    for s in sentences:
+        m = re.search(r"\[→\]\((#[^)]+)\)$", s)
+        assert m and m.group(1) in anchors, s
+    return " ".join(sentences)
+
+
+def test_brief_on_the_shared_data_shape_contradicts_the_claim():
+    text = _links(narrative.brief(fake()))
+    assert text.startswith("**The data contradict the claim that RUT outperforms SPX when "
+                           "DGS10 falls**")
+    assert ("**+1.80 pp** of RUT minus SPX return per week (95% HAC band +1.06 pp to +2.54 pp,"
+            in text)
+    assert "t = 4.79" in text and "1,885 weekly changes" in text
+    assert "significantly positive in 1990s" in text
+    assert "against the claim, not significant" in text  # regimes: falling minus rising < 0
+    assert "7 easing episodes" in text and "a difference chance can produce" in text
+    assert "RUT trailed SPX by 0.43 pp over the week" in text
+    assert "DGS10 is at 4.08%, +4 bp on the week" in text
+
+
+def test_brief_reads_true_when_the_data_support_the_claim():
+    """Reversed inputs: a negative significant slope, negative decades, falling-yield regimes
+    ahead, small caps ahead while the Fed eases, small caps ahead on the week."""
+    reg = fake().regimes.copy()
+    reg.loc["falling", "mean_rel_return_pct"], reg.loc["rising", "mean_rel_return_pct"] = 0.2, -0.1
+    fed = fake_fed(table=_fed_table(
+        slopes={"easing": (-1.5, -2.5, "supports claim"), "tightening": (-1.0, -2.1,
+                                                                         "supports claim"),
+                "hold": (-0.2, -0.3, "not significant")},
+        levels={"easing": (0.2, 0.01, "supports claim"),
+                "tightening": (-0.1, 0.04, "supports claim"), "hold": (0.0, 0.9, "no claim")}))
+    latest = {**fake().latest, "relative_return_1w_pct": 0.5, "yield_change_1w_bp": -10.0}
+    r = fake(fit=_fit(-1.8, -4.0), regimes=reg, regime_spread={"diff_pp": 0.3, "t": 2.5},
+             by_period=_table({"1990s": (-1.8, -3.0, "supports claim"),
+                               "2020s": (-0.2, -0.1, "not significant")}),
+             by_horizon=_table({"1 week": (-1.8, -4.0, "supports claim")}), fed=fed,
+             latest=latest)
+    text = _links(narrative.brief(r))
+    assert text.startswith("**The data support the claim that RUT outperforms SPX")
+    assert "contradict" not in text and "against the claim" not in text
+    assert "negative (the claimed sign) in both decades" in text
+    assert "the claimed sign, significant" in text
+    assert "consistent with the claim" in text and "as the claim says" in text
+    assert "RUT beat SPX by 0.50 pp over the week" in text
+
+
+def test_brief_without_a_link_a_fed_series_or_data():
+    no_fed = narrative.brief(fake(fed=None))
+    assert len(no_fed) == 5 and not any("Fed cycle" in s for s in no_fed)
+    weak = _links(narrative.brief(fake(fit=_fit(0.3, 0.8))))
+    assert weak.startswith("**No reliable link for the claim") and "includes zero" in weak
+    empty = narrative.brief(fake(fit=_fit(np.nan, np.nan)))
+    assert empty[0].startswith("Too few weekly changes to test the claim")
+    mixed = narrative.brief(fake(by_period=_table({"1990s": (1.8, 3.0, "contradicts claim"),
+                                                   "2000s": (-1.0, -2.5, "supports claim")})))
+    assert ("The sign changes across decades: negative (the claimed sign) in 2000s, positive "
+            "in 1990s; significantly negative in 2000s and significantly positive in 1990s."
+            in mixed[1])

@@ -39,8 +39,8 @@ def walks(n=900, seed=1) -> pd.DataFrame:
 # --------------------------------------------------------------------------------- the protocol
 
 def test_sections_and_unknown_section():
-    assert narrative.SECTIONS == ("window", "basis", "headline", "funds", "rebased", "pair",
-                                  "overlay", "ranking", "basis_effect")
+    assert narrative.SECTIONS == ("window", "basis", "headline", "funds", "rebased", "inputs",
+                                  "pair", "overlay", "ranking", "basis_effect")
     study = ratios.analyze_pairs(trending_pair(1.0), ["RUT/SPX"])
     with pytest.raises(ParameterError, match="'fit' is not known for a ratio study; valid: "
                                              "window, basis, headline, funds, rebased"):
@@ -50,7 +50,8 @@ def test_sections_and_unknown_section():
     with pytest.raises(ParameterError, match="no ratio-study prose for a dict"):
         narrative.read({}, None)
     # the full reading of a study is its five sections, in order
-    parts = [study.reading(s) for s in ("window", "basis", "headline", "funds", "rebased")]
+    parts = [study.reading(s) for s in ("window", "basis", "headline", "funds", "rebased",
+                                        "inputs")]
     assert study.reading() == "\n\n".join(parts)
     assert study.pairs["RUT/SPX"].reading() == study.pairs["RUT/SPX"].reading("pair")
 
@@ -135,7 +136,7 @@ def test_pair_reading_of_a_stale_pair():
     assert text.startswith("**IWM/QQQ** (iShares Russell 2000 ETF / Invesco QQQ (Nasdaq 100) "
                            f"ETF): **data ends {end:%Y-%m-%d}**, {(asof - end).days} calendar")
     assert f"as-of date {asof:%Y-%m-%d}; every figure here is as of {end:%Y-%m-%d}" in text
-    assert f"The ratio closed at {study.pairs['IWM/QQQ'].last:.4g} on {end:%Y-%m-%d}." in text
+    assert f"The ratio closed at {study.pairs['IWM/QQQ'].last:.4f} on {end:%Y-%m-%d}." in text
 
 
 # --------------------------------------------------------------------------------- a study
@@ -259,11 +260,12 @@ def test_ranking_reading_leader_laggard_and_stale():
     rk = ratios.rank_returns(prices, ["RUT", "SPX", "NDX", "IWM"])
     t = rk.table
     text = rk.reading()
+    # one decimal, as the ranking table and the ratio changes show them
     assert text.startswith(f"Over the month to {idx[-1]:%Y-%m-%d}, **RUT** led "
-                           f"({t.loc['RUT', '1m %']:+.2f}%) and **NDX** lagged "
-                           f"({t.loc['NDX', '1m %']:+.2f}%).")
+                           f"({t.loc['RUT', '1m %']:+.1f}%) and **NDX** lagged "
+                           f"({t.loc['NDX', '1m %']:+.1f}%).")
     gap = t.loc["RUT", "3m %"] - t.loc["SPX", "3m %"]
-    assert f"Over 3 months the Russell 2000 beat the S&P 500 by {gap:.2f} pp." in text
+    assert f"Over 3 months the Russell 2000 beat the S&P 500 by {gap:.1f} pp." in text
     assert f"IWM (data ends {idx[149]:%Y-%m-%d}; returns shown as of that date)" in text
     assert "not the dividend-adjusted close" in text
 
@@ -367,3 +369,60 @@ def test_basis_effect_reads_the_differences_and_the_labels_that_change():
     flat = ratios.compare_basis(ratios.analyze_pairs(with_field(same, "adj_close"),
                                                      ["IWM/QQQ"]), close).reading()
     assert "No label changes" in flat and "a difference of 0.00 pp" in flat
+
+
+# --------------------------------------------------------------------------------- the brief
+
+def _links(sentences):
+    import re
+
+    from smallcaps import page
+
+    anchors = {page.anchor(h) for h in narrative.HEADINGS.values()}
+    assert 3 <= len(sentences) <= 6
+    for s in sentences:
+        m = re.search(r"\[→\]\((#[^)]+)\)$", s)
+        assert m and m.group(1) in anchors, s
+    return sentences
+
+
+@pytest.mark.parametrize("pct, verdict, side", [
+    (1.5, "**RUT/SPX is in an uptrend by the 200-day rule**", "above"),
+    (-1.5, "**RUT/SPX is still in a downtrend by the 200-day rule**", "below"),
+])
+def test_brief_follows_the_planted_trend_both_ways(pct, verdict, side):
+    prices = trending_pair(pct)
+    study = ratios.analyze_pairs(prices, ["RUT/SPX"])
+    rk = ratios.rank_returns(prices, ["RUT", "SPX"])
+    first, history, headline, ranking = _links(narrative.brief(study, rk))
+    a = study.pairs["RUT/SPX"]
+    assert first.startswith(verdict)
+    assert f"{abs(a.distance_to_ma(200)):.1f}% {side} its 200-day average" in first
+    t12 = a.trends["12m"]
+    assert (f"the 12-month trend is {'up' if pct > 0 else 'down'} ({t12.slope_pct:+.2f}%/month, "
+            f"R² {t12.r2:.2f} over {t12.n:,} closes)") in first
+    assert f"it has changed {a.changes['since']:+.1f}% since" in history
+    assert headline.startswith("As of ")
+    lead = "RUT" if pct > 0 else "SPX"
+    assert ranking.startswith(f"Over the month to {a.asof:%Y-%m-%d}, {lead} led")
+    assert ("RUT beat SPX" if pct > 0 else "RUT trailed SPX") in ranking
+
+
+def test_brief_of_a_reversal_not_yet_confirmed_and_of_the_dividend_effect():
+    idx = bdays("2019-01-01", 900)
+    down = exp_path(idx, -3.0)
+    s = down.copy()
+    s.iloc[-40:] = down.iloc[-41] * np.exp(np.linspace(0.02, 0.12, 40))  # a late jump
+    study = ratios.analyze_pairs(pd.DataFrame({"RUT": s, "SPX": 50.0}, index=idx),
+                                 ["RUT/SPX"])
+    a = study.pairs["RUT/SPX"]
+    assert a.above_ma(200) and a.ma_slope(200)[0] == "falling"
+    (first, *_rest) = _links(narrative.brief(study))
+    assert first.startswith("**RUT/SPX has not confirmed a reversal**")
+    assert "which is still falling" in first
+    close, adj = fund_prices()
+    c = ratios.compare_basis(ratios.analyze_pairs(adj, ["IWM/QQQ", "RUT/SPX"]), close)
+    since = c.rows("IWM/QQQ").loc["change_since_pct"]
+    last = _links(narrative.brief(c.page, None, c))[-1]
+    assert last.startswith(f"The dividend adjustment moves IWM/QQQ by {since['diff']:+.2f} pp")
+    assert "on adjusted closes" in last and "pairs of two indexes do not move" in last

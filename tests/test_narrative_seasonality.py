@@ -4,6 +4,7 @@ hand-made results: the words and numbers that would change if the logic broke.""
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import numpy as np
@@ -23,17 +24,18 @@ def test_narrative_never_imports_the_compute_module():
 
 
 def test_sections_and_errors():
-    assert nar.SECTIONS_BY_RESULT["MonthlyReturns"] == ("asof", "latest", "history")
-    assert nar.SECTIONS_BY_RESULT["SantaRally"] == ("definition", "rally", "excluded")
+    assert nar.SECTIONS_BY_RESULT["MonthlyReturns"] == ("inputs", "asof", "latest", "history")
+    assert nar.SECTIONS_BY_RESULT["SantaRally"] == ("definition", "rally")
+    assert nar.SECTIONS_BY_RESULT["MonthStats"] == ("overview", "months")
     assert set(nar.SECTIONS) == {s for v in nar.SECTIONS_BY_RESULT.values() for s in v}
     m = se.monthly_returns(monthly_frame(), relative=["S", "L"], start="2024-01-01")
     with pytest.raises(ParameterError) as err:
         m.reading("rally")
-    assert "MonthlyReturns" in str(err.value) and "asof, latest, history" in str(err.value)
+    assert "MonthlyReturns" in str(err.value) and "inputs, asof, latest, history" in str(err.value)
     with pytest.raises(ParameterError, match="no seasonality reading"):
         nar.read(object())
     whole = m.reading()
-    assert whole == "\n\n".join(m.reading(s) for s in ("asof", "latest", "history"))
+    assert whole == "\n\n".join(m.reading(s) for s in ("inputs", "asof", "latest", "history"))
 
 
 # ------------------------------------------------------------------------------------------
@@ -198,11 +200,15 @@ def test_flagged_months_are_named_not_read():
     stats = se.month_of_year_stats(m, min_years=5)
     assert "- January for S: only 4 years (fewer than 5), too few to read." in \
         stats.reading("months")
-    flagged = stats.reading("flagged")
+    flagged = stats.reading("months").split("\n\n")[-1]
     assert flagged.startswith("Flagged (fewer than 5 years, not read or tested): S January, "
                               "S February")
     assert "S November" not in flagged and "S December" not in flagged
-    assert flagged in stats.reading()
+    assert stats.reading().count("Flagged (") == 1
+    # without a flagged month, nothing is said about flags
+    full = se.month_of_year_stats(se.monthly_returns(planted(4.0, 0.0),
+                                                     relative=["SMALL", "LARGE"]))
+    assert "Flagged" not in full.reading()
 
 
 # ------------------------------------------------------------------------------------------
@@ -252,7 +258,7 @@ def test_election_reading_size_and_welch_t():
     e = se.election_years(m)
     d = e.difference.loc["S"]
     text = e.reading()
-    assert f"stronger by {d['diff_pp']:.1f} pp" in text
+    assert f"stronger by {d['diff_pp']:.2f} pp" in text
     assert "a difference that is statistically distinguishable from zero" in text
     assert f"Welch t = {d['t']:.1f}" in text and d["t"] > 10
     assert "in 8 election years vs" in text and "in 25 other years" in text
@@ -265,7 +271,7 @@ def test_rank_reading_quarters():
                           asof=pd.Timestamp("2024-03-28"), series=["S"], spread="S-L")
     text = se.latest_month_rank(m).reading()
     assert "- S: 2024-03 +11.0%, rank 1 of 12 (in the top quarter; average for the month " \
-           "+5.5%)." in text
+           "+5.50%)." in text  # a month's return 1 decimal, an average of months 2
     assert "- S-L: 2024-03 -11.0 pp, rank 12 of 12 (in the bottom quarter" in text
 
 
@@ -296,8 +302,9 @@ def test_santa_reading_both_directions_and_excluded_years():
     assert "- **DOWN**: mean -" in text
     assert "the window has been weaker than an ordinary 7-day window" in text
     assert "Latest (2023-2024)" in text
-    assert santa.reading("excluded") == ("Excluded, window not complete as of the data: 2024 "
-                                         "(1 of 2 January sessions by 2025-01-02).")
+    assert text.endswith("\n\nExcluded, window not complete as of the data: 2024 (1 of 2 "
+                         "January sessions by 2025-01-02).")
+    assert f"Latest (2023-2024): {santa.table.at[2023, 'UP']:+.2f}%, " in text  # 2 decimals
     assert santa.reading("definition") == nar.SANTA_DEFINITION
     assert santa.reading().startswith("Santa Claus rally (Stock Trader's Almanac)")
 
@@ -320,3 +327,206 @@ def test_pair_path_reading_is_in_pp():
     text = se.seasonal_path(pair, start="2022-01-01").reading("path")
     assert "S-L (small minus large)" in text and " pp on average" in text
     assert "so far" not in text
+
+
+# ------------------------------------------------------------------------------------------
+# the brief on top of the page
+# ------------------------------------------------------------------------------------------
+
+LINK = re.compile(r" \[→\]\((#[^)]+)\)$")
+
+
+def _headings() -> set:
+    """The in-page anchors of notebook 03's section headings, as nbconvert writes them."""
+    import nbformat
+    from smallcaps.page import anchor
+
+    nb = nbformat.read(Path(__file__).parents[1] / "notebooks" / "03_seasonality.ipynb", 4)
+    return {anchor(line.lstrip("#").strip()) for c in nb.cells if c.cell_type == "markdown"
+            for line in c.source.splitlines() if re.match(r"^#{2,3} ", line)}
+
+
+def _check_shape(sentences: list) -> None:
+    assert 3 <= len(sentences) <= 6, sentences
+    for s in sentences:
+        m = LINK.search(s)
+        assert m, f"no section link at the end of: {s}"
+        assert m.group(1) in _headings(), m.group(1)
+        assert "nan" not in s.lower().replace("financ", "") and "n/a" not in s, s
+
+
+def test_every_brief_link_is_a_heading_of_notebook_03():
+    from smallcaps.page import anchor
+
+    assert {anchor(h) for h in nar.HEADINGS.values()} <= _headings()
+
+
+def test_brief_of_planted_effects_says_them_with_their_numbers():
+    m = se.monthly_returns(planted(4.0, 3.0), relative=["SMALL", "LARGE"])
+    stats, jan = se.month_of_year_stats(m), se.january_effect(m)
+    brief = nar.brief(stats, jan)
+    _check_shape(brief)
+    nov = stats.table.loc[("SMALL", "November")]
+    assert brief[0].startswith(
+        f"**November has been a strong month for SMALL**: it averaged {nov['mean']:+.2f}% over "
+        f"30 years, an excess of {nov['excess']:+.2f} pp over the average month (95% CI "
+        f"{nov['ci_low']:+.2f} pp to {nov['ci_high']:+.2f} pp, p ")
+    assert f"q = {nov['q']:.2f} over {stats.fdr['cells']} cells; 30 independent years)" in brief[0]
+    assert brief[0].endswith("[→](#Month-of-year-statistics)")
+    st = jan.stats
+    assert brief[2].startswith(
+        "**The data support a January effect**: in January small caps (SMALL) led large caps "
+        f"(LARGE) by {abs(st['mean_pct']):.2f} pp on average and beat them in "
+        f"{st['hit_rate'] * 100:.0f}% of years, an excess of {st['excess_pct']:+.2f} pp over the "
+        "spread's average month (95% CI ")
+    assert brief[2].endswith("[→](#January-effect)")
+    fdr = stats.fdr
+    assert f"; {fdr['surviving']} of the 36 month x series cells survive the false-discovery " \
+           f"control at q ≤ 10% ({', '.join(fdr['surviving_cells'][:4])} and " \
+           f"{fdr['surviving'] - 4} more)" in brief[1]
+    assert f"more), and {fdr['distinct']} differ from their average month at p < 0.05 taken " \
+           "alone." in brief[1]
+
+
+def test_brief_of_reversed_effects_says_the_data_go_against_the_claims():
+    m = se.monthly_returns(planted(-4.0, -3.0), relative=["SMALL", "LARGE"])
+    brief = nar.brief(se.month_of_year_stats(m), se.january_effect(m))
+    _check_shape(brief)
+    assert brief[0].startswith("**November has been a weak month for SMALL**, against the claim")
+    assert "strong" not in brief[0]
+    assert brief[2].startswith("**The data contradict a January effect**: in January small caps "
+                               "(SMALL) lagged large caps (LARGE) by ")
+    assert "support" not in brief[2]
+
+
+def test_brief_of_absent_effects_says_nothing_is_distinguishable():
+    m = se.monthly_returns(_drift(), relative=["SMALL", "LARGE"])
+    stats = se.month_of_year_stats(m)
+    brief = nar.brief(stats, se.january_effect(m))
+    _check_shape(brief)
+    assert brief[0].startswith("**November is not distinguishable from SMALL's average month**")
+    assert brief[1].startswith("**No reliable December dip for small caps against large caps "
+                               "over the whole month**: in December the spread SMALL-LARGE was ")
+    assert "0 of the 36 month x series cells survive" in brief[1]
+    assert brief[2].startswith("**No reliable January effect**")
+
+
+def _december(extra: float) -> se.MonthStats:
+    small = daily_from_monthly({12: 1.0 + extra}, seed=7, noise=1.0)
+    large = daily_from_monthly({12: 1.0}, seed=8, noise=1.0)
+    m = se.monthly_returns(pd.DataFrame({"S": small, "L": large}), relative=["S", "L"])
+    return se.month_of_year_stats(m)
+
+
+def test_brief_december_dip_planted_reversed():
+    dip = _december(-3.0)
+    row = dip.table.loc[("S-L", "December")]
+    text = nar.brief(dip)[1]
+    assert text.startswith("**A December dip for small caps against large caps**: in December "
+                           f"the spread S-L was {abs(row['excess']):.2f} pp below its average "
+                           "month (95% CI ")
+    assert "surviving the false-discovery control" in text
+    rise = nar.brief(_december(3.0))[1]
+    assert rise.startswith("**No December dip for small caps against large caps over the whole "
+                           "month, rather the reverse**: in December the spread S-L was ")
+    assert " above its average month" in rise and "A December dip" not in rise
+
+
+def _santa_prices(order: list) -> pd.DataFrame:
+    idx = sessions("1995-11-01", "2020-01-31", holidays=[])
+    windows = se.santa_claus_windows(idx)
+    rng = np.random.default_rng(4)
+    r = rng.normal(0, 0.004, len(idx))
+    for y, w in windows.iterrows():
+        r[(idx > w["base"]) & (idx <= w["last"])] += 0.002 + 0.0005 * (y % 3)
+    frame = pd.DataFrame({"UP": 100 * np.cumprod(1 + r), "DOWN": 100 * np.cumprod(1 - r)},
+                         index=idx)
+    return frame[order]
+
+
+def test_brief_santa_rally_both_ways():
+    prices = _santa_prices(["UP", "DOWN"])
+    stats = se.month_of_year_stats(se.monthly_returns(prices))
+    santa = se.santa_claus_rally(prices)
+    up = santa.tests.loc["UP"]
+    text = nar.brief(stats, santa)[2]
+    assert text.startswith(
+        f"**The Santa Claus rally beats an ordinary 7-day window for UP**: {up['mean']:+.2f}% on "
+        f"average, an excess of {up['excess']:+.2f} pp over the average 7-day window (95% CI ")
+    assert "; 25 independent years)" in text and "; below an ordinary window for DOWN." in text
+    assert text.endswith("[→](#Santa-Claus-rally)")
+    prices = _santa_prices(["DOWN", "UP"])
+    down = nar.brief(se.month_of_year_stats(se.monthly_returns(prices)),
+                     se.santa_claus_rally(prices))[2]
+    assert down.startswith("**The Santa Claus window has been weaker than an ordinary 7-day "
+                           "window for DOWN**, against the claim")
+    assert "; above an ordinary window for UP." in down and "also" not in down
+
+
+def test_brief_almanac_holds_contradicted_and_absent():
+    from test_narrative_seasonality_almanac import _barometer
+
+    held = _barometer(1.0)
+    up = held.tests.loc[("S", "january_up")]
+    stats = _stats_of_barometer(held)
+    text = nar.brief(stats, held)[-1]
+    assert text.startswith(
+        f"**The January Barometer holds for S** at p < 0.05: for S after an up January "
+        f"{up['excess']:+.2f} pp over all years (p ")
+    assert f"q = {up['q']:.2f}; {int(up['episodes'])} years), surviving the false-discovery " \
+           "control over its table's 2 cells." in text
+    assert text.endswith("[→](#January-Barometer)")
+    reversed_ = _barometer(-1.0)
+    against = nar.brief(stats, reversed_)[-1]
+    # the figure quoted is the group that went against the claim
+    group = next(g for g in ("january_up", "january_down")
+                 if reversed_.tests.loc[("S", g), "verdict"] != "indistinct")
+    words = {"january_up": "after an up January", "january_down": "after a down January"}
+    assert against.startswith("**The January Barometer is contradicted for S** at p < 0.05: "
+                              f"for S {words[group]} "
+                              f"{reversed_.tests.loc[('S', group), 'excess']:+.2f} pp")
+    absent = _barometer(0.0, seed=3)
+    none = nar.brief(stats, absent)[-1]
+    assert none.startswith("**The January Barometer holds for no column** at p < 0.05; for S: "
+                           "after an up January ")
+    assert none.endswith("[→](#January-Barometer)")
+
+
+def _stats_of_barometer(b) -> se.MonthStats:
+    from test_seasonality_almanac import _barometer_rule, monthly_result, months
+
+    return se.month_of_year_stats(monthly_result({"S": months(_barometer_rule(1.0), 2)}))
+
+
+def test_brief_rounds_once_like_the_tables():
+    """The brief, the readings and the page's table show the same rounded numbers."""
+    from smallcaps import page
+
+    m = se.monthly_returns(planted(0.5, 0.0), relative=["SMALL", "LARGE"])
+    jan = se.january_effect(m)
+    row = page.format_table(jan.summary(), decimals=2, text=True).iloc[0]
+    brief = nar.brief(se.month_of_year_stats(m), jan)[2]
+    assert f"by {row['mean rel (pp)'].lstrip('-')} pp on average" in brief
+    assert f"beat them in {row['hit rate (%)']}% of years" in brief
+    assert f"an excess of {float(row['excess (pp)']):+.2f} pp" in brief
+    assert f"by {row['mean rel (pp)'].lstrip('-')} pp on average" in jan.reading()
+
+
+def test_brief_refuses_what_it_cannot_read():
+    stats = se.month_of_year_stats(se.monthly_returns(planted(0.5, 0.0)))
+    with pytest.raises(ParameterError, match="cannot read a"):
+        nar.brief(stats, object())
+
+
+def test_brief_quotes_the_group_that_carries_the_verdict():
+    from test_narrative_seasonality_almanac import _barometer
+
+    b = _barometer(1.0)
+    b.tests.loc[("S", "january_up"), ["verdict", "p"]] = ["untested", np.nan]
+    b.tests.loc[("S", "january_down"), "verdict"] = "below"
+    assert b.verdicts["S"] == "supported"
+    down = b.tests.loc[("S", "january_down")]
+    text = nar.brief(_stats_of_barometer(b), b)[-1]
+    assert text.startswith("**The January Barometer holds for S** at p < 0.05: for S after a "
+                           f"down January {down['excess']:+.2f} pp over all years (p ")
+    assert "p = n/a" not in text

@@ -89,7 +89,8 @@ def test_unknown_section_names_the_valid_ones():
     sens = SimpleNamespace(table=pd.DataFrame(), end="01-15", small="RUT", large="SPX")
     with pytest.raises(ParameterError, match="valid: sensitivity"):
         nt.read(sens, "windows")
-    assert nt.SECTIONS == ("windows", "years", "trough", "groups", "current", "sensitivity")
+    assert nt.SECTIONS == ("inputs", "windows", "years", "trough", "groups", "current",
+                           "sensitivity")
 
 
 def test_window_reads_the_excess_with_its_baseline_and_seasons():
@@ -337,3 +338,73 @@ def test_full_reading_joins_every_section():
     parts = [nt.read(s, sec) for sec in nt.SECTIONS]
     assert full == "\n\n".join(parts)
     assert "before the pressure window (12-01 to 12-20)" in full
+
+
+# ---- the brief -------------------------------------------------------------------------------
+
+def _links(sentences):
+    import re
+
+    from smallcaps import page
+
+    anchors = {page.anchor(h) for h in nt.HEADINGS.values()}
+    assert 3 <= len(sentences) <= 6
+    for s in sentences:
+        m = re.search(r"\[→\]\((#[^)]+)\)$", s)
+        assert m and m.group(1) in anchors, s
+    return sentences
+
+
+def brief_study(pressure, rebound, sensitivity, g, t, cur):
+    return FakeStudy(stats={"pressure": stats(-0.5), "rebound": stats(1.234)},
+                     tests={"pressure": pressure, "rebound": rebound}, sensitivity=sensitivity,
+                     groups=g, group_t=t, current=cur)
+
+
+CUR = {"year": 2024, "phase": "before", "ytd_rel_pct": -6.3587,
+       "ytd_until": pd.Timestamp("2024-11-29"), "ytd_at_pressure": False,
+       "ytd_group": "losers", "path": None}
+
+
+def test_brief_when_the_playbook_shows_up():
+    s = brief_study(wtest(-1.2, 0.01, "shows", h=14), wtest(1.09, 0.014, "shows"),
+                    sens(sens_table([0.6, 1.1, 1.4])), groups(-1.0, 2.0, 0.5, 0.2), 2.3, CUR)
+    p, r, se, g, c = _links(nt.brief(s))
+    assert p.startswith("**The playbook's December dip shows up** in the pressure window "
+                        "(12-01 to 12-20): RUT minus SPX averaged -0.50 pp, -1.20 pp against a "
+                        "typical 14-day window (95% CI -2.00 pp to -0.40 pp, p = 0.010; 30 "
+                        "independent seasons)")
+    assert r.startswith("**The playbook's rebound shows up** in the rebound window")
+    assert "p = 0.014" in r
+    assert "joint p = 0.010): the rebound is not an artefact of the chosen start date" in se
+    assert "as the tax-loss story predicts, a significant difference" in g
+    assert c.startswith("As of 2024-12-27 the 2024 season is before the pressure window; year "
+                        "to date RUT trails SPX by 6.36 pp, among the losers (bottom third)")
+
+
+def test_brief_when_the_data_contradict_the_playbook():
+    """Reversed inputs: small caps ahead in December, behind in the rebound (significant),
+    loser years rebounding less, no joint rejection, small caps leading the year."""
+    s = brief_study(wtest(0.9, 0.02, "absent", h=14, flips=[2008]),
+                    wtest(-1.0, 0.01, "absent"),
+                    sens(sens_table([-0.3, -0.1, 0.1]), p=0.3, t=1.2),
+                    groups(1.0, 0.1, 0.5, 0.9), -0.4,
+                    dict(CUR, ytd_rel_pct=4.2, ytd_group="winners", phase="rebound"))
+    p, r, se, g, c = _links(nt.brief(s))
+    assert p.startswith("**The opposite of the playbook's December dip** in the pressure")
+    assert "removing 2008 alone would change this verdict" in p
+    assert r.startswith("**The opposite of the playbook's rebound** in the rebound window")
+    assert "shows up" not in p + r
+    assert "no start date's excess survives it" in se
+    assert "against the tax-loss story, not a significant difference" in g
+    assert "inside the rebound window; year to date RUT leads SPX by 4.20 pp, among the " \
+           "winners (top third) of past years." in c
+    weak = brief_study(wtest(-0.2, 0.6, "average", h=14), wtest(0.5, 0.3, "average"),
+                       sens(sens_table([0.6])), groups(1.0, 0.1, 0.5, 0.2, n=1), np.nan,
+                       dict(CUR, ytd_rel_pct=np.nan))
+    p, r, se, g, c = _links(nt.brief(weak))
+    assert "shows up on average but not reliably" in p and "too few seasons" in se
+    assert g.startswith("Too few seasons") and "year to date" not in c
+    none = brief_study(wtest(np.nan, np.nan, "untestable", n=2), wtest(), sens(sens_table([])),
+                       groups(1.0, 0.1, 0.5, 0.2), 1.0, CUR)
+    assert _links(nt.brief(none))[0].startswith("With 2 complete seasons, the pressure window")

@@ -384,7 +384,8 @@ def test_study_dashboard_levels_patterns_and_index_sections():
     assert nt.read(s, "BBB") == nt.read(b)
     full = nt.read(s)
     assert full.startswith("As of 2025-06-30") and full.endswith(nt.read(b))
-    with pytest.raises(ParameterError, match="dashboard, levels, patterns, pattern_record, AAA"):
+    with pytest.raises(ParameterError,
+                       match="dashboard, levels, patterns, pattern_record, inputs, AAA"):
         nt.read(s, "trend")
 
 
@@ -397,3 +398,56 @@ def test_study_without_patterns_benchmark_or_indexes():
     dead = study(fake(patterns=pd.DataFrame([pattern(state="expired")])))
     assert "None is live now." in nt.read(dead, "patterns")
     assert "Pooled" not in nt.read(s, "pattern_record")
+
+
+# ------------------------------------------------------------------------------------------------
+# the brief
+# ------------------------------------------------------------------------------------------------
+
+def _links(sentences):
+    import re
+
+    from smallcaps import page
+
+    anchors = {page.anchor(h) for h in nt.HEADINGS.values()}
+    assert 3 <= len(sentences) <= 6
+    for s in sentences:
+        m = re.search(r"\[→\]\((#[^)]+)\)$", s)
+        assert m and m.group(1) in anchors, s
+    return sentences
+
+
+def test_brief_names_each_state_and_reads_true_both_ways():
+    bull = fake(key="AAA", aligned=True, structure="uptrend", pct_vs_ma={50: 2.0, 200: 5.0},
+                all_time_high_close_date=day("2025-06-30"), pct_from_ath=-0.2,
+                patterns=pd.DataFrame([pattern(state="confirmed")]),
+                pattern_record=record(verdict="better", z=2.4, excess_pp=12.0, episodes=30))
+    bear = fake(key="BBB", macd_signal="sell", structure="downtrend", support=[],
+                pct_vs_ma={50: -2.0, 200: -6.0}, pct_from_ath=-30.0,
+                patterns=pd.DataFrame([pattern("head_and_shoulders", head=1100.0,
+                                               target=800.0, state="forming")]),
+                pattern_record=record(verdict="worse", z=-2.1, excess_pp=-11.0))
+    s = study(bull, bear)
+    s.record_qvalues = {"AAA": 0.04, "BBB": 0.2}
+    trend, momentum, levels, patterns, rec = _links(nt.brief(s))
+    assert trend.startswith("As of 2025-06-30, 1 of 2 indexes (AAA) close above rising, "
+                            "aligned 50- and 200-day averages; below all of them: BBB; "
+                            "structure (swing highs and lows): uptrend AAA; downtrend BBB.")
+    assert momentum.startswith("MACD signal: buy AAA; sell BBB; a closing record on the last "
+                               "day: AAA; furthest from its all-time high: BBB (-30.0%).")
+    assert "AAA 980 (-2.0%) / 1,050 (+5.0%); BBB none / 1,050 (+5.0%)" in levels
+    assert ("AAA inverted H&S confirmed, target 1,200; BBB H&S top forming (target 800 if it "
+            "confirms)") in patterns
+    assert "better than chance (|z| ≥ 1.96): AAA +12.0 pp (z = 2.4, q = 0.040, 30 " in rec
+    assert "worse than chance (|z| ≥ 1.96): BBB -11.0 pp" in rec
+    assert "1 of the 2 indexes survives a 10% false-discovery rate" in rec
+    quiet = study(fake(key="AAA", pattern_record=record()), fake(key="BBB"))
+    quiet.record_qvalues = {"AAA": 0.5, "BBB": float("nan")}
+    _, _, _, patterns, rec = _links(nt.brief(quiet))
+    assert patterns.startswith("No live head-and-shoulders pattern on any index.")
+    assert "no index's record differs from chance (|z| < 1.96)" in rec
+    assert "false-discovery" not in rec  # one q-value: nothing to control across
+    assert nt.brief(study(fake(key="AAA", pattern_record=record(n_resolved=0))))[-1].startswith(
+        "The detector has no resolved pattern")
+    assert nt.brief(SimpleNamespace(results={})) == [
+        "No index analysed. [→](#Dashboard)"]

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import math
 
+import nbformat
 import numpy as np
 import pandas as pd
 import pytest
 import statsmodels.api as sm
-from conftest import run_notebook
+from conftest import NOTEBOOKS, run_notebook
+from test_page import check_brief, check_page_outputs
 
 NB = "01_yields_vs_small_caps"
 KEYS = {"yield_last", "yield_change_1w_bp", "yield_change_4w_bp", "relative_return_1w_pct",
@@ -105,6 +107,22 @@ def test_notebook_01_on_real_data_as_of_a_friday(shared_market, tmp_path):
     assert all(r["beta_per_100bp_pct"] > 0 and r["beta_tstat_hac"] > 1.96 for r in fed.values())
     assert (fed["easing"]["episodes"], fed["tightening"]["episodes"]) == (7, 6)
     assert rec["fed_data_end"] == "2024-11-08" and rec["fed_unlabelled_periods"] == 0
+    # the brief: the verdict on the claim with its number, band, t and periods, linked
+    executed = nbformat.read(tmp_path / f"{NB}.out.ipynb", as_version=4)
+    brief = check_brief(rec, nbformat.read(NOTEBOOKS / f"{NB}.ipynb", as_version=4))
+    assert brief[0].startswith("**The data contradict the claim that RUT outperforms SPX when "
+                               "DGS10 falls**")
+    slope = f"{rec['beta_per_100bp_pct']:+.2f} pp"
+    assert f"**{slope}**" in brief[0] and f"t = {rec['beta_tstat_hac']:.2f}" in brief[0]
+    assert brief[0].endswith("[→](#Full-sample-sensitivity)")
+    assert any("Through the Fed cycle (DFF)" in b for b in brief)
+    assert brief[-1].startswith("As of 2024-11-08, DGS10 is at 4.30%, -7 bp on the week")
+    check_page_outputs(executed)
+    # one rounding per kind of number: the slope reads the same in the table and the prose
+    text = "\n".join(str(o.get("data", {}).get(kind, "")) for c in executed.cells
+                     if c.cell_type == "code" for o in c.outputs
+                     for kind in ("text/html", "text/markdown"))
+    assert f"{slope}</td>" in text and f"{slope} RUT vs SPX relative return" in text
 
 
 def test_notebook_01_runs_monthly_on_dgs2_at_the_default_asof(shared_market, tmp_path):

@@ -12,11 +12,14 @@ pandas; indexes have no adjusted close and stay on their levels."""
 from __future__ import annotations
 
 import csv
+import re
 
+import nbformat
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import run_notebook
+from conftest import NOTEBOOKS, run_notebook
+from test_page import check_brief, check_page_outputs
 
 FIELDS = ("last", "change_1m_pct", "change_3m_pct", "change_ytd_pct", "above_ma50", "above_ma200",
           "ma50_slope", "ma200_slope", "percentile_1y", "trend_3m", "trend_12m",
@@ -72,15 +75,44 @@ def market():
 
 
 @pytest.fixture(scope="module")
-def latest(market, tmp_path_factory):
+def latest_run(market, tmp_path_factory):
+    """The notebook's figures at the default as-of and its executed copy."""
     mp = pytest.MonkeyPatch()
     mp.setenv("SMALLCAPS_OFFLINE", "1")
     mp.setenv("SMALLCAPS_CATALOG", "none")
+    folder = tmp_path_factory.mktemp("nb02")
     try:
-        yield run_notebook("02_ratio_charts", tmp_path_factory.mktemp("nb02"), source="csv",
-                           data_dir=str(market))
+        rec = run_notebook("02_ratio_charts", folder, source="csv", data_dir=str(market))
+        yield rec, nbformat.read(folder / "02_ratio_charts.out.ipynb", as_version=4)
     finally:
         mp.undo()
+
+
+@pytest.fixture(scope="module")
+def latest(latest_run):
+    return latest_run[0]
+
+
+def test_brief_and_what_the_page_shows(latest_run):
+    rec, executed = latest_run
+    brief = check_brief(rec, nbformat.read(NOTEBOOKS / "02_ratio_charts.ipynb", as_version=4))
+    check_page_outputs(executed)
+    r = rec["ratios"]["RUT/SPX"]
+    assert brief[0].startswith("**RUT/SPX ")
+    side = "above" if r["above_ma200"] else "below"
+    assert f"at {r['last']:.4f} on 2026-02-20 it is " in brief[0]
+    assert f"% {side} its 200-day average, which is {r['ma200_slope']}" in brief[0].replace(
+        "still ", "")
+    assert f"({r['trend_12m_slope_pct_per_month']:+.2f}%/month, R² {r['trend_12m_r2']:.2f}" \
+        in brief[0]
+    assert brief[0].endswith("[→](#Relative-strength-at-a-glance)")
+    assert any(b.startswith("Over the month to 2026-02-20, ") for b in brief)
+    assert brief[-1].startswith("The dividend adjustment moves IWM/QQQ by ")
+    shown = "\n".join(str(o.get("data", {}).get(k, "")) for c in executed.cells
+                      if c.cell_type == "code" for o in c.outputs
+                      for k in ("text/html", "text/markdown"))
+    assert re.search(r"<td>\d{1,3},\d{3}\.\d{2}</td>", shown)  # index levels: 6,832.76
+    assert "-0.00" not in shown and "00:00:00" not in shown
 
 
 def test_records_have_issue_fields(latest):

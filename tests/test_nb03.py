@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import nbformat
 import numpy as np
 import pandas as pd
 import pytest
 from conftest import plain_closes, run_notebook
-from smallcaps import stats
+from smallcaps import page, stats
 
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December"]
@@ -148,3 +150,70 @@ def test_nb03_prose_says_the_asof_and_the_verdicts(figures):
            "2024-12-13)." in text
     assert "2024 so far: +15.8% after 241 trading days (to 2024-12-13)" in text
     assert "- RUT: 2024-11 +10.8%, rank 3 of 37 (in the top quarter" in text
+
+
+def _html_outputs(nb) -> list:
+    return [o["data"]["text/html"] for c in nb.cells if c.cell_type == "code"
+            for o in c.get("outputs", []) if "text/html" in o.get("data", {})]
+
+
+def test_nb03_brief_says_the_verdicts_with_numbers_and_links(figures):
+    rec, nb = figures[0], figures[2]
+    brief = rec["brief"]
+    assert 3 <= len(brief) <= 6 and all(isinstance(s, str) for s in brief)
+    headings = {page.anchor(line.lstrip("#").strip()) for c in nb.cells
+                if c.cell_type == "markdown" for line in c.source.splitlines()
+                if re.match(r"^#{2,3} ", line)}
+    for s in brief:
+        link = re.search(r" \[→\]\((#[^)]+)\)$", s)
+        assert link and link.group(1) in headings, s
+    assert brief[0] == (
+        "**November is not distinguishable from RUT's average month**: it averaged +2.49% over "
+        "37 years, an excess of +1.65 pp over the average month (95% CI -0.10 pp to +3.35 pp, "
+        "p = 0.069, q = 0.29 over 60 cells; 37 independent years). "
+        "[→](#Month-of-year-statistics)")
+    assert "0 of the 60 month x series cells survive the false-discovery control" in brief[1]
+    assert brief[2].startswith("**The Santa Claus rally beats an ordinary 7-day window for "
+                               "RUT**: +1.28% on average")
+    assert "not distinguishable for SPX, NDX, DJI and RUT-SPX" in brief[2]
+    assert brief[3].startswith("**No reliable January effect**: in January small caps (RUT) "
+                               "lagged large caps (SPX) by 0.05 pp on average and beat them in "
+                               "41% of years")
+    assert brief[4].startswith("**Best Six Months holds for RUT, SPX and DJI** at p < 0.05: "
+                               "for RUT November-April beat May-October by ")
+    assert brief[5].startswith("**The January Barometer, the First Five Days, the December Low "
+                               "and the mid-January reversal hold for none of the 5 columns**")
+    # the brief's own output is the notebook's last: the runner takes it to the top
+    last = nb.cells[-1]["outputs"][-1]["data"]
+    assert page.RECORD_MIMETYPE in last and "text/markdown" in last
+
+
+def test_nb03_page_reads_well(figures):
+    nb = figures[2]
+    text = _markdown_outputs(nb)
+    sources = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    assert "Recorded figures" not in sources and "`series`" not in sources
+    assert ("Inputs: daily closes of RUT, SPX, NDX and DJI, and the spread RUT minus SPX (small "
+            "caps minus large caps, in percentage points); calendar months from 1988-01 (DJI "
+            "from 1992-02) to the as-of date 2024-12-13.") in text
+    tables = _html_outputs(nb)
+    joined = "\n".join(tables)
+    assert "NaN" not in joined and ">flag<" not in joined and "election_years" not in joined
+    assert "january_up" not in joined and "nov_apr" not in joined
+    # the January table rounds as the text does (2 decimals, whole percent)
+    jan = next(t for t in tables if "mean rel (pp)" in t)
+    assert ">-0.05<" in jan and ">41<" in jan
+    assert "lagged large caps (SPX) by 0.05 pp on average" in text and "(41%)" in text
+    # the verdict comes before any table of the analyses; the long tables come last
+    first = next(i for i, c in enumerate(nb.cells) if c.cell_type == "markdown"
+                 and c.source.startswith("## Month-of-year statistics"))
+    kinds = [("table" if "text/html" in o.get("data", {}) else
+              "image" if "image/png" in o.get("data", {}) else "text")
+             for c in nb.cells[first:] if c.cell_type == "code" for o in c.get("outputs", [])
+             if o.get("output_type") != "stream"]
+    assert kinds.index("image") < kinds.index("table")
+    heads = [c.source.splitlines()[0] for c in nb.cells if c.cell_type == "markdown"
+             and c.source.startswith("## ")]
+    assert heads[0] == "## Month-of-year statistics" and heads[-1] == "## Tables"
+    month_table = next(t for t in tables if t.count("<tr") > 60)
+    assert tables.index(month_table) >= len(tables) - 5  # among the five under Tables

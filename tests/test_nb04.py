@@ -157,3 +157,30 @@ def test_nb04_shows_generated_prose_and_charts(figures):
            "they overlap: this counts one effect, not 14." in text
     assert "Excluded, windows not complete by 2024-12-27: 2024 (rebound window not " \
            "complete)." in text
+
+
+def test_nb04_brief_and_what_the_page_shows(figures):
+    import nbformat
+    from conftest import NOTEBOOKS
+    from test_page import check_brief, check_page_outputs
+
+    rec, _, out = figures
+    executed = nbformat.read(out, as_version=4)
+    brief = check_brief(rec, nbformat.read(NOTEBOOKS / "04_tax_loss_timing.ipynb",
+                                           as_version=4))
+    check_page_outputs(executed)
+    p, r = rec["pressure_window"], rec["rebound_window"]
+    assert brief[0].startswith("**The playbook's December dip does not show up** in the "
+                               "pressure window (12-01 to 12-20)")
+    assert f"{p['excess_pp']:+.2f} pp against a typical {p['horizon_days']}-day window" in brief[0]
+    assert brief[1].startswith("**The playbook's rebound shows up** in the rebound window")
+    assert f"p = {r['p']:.3f}; 36 independent seasons" in brief[1]
+    assert "joint p = " in brief[2] and brief[2].endswith(
+        "[→](#Sensitivity-to-the-rebound-start-date)")
+    assert brief[-1].startswith("As of 2024-12-27 the 2024 season is inside the rebound window")
+    # the long per-season table comes after every chart, the short summary before
+    kinds = [("image" if "image/png" in (o.get("data") or {}) else "table")
+             for c in executed.cells if c.cell_type == "code" for o in c.outputs
+             if "image/png" in (o.get("data") or {}) or "<table" in str(
+                 (o.get("data") or {}).get("text/html", ""))]
+    assert kinds[-2:] == ["table", "table"] and kinds.count("image") == 3

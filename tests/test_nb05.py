@@ -43,8 +43,11 @@ def full_run(tmp_path_factory):
 
     if not (SHARED_MARKET / "RUT.csv").is_file():
         pytest.skip("real market data absent")
-    return run_notebook("05_divergence_signals", tmp_path_factory.mktemp("nb05"), source="csv",
-                        data_dir=str(SHARED_MARKET))
+    folder = tmp_path_factory.mktemp("nb05")
+    rec = run_notebook("05_divergence_signals", folder, source="csv",
+                       data_dir=str(SHARED_MARKET))
+    rec["_executed"] = folder / "05_divergence_signals.out.ipynb"  # for the page checks
+    return rec
 
 
 def test_nb05_records_and_latest_spread_matches_csv(full_run, shared_market):
@@ -224,3 +227,24 @@ def test_nb05_prose_on_real_data_names_the_event_that_carries_the_252_day_mean(s
     paths = study.reading("paths_small")
     assert "23 events in 8 groups whose 252-day windows overlap" in paths
     assert "inside the 95% bootstrap band" in paths
+
+
+def test_nb05_brief_and_what_the_page_shows(full_run):
+    import nbformat
+    from conftest import NOTEBOOKS
+    from test_page import check_brief, check_page_outputs
+
+    executed = nbformat.read(full_run["_executed"], as_version=4)
+    brief = check_brief(full_run, nbformat.read(NOTEBOOKS / "05_divergence_signals.ipynb",
+                                                as_version=4))
+    check_page_outputs(executed)
+    assert brief[0].startswith("**No evidence for the claim** that small caps stay strong after "
+                               "they surge past large caps: after ")
+    assert brief[1].startswith("Over 252 trading days RUT returned ")
+    assert "non-overlapping episodes. [→](#What-followed-the-events)" in brief[1]
+    assert "2020-03-25" in brief[3] and brief[3].endswith("[→](#Robustness)")
+    assert any("threshold × horizon cells" in b for b in brief)
+    assert brief[-1].startswith("As of 2026-02-20 the RUT − SPX 5-day spread is ")
+    shown = "\n".join(str(o.get("data", {}).get("text/html", "")) for c in executed.cells
+                      if c.cell_type == "code" for o in c.outputs)
+    assert "<td>...</td>" not in shown and "columns</p>" not in shown  # no table cut short

@@ -69,7 +69,7 @@ def test_nb06_real_data_latest(shared_market, tmp_path):
     # DJI are all cut there.
     assert asof == "2026-02-20"
     assert {p["last"] for p in rec["provenance"].values()} == {asof}
-    assert set(rec) == {"provenance", "trend", "patterns", "pattern_history"}
+    assert set(rec) == {"provenance", "trend", "patterns", "pattern_history", "brief"}
     assert set(rec["pattern_history"]) == set(FILES)
     assert all(set(h) == HISTORY_KEYS for h in rec["pattern_history"].values())
     trend = rec["trend"]
@@ -158,6 +158,24 @@ def test_nb06_real_data_late_2024_records_and_dead_patterns(shared_market, tmp_p
     # two indexes tested: RUT has the smaller p, so q = 2 p (DJI's p is 0.85)
     assert rec["pattern_history"]["DJI"]["p_value"] > 0.5
     assert hist["q"] == pytest.approx(2 * hist["p_value"]) and hist["q"] <= 0.10
+    # the brief, and what the page shows (no benchmark: no relative-strength panel)
+    import nbformat
+    from conftest import NOTEBOOKS
+    from test_page import check_brief, check_page_outputs
+
+    executed = nbformat.read(tmp_path / "06_trend_and_levels.out.ipynb", as_version=4)
+    brief = check_brief(rec, nbformat.read(NOTEBOOKS / "06_trend_and_levels.ipynb",
+                                           as_version=4))
+    check_page_outputs(executed)
+    assert brief[0].startswith("As of 2024-11-29, ") and brief[0].endswith("[→](#Dashboard)")
+    assert "a closing record on the last day: DJI" in brief[1]
+    q = f"{hist['q']:.3f}"  # written like a p-value: three decimals below 0.1
+    assert (f"better than chance (|z| ≥ 1.96): RUT +9.8 pp (z = 2.2, q = {q}, 85 "
+            "non-overlapping episodes)") in brief[4]
+    assert "1 of the 2 indexes survives a 10% false-discovery rate" in brief[4]
+    shown = "\n".join(str(o.get("data", {}).get("text/html", "")) for c in executed.cells
+                      if c.cell_type == "code" for o in c.outputs)
+    assert "target_reached" not in shown and "<td>2,434.73</td>" in shown
 
 
 def test_nb06_real_data_weekly_trend_line_2013(shared_market, tmp_path):

@@ -27,7 +27,7 @@ STANDARD = ["asof", "start", "source", "data_dir"]
 LOGIC = (ast.For, ast.AsyncFor, ast.While, ast.If, ast.IfExp, ast.ListComp, ast.SetComp,
          ast.DictComp, ast.GeneratorExp, ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef,
          ast.ClassDef, ast.Try, ast.With)
-PAGE_ENDINGS = {"say", "table", "sources", "record", "record_figures", "gallery"}
+PAGE_ENDINGS = {"say", "table", "sources", "record", "record_figures", "gallery", "brief"}
 
 
 def test_there_are_notebooks():

@@ -407,7 +407,8 @@ def test_too_short_sample_is_a_clear_error():
 
 def test_reading_part_is_checked():
     res = rates.analyze(weekly_frame(n=300))
-    with pytest.raises(ParameterError, match="section 'nope' is unknown; valid: sample, levels"):
+    with pytest.raises(ParameterError,
+                       match="section 'nope' is unknown; valid: inputs, sample, levels"):
         res.reading("nope")
 
 
@@ -427,7 +428,7 @@ def test_summary_figures_and_frame():
     assert figs["yield_last"] == pytest.approx(res.aligned["yield_pct"].iloc[-1])
     s = res.summary()
     assert list(s.columns) == ["value", "units"]
-    assert s.loc["slope per +100 bp", "value"] == fmt.pp(res.fit.slope, 3)
+    assert s.loc["slope per +100 bp", "value"] == fmt.pp(res.fit.slope, 2)  # as the prose
     assert s.loc["t-stat (Newey-West HAC)", "value"] == f"t = {res.fit.t_hac:.2f}"
     assert s.loc["weekly periods (n)", "value"] == "300 weeks"
     assert s.loc["verdict on the claim", "value"] == res.fit.verdict == "supports claim"
@@ -457,10 +458,10 @@ def test_display_tables_and_derived_facts():
     periods = res.table("periods")
     assert list(periods.columns[:3]) == ["from", "to", "n"]
     assert periods["slope, pp per +100 bp"].tolist() == pytest.approx(
-        res.by_period["slope_pct_per_100bp"].round(3).tolist())
+        res.by_period["slope_pct_per_100bp"].round(2).tolist())  # 2 decimals, as the prose
     regimes = res.table("regimes")
     assert regimes.loc["falling", "small ahead, % of periods"] == pytest.approx(
-        round(res.regimes.loc["falling", "hit_rate"] * 100, 1))
+        round(res.regimes.loc["falling", "hit_rate"] * 100))  # whole percent, as the prose
     assert list(res.table("granger").index) == ["DGS10 change -> relative return",
                                                 "relative return -> DGS10 change"]
     assert "weeks" in res.table("horizons").columns

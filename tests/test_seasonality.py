@@ -307,7 +307,7 @@ def test_planted_strong_november_and_january_effect_are_found():
     cell = result.table.loc[("SMALL-LARGE", "January")]
     for key, col in (("excess_pct", "excess"), ("p", "p"), ("ci_low", "ci_low")):
         assert rec[key] == pytest.approx(cell[col])
-    assert jan.summary().loc["value", "mean_rel_pct"] == pytest.approx(s["mean_pct"])
+    assert jan.summary().loc["SMALL-LARGE January", "mean_rel_pct"] == pytest.approx(s["mean_pct"])
     assert list(jan.to_frame().columns) == ["small", "large", "spread"]
     assert_protocol(jan)
 
@@ -544,3 +544,18 @@ def test_real_t_crit_196_moves_two_ndx_months_into_significance(shared_market):
     assert sorted(moved.index) == [("NDX", "January"), ("NDX", "May")]
     assert result.overview.at["NDX", "significant"] == ["January", "May", "July", "October",
                                                         "November"]
+
+
+def test_tables_for_the_page_carry_no_raw_labels_or_empty_columns():
+    m = se.monthly_returns(planted(4.0, 3.0), relative=["SMALL", "LARGE"])
+    summ = se.month_of_year_stats(m, min_years=10).summary()
+    assert "flag" not in summ.columns  # no month has too few years: no empty column
+    e = se.election_years(m)
+    groups = set(e.summary().index.get_level_values("group"))
+    assert groups == {"election years", "other years"}
+    assert set(e.group_table().index.get_level_values("group")) == {"election_years",
+                                                                     "other_years"}
+    assert e.summary().to_numpy().tolist() == e.group_table().to_numpy().tolist()
+    assert set(e.figures()["election_year_november"]["SMALL"]) == {"election_years",
+                                                                   "other_years"}
+    assert e.asof == m.asof and se.january_effect(m).asof == m.asof

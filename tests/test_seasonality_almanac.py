@@ -331,3 +331,25 @@ def test_real_verdicts_as_of_2024_12_15(real):
     rev = se.mid_january_reversal(prices, **kw)
     assert set(rev.verdicts.values()) == {"not supported"}
     assert rev.tests.loc[("SPX", "all_years"), "n"] == 37  # Januaries 1988..2024
+
+
+def test_indicator_table_joins_the_summaries_with_groups_in_words():
+    b = se.january_barometer(monthly_result({"S": months(_barometer_rule(1.0), 1)}))
+    six = se.best_six_months(monthly_result({"S": months(_six(1.2, 0.0), 6)}))
+    table = se.indicator_table(b, six)
+    assert table.index.names == ["indicator", "series", "group"]
+    assert list(table.index) == [("January Barometer", "S", "up January"),
+                                 ("January Barometer", "S", "down January"),
+                                 ("Best Six Months", "S", "November-April"),
+                                 ("Best Six Months", "S", "May-October")]
+    assert "baseline" in table.columns and "all_half_years_mean" not in table.columns
+    assert table.loc[("Best Six Months", "S", "November-April"), "q"] == pytest.approx(
+        six.tests.loc[("S", "nov_apr"), "q"])
+    assert table.loc[("January Barometer", "S", "up January"), "baseline"] == pytest.approx(
+        b.tests.loc[("S", "january_up"), "baseline"])
+    from smallcaps.seasonality.almanac import GROUP_LABELS
+
+    assert set(GROUP_LABELS) >= {g for cls in (se.JanuaryBarometer, se.FirstFiveDays,
+                                                  se.DecemberLow, se.BestSixMonths,
+                                                  se.MidJanuaryReversal) for g in cls.groups}
+    assert se.indicator_table().empty

@@ -657,7 +657,7 @@ def test_study_patterns_table_and_reading():
                                     pattern_windows=[5])
     table = study.patterns
     assert list(table["pattern"]) == ["inverted H&S", "H&S top"]
-    assert list(table["state"]) == ["target_reached", "confirmed"]
+    assert list(table["state"]) == ["target reached", "confirmed"]  # words, not codes
     assert table["target flat"].iloc[0] == pytest.approx(120.0)
     assert list(table["series"]) == ["TST", "TST"]
     raw = study.results["TST"].patterns

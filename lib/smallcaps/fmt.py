@@ -4,7 +4,8 @@
 * percentage points (pp) for spreads between two returns (``+0.8 pp``);
 * basis points (bp) for yield changes (``-7 bp``);
 * index levels and prices with thousands separators and two decimals (``2,434.73``);
-* shares (0..1) as whole percents (``41%``); p-values as ``p = 0.031`` / ``p < 0.001``.
+* shares (0..1) as whole percents (``41%``); p-values as ``p = 0.031`` / ``p < 0.001``;
+* links to a section of the page (a brief's sentence ends with one): ``[→](#The-Fed-cycle)``.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ __all__ = [
     "tstat",
     "plural",
     "is_missing",
+    "anchor",
+    "section_link",
 ]
 
 
@@ -102,3 +105,18 @@ def plural(n: int, word: str, many: str | None = None) -> str:
     """``"1 year"``, ``"3 years"`` (``many`` for irregular plurals), thousands separated."""
     n = int(n)
     return f"{n:,} {word if n == 1 else (many or word + 's')}"
+
+
+def anchor(heading: str) -> str:
+    """The in-page link target of a Markdown section heading, as nbconvert writes its id:
+    spaces become ``-`` and characters not allowed in a URL fragment are percent-encoded
+    (``"Relative strength at a glance"`` -> ``"#Relative-strength-at-a-glance"``)."""
+    from urllib.parse import quote
+
+    return "#" + quote(str(heading).strip().replace(" ", "-"), safe="?/:@!$&'()*+,;=")
+
+
+def section_link(heading: str) -> str:
+    """A Markdown link to a section of the page, written at the end of a brief's sentence:
+    ``"[→](#The-Fed-cycle)"``."""
+    return f"[→]({anchor(heading)})"

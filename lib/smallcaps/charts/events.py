@@ -59,7 +59,7 @@ def plot_divergence_zscore(z: pd.Series, events: pd.DataFrame | None = None, *,
     levels = [sign * sigma for sign in _LEVELS[direction]]
     for i, lv in enumerate(levels):
         text = f"threshold ±{sigma:g}σ" if len(levels) > 1 else f"threshold {lv:+g}σ"
-        ax.axhline(lv, color=COLORS["down"], ls="--", lw=1, label=text if i == 0 else None)
+        ax.axhline(lv, color="#333333", ls="--", lw=1, label=text if i == 0 else None)
     ax.axhline(0, color="black", lw=0.6)
     ev = events if events is not None else pd.DataFrame(columns=["z", "sign"])
     up = ev[ev["sign"] > 0]

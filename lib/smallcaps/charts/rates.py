@@ -3,8 +3,10 @@
 ``plot_*`` functions take plain Series / DataFrames and keyword options and return their Axes;
 they never show or save.  ``chart_*(result, ...)`` adapters unpack a
 :class:`smallcaps.rates.RatesResult` and call them with its labels, dated title and source
-note.  Below zero is the claim's sign everywhere (falling yields, small caps ahead): negative
-slopes and correlations are drawn green (``COLORS["up"]``), positive ones red.
+note.  Colours follow the kit's one rule (:data:`smallcaps.charts.base.COLORS`): green and
+red are the sign of the value drawn (above zero green, below zero red), whatever the claim;
+below zero is the claim's sign (falling yields, small caps ahead), and the axis labels say
+so.  The Fed regimes are shaded in their own colours (easing blue, tightening gold).
 
 Labels: ``small``, ``large`` and ``yield_name`` are series keys for axis labels; ``period``
 is ``"week"``, ``"month"`` or ``"day"``; ``source`` is the note written under the chart (none
@@ -16,7 +18,14 @@ from __future__ import annotations
 import pandas as pd
 from matplotlib.axes import Axes
 
-from smallcaps.charts.base import COLORS, add_source, date_span, new_axes, source_text
+from smallcaps.charts.base import (
+    COLORS,
+    add_source,
+    date_span,
+    new_axes,
+    sign_colors,
+    source_text,
+)
 from smallcaps.errors import ParameterError
 from smallcaps.stats import T_CRIT
 
@@ -40,7 +49,8 @@ __all__ = [
 ]
 
 _SLOPES_BY = ("period", "horizon")
-_FED_COLORS = {"easing": COLORS["up"], "tightening": COLORS["down"], "hold": COLORS["neutral"]}
+_FED_COLORS = {"easing": COLORS["easing"], "tightening": COLORS["tightening"],
+               "hold": COLORS["neutral"]}
 
 
 def _finish(ax: Axes, title: str, source: str | None) -> Axes:
@@ -88,8 +98,8 @@ def plot_rolling_correlation(rolling: pd.DataFrame, *, full: float | None = None
                              title: str | None = None, source: str | None = None,
                              ax: Axes | None = None) -> Axes:
     """Rolling correlation (column ``corr``, -1..1) of relative return with yield change, a zero
-    line and the full-sample correlation ``full`` dashed; negative stretches (the claimed sign)
-    shaded green."""
+    line and the full-sample correlation ``full`` dashed; stretches below zero (the claimed
+    sign) shaded red, above zero green."""
     ax = new_axes(ax, figsize=(10, 4))
     r = rolling["corr"].dropna()
     ax.plot(r.index, r, color=COLORS["small"], lw=1.1,
@@ -98,12 +108,14 @@ def plot_rolling_correlation(rolling: pd.DataFrame, *, full: float | None = None
     if full is not None:
         ax.axhline(full, color=COLORS["neutral"], lw=0.9, ls="--",
                    label=f"full sample {full:+.2f}")
-    ax.fill_between(r.index, r, 0, where=r < 0, color=COLORS["up"], alpha=0.15,
-                    label="negative: the claimed sign")
+    ax.fill_between(r.index, r, 0, where=r >= 0, color=COLORS["up"], alpha=0.15, lw=0,
+                    label="above zero: against the claim")
+    ax.fill_between(r.index, r, 0, where=r < 0, color=COLORS["down"], alpha=0.15, lw=0,
+                    label="below zero: the claimed sign")
     ax.set_ylim(-1, 1)
     ax.set_ylabel("correlation (-1 to 1)")
     ax.set_xlabel(f"end of {window}-{period} window")
-    ax.legend(loc="lower left", ncols=3)
+    ax.legend(loc="lower left", ncols=2, frameon=True, framealpha=0.9, edgecolor="none")
     default = (f"Rolling correlation: {small}-{large} relative return vs {yield_name} change, "
                f"{date_span(r.index)}")
     return _finish(ax, title or default, source)
@@ -138,7 +150,7 @@ def plot_regimes(regimes: pd.DataFrame, *, regime: tuple[int, float] = (13, 25.0
                  period: str = "week", dates=None, title: str | None = None,
                  source: str | None = None, ax: Axes | None = None) -> Axes:
     """Mean relative return per period (pp) in falling / neutral / rising yield regimes, with
-    ±1.96 standard errors; falling green, rising red.
+    ±1.96 standard errors; each bar green above zero (small caps ahead), red below.
 
     ``regimes`` has one row per regime with ``mean_rel_return_pct``, ``se_pct``, ``n``,
     ``hit_rate`` (0..1) and ``t``; ``regime`` is ``(regime_periods, regime_bp)`` for the axis
@@ -146,11 +158,10 @@ def plot_regimes(regimes: pd.DataFrame, *, regime: tuple[int, float] = (13, 25.0
     """
     ax = new_axes(ax, figsize=(9, 4.5))
     t = regimes
-    colors = {"falling": COLORS["up"], "neutral": COLORS["neutral"], "rising": COLORS["down"]}
     x = list(range(len(t)))
     err = T_CRIT * t["se_pct"].fillna(0)
     ax.bar(x, t["mean_rel_return_pct"], yerr=T_CRIT * t["se_pct"], capsize=4,
-           color=[colors.get(i, COLORS["neutral"]) for i in t.index], alpha=0.85)
+           color=sign_colors(t["mean_rel_return_pct"]), alpha=0.85)
     ax.set_xticks(x, [str(i) for i in t.index])
     for xi, (_, row), e in zip(x, t.iterrows(), err, strict=True):
         up = row["mean_rel_return_pct"] >= 0
@@ -195,7 +206,7 @@ def plot_slopes(table: pd.DataFrame, *, by: str = "period", yield_name: str = "y
                 source: str | None = None, ax: Axes | None = None) -> Axes:
     """Slope (column ``slope_pct_per_100bp``, pp per +100 bp) with its 95 % HAC band
     (``ci_low``, ``ci_high``) per row of ``table``: sub-periods (``by="period"``) or horizons
-    (``by="horizon"``).  Negative slopes (the claimed sign) green, positive red.  A table with
+    (``by="horizon"``).  Positive slopes green, negative (the claimed sign) red.  A table with
     an ``independent`` column (non-overlapping changes, n / h) writes it under each tick."""
     if by not in _SLOPES_BY:
         raise ParameterError(f"by {by!r} is not valid; use 'period' or 'horizon'")
@@ -205,7 +216,7 @@ def plot_slopes(table: pd.DataFrame, *, by: str = "period", yield_name: str = "y
     b = t["slope_pct_per_100bp"]
     ax.errorbar(x, b, yerr=[b - t["ci_low"], t["ci_high"] - b], fmt="none",
                 ecolor=COLORS["neutral"], capsize=4)
-    ax.scatter(x, b, color=[COLORS["up"] if v < 0 else COLORS["down"] for v in b], zorder=3)
+    ax.scatter(x, b, color=sign_colors(b), zorder=3)
     ax.axhline(0, color="black", lw=0.8)
     ticks = [str(i) for i in t.index]
     if "independent" in t.columns:
@@ -223,7 +234,7 @@ def plot_fed_cycle(ratio: pd.Series, labels: pd.Series, rate: pd.Series | None =
                    period: str = "week", title: str | None = None, source: str | None = None,
                    ax: Axes | None = None) -> Axes:
     """The small/large price ratio (rebased to 100 at its first value) with the Fed regimes
-    shaded behind it: easing green, tightening red, on hold unshaded, periods without a label
+    shaded behind it: easing blue, tightening gold, on hold unshaded, periods without a label
     hatched grey; the fed funds rate (``rate``, %) on a right axis when given.
 
     ``labels`` holds ``"easing"`` / ``"tightening"`` / ``"hold"`` for the labelled periods of
@@ -264,10 +275,14 @@ def plot_fed_cycle(ratio: pd.Series, labels: pd.Series, rate: pd.Series | None =
     if right is not None:
         h2, n2 = right.get_legend_handles_labels()
         handles, names = handles + h2, names + n2
+    for a in (ax, right):  # head room: the legend sits above the lines, not on them
+        if a is not None:
+            lo, hi = a.get_ylim()
+            a.set_ylim(lo, hi + 0.22 * (hi - lo))
     (right or ax).legend(handles, names, loc="upper left", ncols=3, frameon=True,
                          framealpha=0.9, edgecolor="none")  # on the top axes, over both lines
-    default = (f"{small} / {large} through the Fed cycle ({fed_name}: easing green, tightening "
-               f"red), {date_span(r.index)}")
+    default = (f"{small} / {large} through the Fed cycle ({fed_name}: easing blue, tightening "
+               f"gold), {date_span(r.index)}")
     return _finish(ax, title or default, source)
 
 
@@ -276,13 +291,13 @@ def plot_fed_regimes(table: pd.DataFrame, *, yield_name: str = "yield", fed_name
                      source: str | None = None, ax: Axes | None = None) -> Axes:
     """Slope of the relative return on the yield change per Fed regime (pp per +100 bp) with
     its 95 % HAC band: one bar per row of ``table`` (``slope_pct_per_100bp``, ``ci_low``,
-    ``ci_high``, ``t_hac``, ``n``, ``episodes``), easing green, tightening red, hold grey.
-    Below zero is the claim's sign."""
+    ``ci_high``, ``t_hac``, ``n``, ``episodes``), green above zero, red below (the claim's
+    sign)."""
     ax = new_axes(ax, figsize=(9, 4.5))
     t = table
     x = list(range(len(t)))
     b = t["slope_pct_per_100bp"].fillna(0.0)
-    ax.bar(x, b, color=[_FED_COLORS.get(i, COLORS["neutral"]) for i in t.index], alpha=0.85)
+    ax.bar(x, b, color=sign_colors(t["slope_pct_per_100bp"]), alpha=0.85)
     ax.errorbar(x, b, yerr=[(b - t["ci_low"]).fillna(0), (t["ci_high"] - b).fillna(0)],
                 fmt="none", ecolor="black", capsize=4, lw=1)
     for xi, (_, row) in zip(x, t.iterrows(), strict=True):

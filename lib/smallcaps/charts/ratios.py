@@ -12,6 +12,7 @@ import matplotlib.pyplot as plt
 import matplotlib.ticker as mticker
 import numpy as np
 import pandas as pd
+from matplotlib import patheffects
 
 from smallcaps.charts.base import COLORS, add_source, date_span, new_axes, source_text
 
@@ -24,8 +25,10 @@ __all__ = [
     "chart_ratio_grid",
 ]
 
-_MA_PALETTE = ("#1f78b4", "#e31a1c", "#33a02c", "#6a3d9a")
-_TREND_STYLES = ((0, (5, 3)), (0, (2, 2)))
+#: Moving averages in colours that are not a sign (green and red mean up and down only).
+_MA_PALETTE = ("#1f78b4", "#ff7f00", "#6a3d9a", "#8c564b")
+_TREND_STYLES = ((0, (6, 3)), (0, (2, 1.5)))
+_HALO = [patheffects.Stroke(linewidth=4.4, foreground="white", alpha=0.9), patheffects.Normal()]
 
 
 def _value_axis(ax, log_scale: bool) -> None:
@@ -63,7 +66,8 @@ def plot_ratio(ratio: pd.Series, mas: pd.DataFrame | None = None,
         +1 (new high, an up triangle in green) or -1 (new low, a down triangle in red) indexed
         by the date of the close.
     trends : mapping of str to Series, optional
-        Legend label -> fitted trend line (two or more points); dashed, longest first.
+        Legend label -> fitted trend line (two or more points); dashed and thick with a white
+        halo, green when it rises, red when it falls, grey when its label says ``flat``.
     log_scale : bool
         Logarithmic y axis (equal distances = equal percent moves).
     breakout_days : int, optional
@@ -98,8 +102,11 @@ def plot_ratio(ratio: pd.Series, mas: pd.DataFrame | None = None,
             ax.scatter(d, r.loc[d].to_numpy(), marker=marker, s=22, color=color, zorder=4,
                        label=f"new {span}{word} ({len(d)})")
     for i, (label, line) in enumerate((trends or {}).items()):
-        ax.plot(line.index, line.to_numpy(), ls=_TREND_STYLES[i % 2], lw=1.6,
-                color=COLORS["neutral"], label=str(label))
+        v = line.dropna().to_numpy(dtype=float)
+        color = (COLORS["neutral"] if " flat" in str(label) or len(v) < 2 else
+                 COLORS["up"] if v[-1] >= v[0] else COLORS["down"])
+        ax.plot(line.index, line.to_numpy(), ls=_TREND_STYLES[i % 2], lw=2.4, color=color,
+                label=str(label), zorder=3, path_effects=_HALO)
     ax.annotate(f"{r.iloc[-1]:.4g}", xy=(r.index[-1], r.iloc[-1]), xytext=(4, 0),
                 textcoords="offset points", va="center", fontsize=8)
     _value_axis(ax, log_scale)

@@ -8,11 +8,19 @@ title, axis labels with units and its source under it.
 
 from __future__ import annotations
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
-from smallcaps.charts.base import COLORS, add_source, date_span, new_axes, source_text
+from smallcaps.charts.base import (
+    COLORS,
+    add_source,
+    dated_title,
+    new_axes,
+    sign_colors,
+    source_text,
+)
 
 __all__ = [
     "plot_month_stats",
@@ -32,7 +40,32 @@ __all__ = [
 
 
 def _updown(values) -> list:
-    return [COLORS["up"] if v >= 0 else COLORS["down"] for v in values]
+    """Green at or above zero, red below (:func:`smallcaps.charts.base.sign_colors`)."""
+    return sign_colors(values)
+
+
+def _years_title(text: str, years: str, asof=None) -> str:
+    """``"<text>, <years> (as of YYYY-MM-DD)"``: a chart of complete years or windows ends
+    on the report's as-of date."""
+    tail = f" (as of {pd.Timestamp(asof):%Y-%m-%d})" if asof is not None else ""
+    return f"{text}, {years}{tail}"
+
+
+def _span_title(text: str, span, asof=None) -> str:
+    """:func:`~smallcaps.charts.base.dated_title` of a (first, last) span, or ``"no data"``."""
+    return dated_title(text, list(span), asof) if len(span) else f"{text}, no data"
+
+
+def _panels(columns, draw, suptitle: str, height: float, width: float = 7.0) -> list:
+    """One figure with a panel per column side by side, ``draw(column, ax)`` each, and a
+    figure title (the panels keep their own short titles)."""
+    fig, axes = plt.subplots(1, len(columns), figsize=(width * len(columns), height),
+                             squeeze=False)
+    for ax, col in zip(axes[0], columns, strict=True):
+        draw(col, ax)
+    fig.suptitle(suptitle, fontsize=12, fontweight="bold")
+    fig.tight_layout()
+    return list(axes[0])
 
 
 def _keys(name: str, pair: bool) -> list:
@@ -41,7 +74,7 @@ def _keys(name: str, pair: bool) -> list:
 
 def plot_month_stats(stats: pd.DataFrame, *, name: str = "", span=None, unit: str = "%",
                      min_years: int | None = None, source: str | None = None,
-                     ax: Axes | None = None) -> Axes:
+                     asof=None, title: str | None = None, ax: Axes | None = None) -> Axes:
     """Bar chart of the mean return of each calendar month, hit rate written over each bar.
 
     Parameters
@@ -59,6 +92,11 @@ def plot_month_stats(stats: pd.DataFrame, *, name: str = "", span=None, unit: st
         The threshold behind ``enough_years``, named in the title.
     source : str, optional
         Source note written under the chart.
+    asof : date-like, optional
+        The report's as-of date: the title's span never ends after it and says it when the
+        months end earlier.
+    title : str, optional
+        Replaces the dated title (a panel of a figure with its own title).
     """
     ax = new_axes(ax, figsize=(10, 4.5))
     means = stats["mean"].astype(float)
@@ -81,15 +119,16 @@ def plot_month_stats(stats: pd.DataFrame, *, name: str = "", span=None, unit: st
     note = "label = share of positive years"
     if min_years is not None:
         note += f"; hatched = fewer than {min_years} years"
-    ax.set_title(f"{what}: average return by calendar month, {date_span(span or [])}\n{note}",
-                 fontsize=11)
+    ax.set_title(title or _span_title(f"{what}: average return by calendar month", span or (),
+                                      asof) + f"\n{note}", fontsize=11)
     if source:
         add_source(ax, source)
     return ax
 
 
 def plot_month_heatmap(table: pd.DataFrame, *, name: str = "", span=None, unit: str = "%",
-                       source: str | None = None, ax: Axes | None = None) -> Axes:
+                       source: str | None = None, asof=None, title: str | None = None,
+                       ax: Axes | None = None) -> Axes:
     """Year x month heatmap of monthly returns, green up and red down.
 
     Parameters
@@ -97,7 +136,7 @@ def plot_month_heatmap(table: pd.DataFrame, *, name: str = "", span=None, unit: 
     table : DataFrame
         Indexed by year; the first 12 columns are the months (Jan..Dec) in ``unit``; further
         columns (a ``Year`` total) are ignored.
-    name, span, unit, source
+    name, span, unit, source, asof, title
         As for :func:`plot_month_stats`.
     """
     months = table.iloc[:, :12]
@@ -112,7 +151,7 @@ def plot_month_heatmap(table: pd.DataFrame, *, name: str = "", span=None, unit: 
     ax.grid(False)
     ax.figure.colorbar(im, ax=ax, label=f"monthly return ({unit})", fraction=0.04, pad=0.02)
     what = f"{name} spread (small minus large)" if unit == "pp" else name
-    ax.set_title(f"{what}: monthly returns by year, {date_span(span or [])}")
+    ax.set_title(title or _span_title(f"{what}: monthly returns by year", span or (), asof))
     ax.set_xlabel("calendar month")
     ax.set_ylabel("year")
     if source:
@@ -158,7 +197,7 @@ def plot_seasonal_path(band: pd.DataFrame, current: pd.Series | None = None, *,
     ax.set_ylabel("small minus large since previous year-end (pp)" if unit == "pp"
                   else "return since previous year-end (%)")
     what = f"{name} (small minus large)" if unit == "pp" else name
-    ax.set_title(f"{what}: seasonal path by trading day, {date_span(span or [])}")
+    ax.set_title(_span_title(f"{what}: seasonal path by trading day", span or ()))
     ax.legend(loc="best")
     if source:
         add_source(ax, source)
@@ -263,27 +302,70 @@ def plot_excess_intervals(tests: pd.DataFrame, *, title: str,
 # ----------------------------------------------------------------------------------------------
 
 
-def chart_month_stats(stats, series: str, ax: Axes | None = None) -> Axes:
-    """:func:`plot_month_stats` of one series (or the spread) of a
-    :class:`smallcaps.seasonality.MonthStats`."""
+def _month_stats_panel(stats, series: str, ax: Axes | None, title: str | None = None) -> Axes:
     unit = stats.units[series]
     return plot_month_stats(stats.table.loc[series], name=series, span=stats.span, unit=unit,
-                            min_years=stats.min_years,
+                            min_years=stats.min_years, asof=stats.asof, title=title,
                             source=source_text(stats.provenance, _keys(series, unit == "pp")),
                             ax=ax)
 
 
-def chart_month_heatmap(monthly, column: str, ax: Axes | None = None) -> Axes:
-    """:func:`plot_month_heatmap` of one column of a
-    :class:`smallcaps.seasonality.MonthlyReturns` (its complete months)."""
+def _both(columns) -> str:
+    """``"RUT and RUT-SPX"``: the panels of a figure, for its title."""
+    columns = [str(c) for c in columns]
+    return ", ".join(columns[:-1]) + " and " + columns[-1] if len(columns) > 1 else columns[0]
+
+
+def _label(series: str, unit: str) -> str:
+    return f"{series} (small minus large)" if unit == "pp" else series
+
+
+def chart_month_stats(stats, series, ax: Axes | None = None):
+    """:func:`plot_month_stats` of one series (or the spread) of a
+    :class:`smallcaps.seasonality.MonthStats`; a list of series draws them side by side in
+    one figure (returns the list of Axes)."""
+    if isinstance(series, str):
+        return _month_stats_panel(stats, series, ax)
+    note = (f"label = share of positive years; hatched = fewer than {stats.min_years} years")
+    return _panels(series, lambda s, a: _month_stats_panel(stats, s, a, _label(s, stats.units[s])),
+                   _span_title(f"{_both(series)}: average return by calendar month",
+                               stats.span or (), stats.asof)
+                   + "\n" + note, height=4.8)
+
+
+def _heatmap_panel(monthly, column: str, ax: Axes | None, title: str | None = None) -> Axes:
     from smallcaps.seasonality import year_month_table
+    from smallcaps.seasonality.monthly import month_end_session
 
     pair = column == monthly.spread
     done = monthly.complete[column].dropna()
-    span = (done.index[0].start_time, done.index[-1].end_time) if len(done) else []
+    span = ((done.index[0].start_time, month_end_session(done.index[-1], monthly.asof))
+            if len(done) else ())
     return plot_month_heatmap(year_month_table(monthly, column), name=column, span=span,
-                              unit="pp" if pair else "%",
+                              unit="pp" if pair else "%", asof=monthly.asof, title=title,
                               source=source_text(monthly.provenance, _keys(column, pair)), ax=ax)
+
+
+def chart_month_heatmap(monthly, column, ax: Axes | None = None):
+    """:func:`plot_month_heatmap` of one column of a
+    :class:`smallcaps.seasonality.MonthlyReturns` (its complete months); a list of columns
+    draws them side by side in one figure (returns the list of Axes)."""
+    if isinstance(column, str):
+        return _heatmap_panel(monthly, column, ax)
+    done = monthly.complete[list(column)].dropna(how="all")
+    span = ((done.index[0].start_time, _month_end(done.index[-1], monthly.asof))
+            if len(done) else ())
+    rows = len(done.index.year.unique()) if len(done) else 0
+    return _panels(column, lambda c, a: _heatmap_panel(
+        monthly, c, a, _label(c, "pp" if c == monthly.spread else "%")),
+        _span_title(f"{_both(column)}: monthly returns by year", span, monthly.asof),
+        height=max(4.5, 0.17 * rows + 1.8))
+
+
+def _month_end(month, asof):
+    from smallcaps.seasonality.monthly import month_end_session
+
+    return month_end_session(month, asof)
 
 
 def chart_seasonal_path(path, ax: Axes | None = None) -> Axes:
@@ -308,7 +390,8 @@ def chart_santa_rally(santa, series: str, ax: Axes | None = None) -> Axes:
     pair = series == santa.spread
     base = santa.tests.at[series, "baseline"] if series in santa.tests.index else None
     return plot_yearly_returns(
-        x, title=f"{series}: Santa Claus rally (last 5 + first 2 trading days), {years}",
+        x, title=_years_title(f"{series}: Santa Claus rally (last 5 + first 2 trading days)",
+                              years, santa.asof),
         unit="pp" if pair else "%", baseline=base,
         baseline_label=f"average {santa.days}-day window",
         ylabel=f"{'small minus large' if pair else 'return'} over the 7-day window "
@@ -319,27 +402,41 @@ def chart_santa_rally(santa, series: str, ax: Axes | None = None) -> Axes:
 def chart_january_effect(jan, ax: Axes | None = None) -> Axes:
     """:func:`plot_yearly_returns` of the January spread of a
     :class:`smallcaps.seasonality.JanuaryEffect` (green: small caps led)."""
+    from smallcaps.calendar import previous_session
+
     x = jan.table["spread"]
-    span = [f"{x.index[0]}-01-01", f"{x.index[-1]}-01-31"] if len(x) else []
+    span = ([f"{x.index[0]}-01-01", previous_session(f"{x.index[-1]}-01-31")] if len(x)
+            else [])
+    what = f"January effect: {jan.small} minus {jan.large}"
     return plot_yearly_returns(
-        x, title=f"January effect: {jan.small} minus {jan.large}, {date_span(span)}", unit="pp",
+        x, title=_span_title(what, span, jan.asof) if span else f"{what}, no data", unit="pp",
         ylabel=f"{jan.small} minus {jan.large} in January (pp)",
+        baseline=jan.test.get("baseline"), baseline_label="the spread's average month",
         source=source_text(jan.provenance, [jan.small, jan.large]), ax=ax)
 
 
-def chart_month_excess(stats, series: str, ax: Axes | None = None) -> Axes:
-    """:func:`plot_excess_intervals` of each month of one series (or the spread) of a
-    :class:`smallcaps.seasonality.MonthStats` against its average month (tested months
-    only)."""
+def _excess_panel(stats, series: str, ax: Axes | None, title: str | None = None) -> Axes:
     t = stats.table.loc[series]
     t = t.loc[t["enough_years"]]
     unit = stats.units[series]
-    what = f"{series} (small minus large)" if unit == "pp" else series
     return plot_excess_intervals(
-        t, title=f"{what}: each calendar month against the average month, "
-        f"{date_span(stats.span or [])}", xlabel="excess over the average month (pp)",
-        p_level=stats.p_level, q_level=stats.q_level,
-        source=source_text(stats.provenance, _keys(series, unit == "pp")), ax=ax)
+        t, title=title or _span_title(f"{_label(series, unit)}: each calendar month against the "
+                                      "average month", stats.span or (), stats.asof),
+        xlabel="excess over the average month (pp)", p_level=stats.p_level,
+        q_level=stats.q_level, source=source_text(stats.provenance, _keys(series, unit == "pp")),
+        ax=ax)
+
+
+def chart_month_excess(stats, series, ax: Axes | None = None):
+    """:func:`plot_excess_intervals` of each month of one series (or the spread) of a
+    :class:`smallcaps.seasonality.MonthStats` against its average month (tested months
+    only); a list of series draws them side by side in one figure (returns the list of
+    Axes)."""
+    if isinstance(series, str):
+        return _excess_panel(stats, series, ax)
+    return _panels(series, lambda s, a: _excess_panel(stats, s, a, _label(s, stats.units[s])),
+                   _span_title(f"{_both(series)}: each calendar month against the average "
+                               "month", stats.span or (), stats.asof), height=5.6)
 
 
 def chart_santa_excess(santa, ax: Axes | None = None) -> Axes:
@@ -350,7 +447,8 @@ def chart_santa_excess(santa, ax: Axes | None = None) -> Axes:
     span = f"{years[0]}/{years[0] + 1} to {years[-1]}/{years[-1] + 1}" if len(years) else ""
     keys = list(dict.fromkeys(k for c in santa.columns for k in c.split("-")))
     return plot_excess_intervals(
-        t, title=f"Santa Claus rally against every {santa.days}-day window, {span}",
+        t, title=_years_title(f"Santa Claus rally against every {santa.days}-day window", span,
+                              santa.asof),
         xlabel=f"excess over the average {santa.days}-trading-day window (pp)",
         p_level=santa.p_level, source=source_text(santa.provenance, keys), ax=ax)
 
@@ -383,7 +481,7 @@ def chart_indicator(result, ax: Axes | None = None) -> Axes:
     span = f"{min(years)}-{max(years)}" if len(years) else "no years"
     keys = list(dict.fromkeys(k for c in result.columns for k in str(c).split("-")))
     return plot_excess_intervals(
-        t, title=f"{_INDICATOR_TITLES.get(result.key, result.key)}, {span}",
+        t, title=_years_title(_INDICATOR_TITLES.get(result.key, result.key), span, result.asof),
         xlabel="excess over the baseline (pp; for the spread, small minus large)",
         p_level=result.p_level, q_level=result.q_level,
         source=source_text(result.provenance, keys), ax=ax)

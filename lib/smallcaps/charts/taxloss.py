@@ -3,7 +3,10 @@
 ``plot_*`` functions take Series and DataFrames and return their Axes (never show or save);
 ``chart_*`` adapters unpack a :class:`smallcaps.taxloss.TurnOfYear` or
 :class:`smallcaps.taxloss.ReboundSensitivity` and call them with dated titles and the source
-note.  Losses (the pressure window, negative bars) are red, gains (the rebound) green.
+note.  Colours follow the kit's one rule (:data:`smallcaps.charts.base.COLORS`): a bar is green
+when small caps led (above zero) and red when they lagged, whichever window it belongs to; the
+two windows are told apart by hatching (pressure) and by their position, and shaded in neutral
+tints on the path chart.  Titles end on the as-of date.
 """
 
 from __future__ import annotations
@@ -11,8 +14,16 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.patches import Patch
 
-from smallcaps.charts.base import COLORS, add_source, date_span, new_axes, source_text
+from smallcaps.charts.base import (
+    COLORS,
+    add_source,
+    dated_title,
+    new_axes,
+    sign_colors,
+    source_text,
+)
 
 __all__ = [
     "plot_relative_path",
@@ -24,6 +35,8 @@ __all__ = [
 ]
 
 _INK = "#333333"
+#: Neutral tints of the two windows on the path chart (categories, not signs).
+WINDOW_TINTS = {"pressure": "#9e9ac8", "rebound": COLORS["easing"]}
 
 
 def plot_relative_path(
@@ -56,7 +69,8 @@ def plot_relative_path(
     current : Series, optional
         A season's path (pp by trading day) drawn on top (dashed with ``current_dashed``).
     pressure_days, rebound_days : pair of float, optional
-        First and last trading day of each window, shaded red (pressure) and green (rebound).
+        First and last trading day of each window, shaded in neutral tints
+        (:data:`WINDOW_TINTS`: purple pressure, blue rebound).
     trough : pair (trading day, pp), optional
         The average trough, marked with a triangle.
     source : str, optional
@@ -69,10 +83,11 @@ def plot_relative_path(
     ax = new_axes(ax, figsize=(12, 4.8))
     b = band.dropna(subset=["mean"])
     b = b.loc[b["n"] >= b["n"].max() / 2] if len(b) else b
-    for days, color, label in ((pressure_days, COLORS["down"], pressure_label),
-                               (rebound_days, COLORS["up"], rebound_label)):
+    for days, color, label in ((pressure_days, WINDOW_TINTS["pressure"], pressure_label),
+                               (rebound_days, WINDOW_TINTS["rebound"], rebound_label)):
         if days is not None:
-            ax.axvspan(days[0] - 0.5, days[1] + 0.5, color=color, alpha=0.08, label=label)
+            ax.axvspan(days[0] - 0.5, days[1] + 0.5, color=color, alpha=0.15, lw=0,
+                       label=label)
     ax.fill_between(b.index, b["q25"], b["q75"], color=COLORS["neutral"], alpha=0.2,
                     label="middle half of years")
     ax.plot(b.index, b["mean"], color=COLORS["neutral"], lw=1.8, label=average_label)
@@ -104,7 +119,8 @@ def plot_window_returns(
     source: str | None = None,
     ax: Axes | None = None,
 ) -> Axes:
-    """Side-by-side bars of each year's pressure (red) and rebound (green) relative return.
+    """Side-by-side bars of each year's pressure (left, hatched) and rebound (right, solid)
+    relative return, each green when small caps led and red when they lagged.
 
     Parameters
     ----------
@@ -119,17 +135,26 @@ def plot_window_returns(
     """
     ax = new_axes(ax, figsize=(10, 4.2))
     x = np.arange(len(pressure))
-    ax.bar(x - 0.2, pressure.to_numpy(), width=0.4, color=COLORS["down"], alpha=0.8,
-           label=pressure_label)
-    ax.bar(x + 0.2, rebound.reindex(pressure.index).to_numpy(), width=0.4, color=COLORS["up"],
-           alpha=0.8, label=rebound_label)
+    p, r = pressure.to_numpy(dtype=float), rebound.reindex(pressure.index).to_numpy(dtype=float)
+    ax.bar(x - 0.2, p, width=0.4, color=sign_colors(p), alpha=0.55, hatch="///",
+           edgecolor="white", lw=0)
+    ax.bar(x + 0.2, r, width=0.4, color=sign_colors(r), alpha=0.9)
     ax.axhline(0, color=_INK, lw=0.8)
+    handles = [Patch(facecolor=COLORS["neutral"], alpha=0.55, hatch="///", edgecolor="white",
+                     label=f"{pressure_label} (left bar, hatched)"),
+               Patch(facecolor=COLORS["neutral"], alpha=0.9,
+                     label=f"{rebound_label} (right bar)"),
+               Patch(facecolor=COLORS["up"], label="small caps ahead"),
+               Patch(facecolor=COLORS["down"], label="small caps behind")]
     step = max(1, -(-len(x) // 15))
     ax.set_xticks(x[::step], [str(v) for v in pressure.index[::step]])
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.set_title(title)
-    ax.legend(loc="upper left")
+    ax.legend(handles=handles, loc="upper left", ncols=2, frameon=True, framealpha=0.9,
+              edgecolor="none")
+    lo, hi = ax.get_ylim()
+    ax.set_ylim(lo, hi + 0.25 * (hi - lo))  # head room for the legend
     if source:
         add_source(ax, source)
     return ax
@@ -186,6 +211,13 @@ def plot_rebound_sensitivity(
     return ax
 
 
+def _asof(provenance: dict, keys) -> pd.Timestamp | None:
+    """The last date every series of ``keys`` has (their provenance ``last``): the as-of."""
+    last = [pd.Timestamp(provenance[k]["last"]) for k in keys
+            if provenance.get(k, {}).get("last")]
+    return min(last) if last else None
+
+
 def chart_relative_path(study, ax: Axes | None = None) -> Axes:
     """:func:`plot_relative_path` of a :class:`~smallcaps.taxloss.TurnOfYear`: the average of
     complete seasons, the current season (or, when it has not started, the latest complete
@@ -213,8 +245,8 @@ def chart_relative_path(study, ax: Axes | None = None) -> Axes:
         trough_label=f"average trough: day {tr['trading_day']} (~{tr['date']})",
         xlabel=f"trading day after {w['path'][0]} (0 = close before)",
         ylabel=f"{study.small} minus {study.large} (pp)",
-        title=f"{study.small} vs {study.large} through the turn of the year ({w['path'][0]} to "
-              f"{w['path'][1]}), {date_span(span)}",
+        title=dated_title(f"{study.small} vs {study.large} through the turn of the year "
+                          f"({w['path'][0]} to {w['path'][1]})", span, study.asof),
         source=source_text(study.provenance, [study.small, study.large]), ax=ax)
 
 
@@ -228,7 +260,7 @@ def chart_window_returns(study, ax: Axes | None = None) -> Axes:
         pressure_label=f"pressure {w['pressure'][0]} to {w['pressure'][1]}",
         rebound_label=f"rebound {w['rebound'][0]} to {w['rebound'][1]}",
         ylabel=f"{study.small} minus {study.large} (pp)",
-        title=f"Pressure and rebound windows by year, {date_span(span)}",
+        title=dated_title("Pressure and rebound windows by year", span, study.asof),
         source=source_text(study.provenance, [study.small, study.large]), ax=ax)
 
 
@@ -239,7 +271,7 @@ def chart_rebound_sensitivity(sensitivity, ax: Axes | None = None) -> Axes:
     return plot_rebound_sensitivity(
         s.table, xlabel=f"rebound window start (end {s.end})",
         ylabel=f"excess of {s.small} minus {s.large} (pp)",
-        title=f"Rebound excess over a typical window of the same length, by start date, "
-              f"{date_span(list(s.span))}\nwhiskers = 95% block-bootstrap interval, label = "
-              "share of seasons small caps led",
+        title=dated_title("Rebound excess over a typical window of the same length, by start "
+                          "date", list(s.span), _asof(s.provenance, (s.small, s.large)))
+        + "\nwhiskers = 95% block-bootstrap interval, label = share of seasons small caps led",
         source=source_text(s.provenance, [s.small, s.large]), ax=ax)

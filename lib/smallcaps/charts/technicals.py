@@ -1,16 +1,29 @@
 """Charts of the technicals study (notebook 06): :func:`plot_trend` draws candlesticks with
 moving averages, levels, patterns, MACD and relative strength from plain frames;
 :func:`chart_trend` unpacks a :class:`smallcaps.technicals.TrendResult` into it.  Both return
-the price Axes and never show or save."""
+the price Axes and never show or save.
+
+Layout: the date axis has regular ticks (the first bar of every 1, 2, 3, 6 or 12 months); the
+price axis is on the left, and the labels of levels, pattern targets and trend lines that run
+to the last bar sit right of the last bar (an empty margin, then beyond the frame), stacked so
+they never overlap each other or the candles; legends sit above their panels, not on the data;
+trend lines are drawn solid and thick with a white halo.  With panels the title is the
+figure's ``suptitle`` (the page uses it as the image's alt text), else the Axes title."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from matplotlib import patheffects
+from matplotlib.ticker import FixedFormatter, FixedLocator
 
 from smallcaps.charts.base import COLORS, add_source, date_span, source_text
 
-__all__ = ["plot_trend", "chart_trend"]
+__all__ = ["plot_trend", "chart_trend", "date_ticks"]
+
+#: Bars of empty margin right of the last bar, as a share of the bars drawn (labels go there).
+MARGIN = 0.12
+_MONTH_STEPS = (1, 2, 3, 6, 12, 24, 60, 120)
 
 _MA_COLORS = ("#1f77b4", "#ff7f0e", "#7b3294", "#8c564b", "#17becf")
 
@@ -20,6 +33,7 @@ def _style():
 
     return mpf.make_mpf_style(
         base_mpf_style="yahoo", gridstyle=":", gridcolor="#d0d0d0", facecolor="white",
+        y_on_right=False,  # the right side is the margin of the level and target labels
         rc={"font.size": 9, "axes.labelsize": 9, "axes.titlesize": 11, "figure.dpi": 100,
             "savefig.dpi": 100, "axes.grid": True},
     )
@@ -58,38 +72,90 @@ def _swing_plots(swings: pd.DataFrame | None, bars: pd.DataFrame) -> list:
     return out
 
 
-def _draw_levels(ax, levels: pd.DataFrame | None, last_close: float, x_end: int) -> None:
-    """Support (below the last close, green) and resistance (above, red) lines labelled with
-    value and touches."""
-    if levels is None or levels.empty:
+def date_ticks(index: pd.DatetimeIndex, max_ticks: int = 8) -> tuple[list[int], list[str]]:
+    """Regular date ticks for bars drawn at integer positions: the first bar of every k-th
+    month (k in 1, 2, 3, 6, 12... months, the smallest giving at most ``max_ticks``), starting
+    on a month that is a multiple of k (January, April... for quarters).
+
+    Returns
+    -------
+    (positions, labels)
+        Bar positions and ``"YYYY-MM"`` labels (``"YYYY"`` for yearly steps).
+    """
+    idx = pd.DatetimeIndex(index)
+    if len(idx) == 0:
+        return [], []
+    months = idx.year * 12 + idx.month - 1
+    firsts = np.flatnonzero(np.r_[True, np.diff(months) != 0])
+    firsts = firsts[1:] if len(firsts) > 1 else firsts  # the first month is usually partial
+    for step in _MONTH_STEPS:
+        keep = [i for i in firsts if months[i] % step == 0]
+        if len(keep) <= max_ticks:
+            break
+    fmt = "%Y" if step >= 12 else "%Y-%m"
+    return [int(i) for i in keep], [idx[i].strftime(fmt) for i in keep]
+
+
+def _set_date_ticks(axes, index: pd.DatetimeIndex) -> None:
+    pos, labels = date_ticks(index)
+    for a in axes:
+        a.xaxis.set_major_locator(FixedLocator(pos))
+        a.xaxis.set_major_formatter(FixedFormatter(labels))
+
+
+def _margin(ax, n_bars: int) -> float:
+    """Widen the x axis right of the last bar by :data:`MARGIN`; returns where labels go."""
+    lo, _ = ax.get_xlim()
+    last = n_bars - 1
+    ax.set_xlim(lo, last + max(8.0, MARGIN * n_bars))
+    return last + 1.5
+
+
+def _stack_labels(ax, labels: list[tuple[float, str, str, float]], x: float) -> None:
+    """Write ``(price, text, colour, alpha)`` labels at ``x``, each at its price or just above
+    the label under it, so that labels of close prices never overlap."""
+    if not labels:
         return
-    lines = []
-    for row in levels.itertuples():
-        below = row.level < last_close
-        lines.append((float(row.level), "S" if below else "R",
-                      COLORS["up"] if below else COLORS["down"],
-                      int(getattr(row, "touches", 0))))
     lo, hi = ax.get_ylim()
-    gap = 0.035 * (hi - lo)  # keep labels of close levels from overlapping
+    gap = (hi - lo) * 11.0 / max(ax.bbox.height, 1.0)  # about one line of 7-point text
     last_y = -float("inf")
-    for p, side, color, touches in sorted(lines):
-        ax.axhline(p, color=color, lw=0.9, ls="--", alpha=0.8)
-        y = max(p, last_y + gap)
+    for price, text, color, alpha in sorted(labels):
+        y = max(price, last_y + gap)
         last_y = y
-        ax.text(x_end, y, f"{side} {p:,.0f} ({touches}×)", color=color, fontsize=7.5,
-                ha="right", va="bottom", clip_on=True,
-                bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.75, "pad": 1})
+        ax.text(x, y, text, color=color, fontsize=7, ha="left", va="center", alpha=alpha,
+                clip_on=False,
+                bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 1})
+
+
+def _draw_levels(ax, levels: pd.DataFrame | None, last_close: float, x_end: int
+                 ) -> list[tuple[float, str, str, float]]:
+    """Support (below the last close, green) and resistance (above, red) dashed lines; returns
+    their labels (value and touches) for the right margin."""
+    if levels is None or levels.empty:
+        return []
+    out = []
+    for row in levels.itertuples():
+        p = float(row.level)
+        below = p < last_close
+        color = COLORS["up"] if below else COLORS["down"]
+        ax.hlines(p, 0, x_end, color=color, lw=0.9, ls="--", alpha=0.8)
+        out.append((p, f"{'S' if below else 'R'} {p:,.0f} ({int(getattr(row, 'touches', 0))}×)",
+                    color, 1.0))
+    return out
 
 
 _LIVE = ("forming", "confirmed")
 
 
-def _draw_patterns(ax, patterns: pd.DataFrame | None, index: pd.DatetimeIndex) -> None:
+def _draw_patterns(ax, patterns: pd.DataFrame | None, index: pd.DatetimeIndex
+                   ) -> list[tuple[float, str, str, float]]:
     """Neckline, shoulders/head labels and measured-move targets (sloped neckline, and the
     horizontal-neckline target when given) of each pattern; patterns that are over (target
-    reached, invalidated, expired) are drawn faded."""
+    reached, invalidated, expired) are drawn faded.  Returns the target labels for the right
+    margin."""
+    out: list[tuple[float, str, str, float]] = []
     if patterns is None or patterns.empty:
-        return
+        return out
     pos = {d: i for i, d in enumerate(index)}
     last = len(index) - 1
     for p in patterns.itertuples():
@@ -113,23 +179,27 @@ def _draw_patterns(ax, patterns: pd.DataFrame | None, index: pd.DatetimeIndex) -
             ax.annotate(label, (pos[d], price), xytext=(0, -12 if inverse else 8),
                         textcoords="offset points", ha="center", fontsize=8, color=color,
                         fontweight="bold", alpha=alpha)
-        x2 = min(x1 + 40, last + 5)
+        x2 = last + 1
         ax.hlines(p.target, x1, x2, color=color, lw=1.0, ls=":", alpha=alpha)
         flat = getattr(p, "target_flat", np.nan)
         text = f"{'inv. ' if inverse else ''}H&S target {p.target:,.0f}"
         if np.isfinite(flat):
             ax.hlines(flat, x1, x2, color=color, lw=0.8, ls="--", alpha=0.6 * alpha)
-            text += f" (flat {flat:,.0f})"
-        text += f", {state.replace('_', ' ')}"
-        ax.annotate(text, (x1, p.target), xytext=(2, 2), textcoords="offset points",
-                    fontsize=7.5, color=color, alpha=alpha)
+            text += f" / flat {flat:,.0f}"
+        text += f", {state.replace('target_', '')}"
+        out.append((float(p.target), text, color, alpha))
+    return out
 
 
-def _draw_trendlines(ax, lines: pd.DataFrame | None, index: pd.DatetimeIndex) -> None:
+def _draw_trendlines(ax, lines: pd.DataFrame | None, index: pd.DatetimeIndex
+                     ) -> list[tuple[float, str, str, float]]:
     """Up-trend (green) and down-trend (red) lines from their first point to the last bar
-    (intact) or a little past their last event, with the break (x) and re-test (o) marked."""
+    (intact) or a little past their last event, solid and thick with a white halo so they
+    stand out from the candles, with the break (x) and re-test (o) marked.  Returns the lines'
+    labels (at the line's last value) for the right margin."""
+    out: list[tuple[float, str, str, float]] = []
     if lines is None or lines.empty:
-        return
+        return out
     pos = {d: i for i, d in enumerate(index)}
     last = len(index) - 1
     for row in lines.itertuples():
@@ -141,18 +211,28 @@ def _draw_trendlines(ax, lines: pd.DataFrame | None, index: pd.DatetimeIndex) ->
                   if d is not None and not pd.isna(d) and d in pos]
         x1 = last if row.state == "intact" or not events else min(last, max(events) + 10)
         ax.plot([x0, x1], [row.first_price, row.first_price + row.slope * (x1 - x0)],
-                color=color, lw=1.2, ls="-.", alpha=0.9)
-        label = f"{row.kind}-trend line, {row.state}"
-        ax.annotate(label, (x1, row.first_price + row.slope * (x1 - x0)), xytext=(2, -10),
-                    textcoords="offset points", fontsize=7.5, color=color)
+                color=color, lw=2.2, ls="-", alpha=0.95, zorder=4, solid_capstyle="round",
+                path_effects=_HALO)
+        label, y1 = f"{row.kind}-trend line, {row.state}", row.first_price + row.slope * (x1 - x0)
+        if x1 >= last - max(10, 0.05 * len(index)):  # ends at the last bars: in the margin
+            out.append((float(y1), label, color, 1.0))
+        else:  # ends earlier: named at its end
+            ax.annotate(label, (x1, y1), xytext=(4, -12), textcoords="offset points",
+                        fontsize=7.5, color=color, zorder=5,
+                        bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8,
+                              "pad": 1})
         marks = (("x", row.break_date, row.break_close, "break"),
                  ("o", row.retest_date, row.retest_price, "re-test"))
         for marker, d, price, what in marks:
             if d is not None and not pd.isna(d) and d in pos:
-                ax.plot([pos[d]], [price], marker=marker, color=color, ms=6, mfc="none",
-                        ls="none")
+                ax.plot([pos[d]], [price], marker=marker, color=color, ms=7, mfc="white",
+                        mew=1.6, ls="none", zorder=5)
                 ax.annotate(what, (pos[d], price), xytext=(4, 4), textcoords="offset points",
                             fontsize=7, color=color)
+    return out
+
+
+_HALO = [patheffects.Stroke(linewidth=4.2, foreground="white", alpha=0.9), patheffects.Normal()]
 
 
 def _panel_plots(macd: pd.DataFrame | None, rs: pd.Series | None, index: pd.DatetimeIndex,
@@ -166,9 +246,9 @@ def _panel_plots(macd: pd.DataFrame | None, rs: pd.Series | None, index: pd.Date
         m = macd.reindex(index)
         out += [
             mpf.make_addplot(m["macd"], panel=panel, color="#1f77b4", width=1.0,
-                             secondary_y=False, ylabel=f"MACD\n({units})", label="MACD"),
+                             secondary_y=False, ylabel=f"MACD\n({units})"),
             mpf.make_addplot(m["signal"], panel=panel, color="#ff7f0e", width=1.0,
-                             secondary_y=False, label="signal"),
+                             secondary_y=False),
         ]
         panel += 1
     if rs is not None:
@@ -242,7 +322,9 @@ def plot_trend(ohlc: pd.DataFrame, mas: pd.DataFrame | None = None,
     if source is None:
         source = source_text(ohlc.attrs.get("provenance", {}))
     price_plots = _ma_plots(mas, bars.index, "week" if weekly else "day")
-    if ax is None:
+    panelled = ax is None
+    panel_macd = None
+    if panelled:
         panels = _panel_plots(macd, rs, bars.index, units, benchmark)
         n_panels = 1 + (macd is not None) + (rs is not None)
         extra = {"panel_ratios": (4, 1.3, 1.3)[:n_panels]} if n_panels > 1 else {}
@@ -251,7 +333,7 @@ def plot_trend(ohlc: pd.DataFrame, mas: pd.DataFrame | None = None,
             addplot=price_plots + _swing_plots(swings, bars) + panels,
             volume=False, returnfig=True, figsize=(12, 5 + n_panels),
             ylabel=ylabel, datetime_format="%Y-%m", xrotation=0,
-            scale_padding={"left": 0.7, "right": 1.0, "top": 0.8, "bottom": 0.8},
+            scale_padding={"left": 0.7, "right": 1.0, "top": 0.7, "bottom": 0.8},
             warn_too_much_data=10_000, **extra,
         )
         ax = axes[0]
@@ -260,19 +342,41 @@ def plot_trend(ohlc: pd.DataFrame, mas: pd.DataFrame | None = None,
             hist = macd["hist"].reindex(bars.index).fillna(0.0).to_numpy()
             axes[2].vlines(range(len(hist)), 0, hist, lw=1.6, alpha=0.5,
                            colors=[COLORS["up"] if h >= 0 else COLORS["down"] for h in hist])
+            panel_macd = axes[2]
         if price_plots:
-            ax.legend(loc="upper left", fontsize=8)
+            _legend_above(ax, fontsize=8)
+        fig.suptitle(title, x=0.02, ha="left", fontsize=11, fontweight="bold")
+        shown = axes
     else:
         mpf.plot(bars, type="candle", style=style, ax=ax,
                  addplot=[dict(ap, ax=ax) for ap in price_plots],
                  ylabel=ylabel, datetime_format="%Y-%m", xrotation=0, warn_too_much_data=10_000)
         bottom = ax
-    ax.set_title(title, loc="left")
-    _draw_levels(ax, levels, float(bars["Close"].iloc[-1]), len(bars) - 1)
-    _draw_patterns(ax, patterns, bars.index)
-    _draw_trendlines(ax, trendlines, bars.index)
+        ax.set_title(title, loc="left")
+        if price_plots:
+            _legend_above(ax, fontsize=8)
+        shown = [ax]
+    x_label = _margin(ax, len(bars))
+    labels = _draw_levels(ax, levels, float(bars["Close"].iloc[-1]), len(bars) - 1)
+    labels += _draw_patterns(ax, patterns, bars.index)
+    labels += _draw_trendlines(ax, trendlines, bars.index)
+    _stack_labels(ax, labels, x_label)
+    if panel_macd is not None:  # the two lines named at their last values, no legend box
+        m = macd.reindex(bars.index)
+        _stack_labels(panel_macd, [(float(m["macd"].iloc[-1]), "MACD", "#1f77b4", 1.0),
+                                   (float(m["signal"].iloc[-1]), "signal", "#ff7f0e", 1.0)],
+                      x_label)
+    _set_date_ticks(shown, bars.index)
     add_source(bottom, source)
     return ax
+
+
+def _legend_above(ax, fontsize: float = 7.5) -> None:
+    """The Axes' legend in one row just above it, off the data."""
+    handles, names = ax.get_legend_handles_labels()
+    if handles:
+        ax.legend(handles, names, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=6,
+                  fontsize=fontsize, frameon=False, borderaxespad=0.2, handlelength=1.5)
 
 
 def chart_trend(result, *, n_levels: int = 3, ax=None):

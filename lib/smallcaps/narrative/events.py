@@ -17,7 +17,13 @@ from smallcaps import fmt
 from smallcaps.errors import ParameterError
 from smallcaps.stats import Q_LEVEL
 
-__all__ = ["SECTIONS", "EVENT_SECTIONS", "VARIANT_SECTIONS", "read", "short_rule"]
+__all__ = ["SECTIONS", "EVENT_SECTIONS", "VARIANT_SECTIONS", "HEADINGS", "read", "brief",
+           "short_rule"]
+
+#: The notebook's section headings the brief links to (``## <heading>`` in notebook 05).
+HEADINGS = {"test": "What followed the events", "robustness": "Robustness",
+            "spread": "The spread after events", "latest": "The latest reading",
+            "sensitivity": "Sensitivity to the threshold"}
 
 #: Sections of a divergence study's reading, in the order of the full reading.
 SECTIONS = ("rule", "events", "test", "robustness", "paths_small", "paths_spread", "latest")
@@ -593,3 +599,158 @@ def _methods(v) -> str:
         else:
             text += " Both give the same number of events."
     return text
+
+
+# ----------------------------------------------------------------------------------------------
+# the brief: the verdicts on top of the page
+# ----------------------------------------------------------------------------------------------
+
+def brief(study, sensitivity=None, methods=None) -> list[str]:
+    """The page's brief: four to six Markdown sentences, each ending with a link to the
+    section it summarises (:data:`HEADINGS`): the verdict on the claim across horizons, the
+    key number at the longest horizon (excess over the all-days drift in pp, 95 % interval, p,
+    q and the non-overlapping episodes it rests on), the spread against the large caps, the
+    leave-one-out check, the threshold sensitivity (a :class:`~smallcaps.events.Variants`,
+    when given) and the latest state.  ``methods`` is accepted for symmetry and not read.
+    Every sentence follows the signs and the tests, so it reads true on any data.
+    """
+    out = [_brief_verdict(study)]
+    if study.events.empty:
+        out.append(_brief_no_event(study))
+    else:
+        out += [_brief_number(study, "small"), _brief_number(study, "spread"),
+                _brief_loo(study)]
+    if sensitivity is not None:
+        out.append(_brief_sensitivity(sensitivity))
+    out.append(_brief_latest(study))
+    return out[:6]
+
+
+def _link(section: str) -> str:
+    return " " + fmt.section_link(HEADINGS[section])
+
+
+def _tested(study, t) -> list:
+    return [h for h in t.index if int(t.loc[h, "n_events"]) >= study.min_events_to_test
+            and not fmt.is_missing(t.loc[h, "p_value"])]
+
+
+def _brief_verdict(study) -> str:
+    p, t = study.params, study.table.loc["small"]
+    claim = _CLAIMS[p["direction"]]
+    n = len(study.events)
+    if n == 0:
+        return (f"**No event**: the {_label(p)} never went {_where(p)}, so nothing tests the "
+                f"claim that {claim}." + _link("test"))
+    tested = _tested(study, t)
+    what = (f"after {fmt.plural(n, 'event')} of the {short_rule(study)}, from "
+            f"{study.events.index[0]:%Y-%m-%d} to {study.events.index[-1]:%Y-%m-%d}")
+    if not tested:
+        return (f"**Too few events to test** the claim that {claim}: {what} no horizon has "
+                f"{study.min_events_to_test} complete windows." + _link("test"))
+    up = [h for h in tested if t.loc[h, "verdict"] == "significantly above"]
+    down = [h for h in tested if t.loc[h, "verdict"] == "significantly below"]
+    if up and not down:
+        head = f"**The data support the claim** that {claim}"
+        body = f"{p['small']} beat its all-days drift significantly at {_days(up)}"
+    elif down and not up:
+        head = f"**The data contradict the claim** that {claim}"
+        body = f"{p['small']} fell significantly short of its all-days drift at {_days(down)}"
+    elif up and down:
+        head = f"**Mixed evidence on the claim** that {claim}"
+        body = (f"{p['small']} beat its drift significantly at {_days(up)} and fell short at "
+                f"{_days(down)}")
+    else:
+        head = f"**No evidence for the claim** that {claim}"
+        body = (f"{p['small']}'s return differs significantly from its all-days drift at "
+                f"none of {_and([str(h) for h in tested])} days")
+    return f"{head}: {what}, {body} (5% level)." + _link("test")
+
+
+def _brief_no_event(study) -> str:
+    p, z = study.params, study.signal["z"].dropna()
+    if z.empty:
+        return "The data are shorter than the warm-up: no z-score yet." + _link("latest")
+    ext = z.max() if p["direction"] == "up" else z.min() if p["direction"] == "down" \
+        else z.loc[z.abs().idxmax()]
+    return (f"Over {fmt.plural(len(z), 'trading day')} with a z-score ({z.index[0]:%Y-%m-%d} "
+            f"to {z.index[-1]:%Y-%m-%d}) the {'highest' if ext >= 0 else 'lowest'} z was "
+            f"{ext:+.2f}, short of the {fmt.sigma(p['sigma'])} threshold." + _link("latest"))
+
+
+def _brief_number(study, which: str) -> str:
+    """The excess over the drift at the longest horizon with an event."""
+    p, t = study.params, study.table.loc[which]
+    rows = t[t["n_events"] > 0]
+    section = "test" if which == "small" else "spread"
+    if rows.empty:
+        return "No event has a complete window yet." + _link(section)
+    h = rows.index.max()
+    r = rows.loc[h]
+    num = fmt.pct if which == "small" else fmt.pp
+    what = p["small"] if which == "small" else f"{p['small']} minus {p['large']}"
+    verb = "returned" if which == "small" else "moved"
+    eps = int(r["episodes"])
+    test = ("too few events for a test" if fmt.is_missing(r["p_value"]) else
+            f"95% CI {fmt.pp(r['ci_low_pp'])} to {fmt.pp(r['ci_high_pp'])}, "
+            f"{fmt.pvalue(r['p_value'])}, {_q(r['q'])}")
+    return (f"Over {h} trading days {what} {verb} {num(r['mean_pct'])} on average after "
+            f"events against {num(r['base_mean_pct'])} on all days: "
+            f"**{fmt.pp(r['diff_pp'])}** ({test}), on {fmt.plural(int(r['n_events']), 'event')} "
+            f"in {fmt.plural(eps, 'non-overlapping episode')}." + _link(section))
+
+
+def _brief_loo(study) -> str:
+    t, flips = study.table.loc["small"], study.small_study.loo
+    rows = t[t["n_events"] > 0]
+    carried = [h for h in rows.index if flips.get(h)]
+    if not carried:
+        return ("No single event carries a verdict: removing any one leaves each horizon's "
+                "verdict unchanged." + _link("robustness"))
+    h = max(carried)
+    named = flips[h]
+    if len(named) == 1:
+        x = named[0]
+        text = (f"The {h}-day verdict rests on one event: without {x['date']:%Y-%m-%d} "
+                f"({fmt.pct(x['value_pct'])}) the mean is {fmt.pct(x['mean_pct'])}, "
+                f"{_SHORT[x['verdict']]}")
+    else:
+        text = (f"At {h} days removing any one of {fmt.plural(len(named), 'event')} alone "
+                "changes the verdict: the excess is too close to zero for its sign to mean "
+                "anything")
+    others = [k for k in carried if k != h]
+    if others:
+        text += f"; single events also carry the verdict at {_days(others)}"
+    return text + "." + _link("robustness")
+
+
+def _brief_sensitivity(v) -> str:
+    table = v.table
+    q_cols = [f"q_{k}d" for k in v.horizons if f"q_{k}d" in table]
+    sigmas = list(table.index)
+    span = (f"{fmt.sigma(min(sigmas))} to {fmt.sigma(max(sigmas))}" if len(sigmas) > 1
+            else fmt.sigma(sigmas[0]) if sigmas else "no threshold")
+    q = [x for x in table[q_cols].to_numpy(dtype=float).ravel() if not fmt.is_missing(x)] \
+        if q_cols else []
+    if not q:
+        return f"No threshold from {span} gives enough events to test." + _link("sensitivity")
+    survive = sum(x <= Q_LEVEL for x in q)
+    return (f"At thresholds from {span}, {survive} of {len(q)} threshold × horizon cells "
+            f"survive a {Q_LEVEL:.0%} false-discovery rate (Benjamini-Hochberg); the "
+            "thresholds share their events, so this is not independent confirmation."
+            + _link("sensitivity"))
+
+
+def _brief_latest(study) -> str:
+    lt, p = study.latest, study.params
+    z = lt["z"]
+    ztxt = ("no z-score yet" if fmt.is_missing(z) else
+            f"z = {z:+.2f}, {'beyond' if lt['beyond'] else 'inside'} the "
+            f"{fmt.sigma(p['sigma'])} threshold")
+    text = (f"As of {lt['date']:%Y-%m-%d} the {_label(p)} is {fmt.pp(lt['spread_pct'], 2)} "
+            f"({ztxt})")
+    le = study.latest_event
+    if le is None:
+        return text + "; there has been no event." + _link("latest")
+    return (text + f"; the latest event was on {le['date']:%Y-%m-%d} (z = {le['z']:+.2f}), "
+            f"{fmt.plural(le['days_since'], 'trading day')} ago." + _link("latest"))

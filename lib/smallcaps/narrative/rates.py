@@ -16,11 +16,16 @@ from smallcaps import fmt
 from smallcaps.errors import ParameterError
 from smallcaps.stats import T_CRIT
 
-__all__ = ["SECTIONS", "read"]
+__all__ = ["SECTIONS", "HEADINGS", "read", "brief"]
 
 #: The parts :func:`read` can write, in reading order.
-SECTIONS = ("sample", "levels", "fit", "periods", "horizons", "rolling", "regimes", "fed",
+SECTIONS = ("inputs", "sample", "levels", "fit", "periods", "horizons", "rolling", "regimes", "fed",
             "leadlag", "latest")
+
+#: The notebook's section headings the brief links to (``## <heading>`` in notebook 01).
+HEADINGS = {"fit": "Full-sample sensitivity", "periods": "By decade",
+            "horizons": "By horizon", "regimes": "Yield regimes", "fed": "The Fed cycle",
+            "latest": "Latest reading"}
 
 _REGIMES = ("falling", "neutral", "rising")
 _FED = ("easing", "tightening", "hold")
@@ -42,8 +47,8 @@ def read(result, section: str | None = None) -> str:
     ParameterError
         When ``section`` is not one of :data:`SECTIONS`.
     """
-    writers = {"sample": _sample, "levels": _levels, "fit": _fit, "periods": _periods,
-               "horizons": _horizons, "rolling": _rolling, "regimes": _regimes,
+    writers = {"inputs": _inputs, "sample": _sample, "levels": _levels, "fit": _fit,
+               "periods": _periods, "horizons": _horizons, "rolling": _rolling, "regimes": _regimes,
                "fed": _fed, "leadlag": _leadlag, "latest": _latest}
     if section is None:
         return "\n\n".join(writers[s](result) for s in SECTIONS)
@@ -72,6 +77,26 @@ def _percentile(p) -> str:
 def _stale(latest: dict) -> bool:
     """The last yield is more than a week older than the last equity close."""
     return (latest["date"] - latest["yield_date"]).days > 7
+
+
+def _inputs(result) -> str:
+    """What this page reads, by value: the series with their names, the period, the window
+    and the regime thresholds (the notebook's parameters as the reader needs them)."""
+    per = result.period
+    text = (f"**This page reads** {_key(result, 'small')} ({_long(result, 'small')}) against "
+            f"{_key(result, 'large')} ({_long(result, 'large')}) and the {_long(result, 'yield')}"
+            f" {_key(result, 'yield')} (%), in {result.adjective} periods"
+            + (" (Friday closes; a holiday Friday uses the day before)"
+               if result.freq == "W-FRI" else "")
+            + f"; rolling statistics over {fmt.plural(result.window, per)}; a {per} is in a "
+            f"falling or rising yield regime when {_key(result, 'yield')} moved more than "
+            f"{result.regime_bp:g} bp over the trailing {fmt.plural(result.regime_periods, per)}")
+    fed = getattr(result, "fed", None)
+    if fed is not None:
+        text += (f"; the Fed cycle from {fed.series} ({_long(result, 'fed')}), easing or "
+                 f"tightening when its {fed.smooth_days}-day average moved more than {fed.bp:g} "
+                 f"bp over {fmt.plural(fed.window_weeks, 'week')}")
+    return text + "."
 
 
 def _sample(result) -> str:
@@ -157,7 +182,7 @@ def _split(table: pd.DataFrame) -> str:
         return "no sub-sample had enough data"
 
     def cell(i) -> str:
-        text = f"{i} ({t.loc[i, 'slope_pct_per_100bp']:+.2f}, t {t.loc[i, 't_hac']:+.1f}"
+        text = f"{i} ({t.loc[i, 'slope_pct_per_100bp']:+.2f}, t {t.loc[i, 't_hac']:+.2f}"
         if "independent" in t.columns:
             text += f", {fmt.plural(int(t.loc[i, 'independent']), 'non-overlapping change')}"
         return text + ")"
@@ -425,3 +450,147 @@ def _latest(result) -> str:
             f"{_pair(result)} over the week: {rr:+.2f} pp ({who}), {fit_word}. The rolling "
             f"{result.window}-{result.period} correlation is {lt['corr_rolling_latest']:+.2f} "
             f"({_percentile(lt['corr_percentile'])} percentile of its history).")
+
+
+# ---- the brief: the verdicts on top of the page ----------------------------------------------
+
+def brief(result) -> list[str]:
+    """The page's brief: three to six Markdown sentences, each ending with a link to the
+    section it summarises (:data:`HEADINGS`): the full-sample verdict on the claim with the
+    slope (pp per +100 bp), its 95 % HAC band, t and the number of periods; its stability by
+    decade and horizon; the yield regimes; the Fed cycle (when measured) and the latest week.
+    Every sentence follows the numbers' sign and significance, so it reads true on any data.
+    """
+    out = [_brief_fit(result), _brief_split(result, "periods"),
+           _brief_split(result, "horizons"), _brief_regimes(result)]
+    fed = _brief_fed(result)
+    if fed:
+        out.append(fed)
+    out.append(_brief_latest(result))
+    return out[:6]
+
+
+def _link(section: str) -> str:
+    return " " + fmt.section_link(HEADINGS[section])
+
+
+def _brief_fit(result) -> str:
+    f, s, per = result.fit, result.sample, result.period
+    y, pair = _key(result, "yield"), f"{_key(result, 'small')} minus {_key(result, 'large')}"
+    claim = (f"the claim that {_key(result, 'small')} outperforms {_key(result, 'large')} when "
+             f"{y} falls")
+    if fmt.is_missing(f.slope):
+        return f"Too few {result.adjective} changes to test {claim}." + _link("fit")
+    basis = (f"over {fmt.plural(f.n, result.adjective + ' change')} ({s.index[0]:%Y-%m-%d} to "
+             f"{s.index[-1]:%Y-%m-%d}) a +100 bp move in {y} went with **{fmt.pp(f.slope, 2)}** "
+             f"of {pair} return per {per} (95% HAC band {fmt.pp(f.ci_low, 2)} to "
+             f"{fmt.pp(f.ci_high, 2)}, {fmt.tstat(f.t_hac, 2)})")
+    if f.significant and f.slope < 0:
+        text = (f"**The data support {claim}**: {basis}, a negative slope significant at 5%; "
+                f"yield changes explain {fmt.share(f.r_squared, 1)} of the variance.")
+    elif f.significant:
+        text = (f"**The data contradict {claim}**: {basis}; the claim needs a negative slope, "
+                f"and this one is positive and significant at 5%.")
+    else:
+        text = (f"**No reliable link for {claim}**: {basis}; the band includes zero, so the "
+                "slope cannot be told from chance.")
+    return text + _link("fit")
+
+
+def _brief_split(result, which: str) -> str:
+    t = result.by_period if which == "periods" else result.by_horizon
+    word = "decade" if which == "periods" else "horizon"
+    prep = "in" if which == "periods" else "at"
+    t = t.dropna(subset=["slope_pct_per_100bp"]) if len(t) else t
+    if t.empty:
+        return f"No {word} had enough data for its own slope." + _link(which)
+    neg = [str(i) for i in t.index[t["slope_pct_per_100bp"] < 0]]
+    pos = [str(i) for i in t.index[t["slope_pct_per_100bp"] >= 0]]
+    sup = [str(i) for i in t.index[t["verdict"] == "supports claim"]]
+    con = [str(i) for i in t.index[t["verdict"] == "contradicts claim"]]
+    n = len(t)
+    every = (f"{prep} the only {word}" if n == 1 else f"{prep} both {word}s" if n == 2
+             else f"{prep} all {n} {word}s")
+    if not neg:
+        head = f"The slope is positive (against the claim) {every}"
+    elif not pos:
+        head = f"The slope is negative (the claimed sign) {every}"
+    else:
+        head = (f"The sign changes across {word}s: negative (the claimed sign) in "
+                f"{_names(neg)}, positive in {_names(pos)}")
+    sig = []
+    if sup:
+        sig.append(f"significantly negative {prep} {_names(sup)}")
+    if con:
+        sig.append(f"significantly positive {prep} {_names(con)}")
+    text = head + (f"; {' and '.join(sig)}" if sig else "; significant in none")
+    if which == "horizons" and "independent" in t.columns:
+        last = t.index[-1]
+        text += (f"; the longest, {last}, rests on "
+                 f"{fmt.plural(int(t.loc[last, 'independent']), 'non-overlapping change')} "
+                 f"({fmt.pp(t.loc[last, 'slope_pct_per_100bp'], 2)} per +100 bp, "
+                 f"{fmt.tstat(t.loc[last, 't_hac'], 2)})")
+    return text + "." + _link(which)
+
+
+def _brief_regimes(result) -> str:
+    t, per, bp = result.regimes, result.period, f"{result.regime_bp:g}"
+    spread = result.regime_spread
+    diff, tdiff = spread["diff_pp"], spread["t"]
+    y = _key(result, "yield")
+    if fmt.is_missing(diff):
+        return (f"Too few {per}s with {y} falling or rising by more than {bp} bp over "
+                f"{result.regime_periods} {per}s to compare the regimes." + _link("regimes"))
+    fa, ri = t.loc["falling"], t.loc["rising"]
+    eps = ""
+    if "episodes" in t.columns:
+        eps = (f", {fmt.plural(int(fa['episodes']), 'falling episode')} and "
+               f"{fmt.plural(int(ri['episodes']), 'rising episode')}")
+    significant = not fmt.is_missing(tdiff) and abs(tdiff) >= T_CRIT
+    side = "the claimed sign" if diff > 0 else "against the claim"
+    verdict = f"{side}, {'significant' if significant else 'not significant'}"
+    return (f"With {y} down more than {bp} bp over {result.regime_periods} {per}s, "
+            f"{_key(result, 'small')} gained {fmt.pp(fa['mean_rel_return_pct'], 3)} per {per} "
+            f"on {_key(result, 'large')}, against {fmt.pp(ri['mean_rel_return_pct'], 3)} with "
+            f"{y} up as much: a difference of {fmt.pp(diff, 3)} ({fmt.tstat(tdiff, 2)}{eps}; "
+            f"{verdict})." + _link("regimes"))
+
+
+_LEVEL_BRIEF = {"supports claim": "as the claim says", "contradicts claim": "against the claim"}
+
+
+def _brief_fed(result) -> str | None:
+    fed = getattr(result, "fed", None)
+    if fed is None:
+        return None
+    if fed.labels.empty:
+        return (f"No {result.period} could be labelled by the Fed cycle ({fed.series} "
+                f"{fed.data_start:%Y-%m-%d} to {fed.data_end:%Y-%m-%d})." + _link("fed"))
+    t, per = fed.table, result.period
+    e = t.loc["easing"]
+    slopes = _fed_slope_verdict(t).replace("**", "")
+    if e["n"] == 0 or fmt.is_missing(e["excess_pp"]):
+        level = f"no {per} was labelled easing"
+    else:
+        ahead = "ahead of" if e["excess_pp"] > 0 else "behind"
+        words = _LEVEL_BRIEF.get(e["level_verdict"], "a difference chance can produce")
+        level = (f"while the Fed eased, {_key(result, 'small')} ran "
+                 f"{fmt.pp(abs(e['excess_pp']), 3, signed=False)} per {per} {ahead} the "
+                 f"average labelled {per} (95% CI {fmt.pp(e['excess_ci_low'], 3)} to "
+                 f"{fmt.pp(e['excess_ci_high'], 3)}, {fmt.pvalue(e['excess_p_value'])}, "
+                 f"{fmt.plural(int(e['episodes']), 'easing episode')}): {words}")
+    return (f"Through the Fed cycle ({fed.series}): {slopes}; {level}." + _link("fed"))
+
+
+def _brief_latest(result) -> str:
+    lt = result.latest
+    y = _key(result, "yield")
+    rr, d1 = lt["relative_return_1w_pct"], lt["yield_change_1w_bp"]
+    who = (f"{_key(result, 'small')} beat {_key(result, 'large')}" if rr >= 0 else
+           f"{_key(result, 'small')} trailed {_key(result, 'large')}")
+    stale = (f" (its latest value is from {lt['yield_date']:%Y-%m-%d})" if _stale(lt) else "")
+    return (f"As of {lt['date']:%Y-%m-%d}, {y} is at {lt['yield_last']:.2f}%{stale}, "
+            f"{fmt.bp(d1)} on the week; {who} by {fmt.pp(abs(rr), 2, signed=False)} over the "
+            f"week, and the rolling {result.window}-{result.period} correlation is "
+            f"{lt['corr_rolling_latest']:+.2f} ({_percentile(lt['corr_percentile'])} "
+            "percentile of its history)." + _link("latest"))

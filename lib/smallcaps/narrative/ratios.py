@@ -25,10 +25,15 @@ from __future__ import annotations
 from smallcaps import fmt
 from smallcaps.errors import ParameterError
 
-__all__ = ["SECTIONS", "read"]
+__all__ = ["SECTIONS", "HEADINGS", "read", "brief"]
 
-SECTIONS = ("window", "basis", "headline", "funds", "rebased", "pair", "overlay", "ranking",
-            "basis_effect")
+#: The notebook's section headings the brief links to (``## <heading>`` in notebook 02).
+HEADINGS = {"glance": "Relative strength at a glance", "charts": "Ratio charts",
+            "ranking": "Ranking of indexes and ETFs",
+            "basis_effect": "What the dividend adjustment moves"}
+
+SECTIONS = ("window", "basis", "headline", "funds", "rebased", "inputs", "pair", "overlay",
+            "ranking", "basis_effect")
 
 _TOTAL = "total return"  # how the basis of a dividend-adjusted series begins
 
@@ -59,7 +64,7 @@ def read(result, section: str | None = None) -> str:
 def _writers(result) -> tuple[str, dict]:
     if hasattr(result, "pairs") and hasattr(result, "window"):
         return "ratio study", {"window": _window, "basis": _basis, "headline": _headline,
-                               "funds": _funds, "rebased": _rebased}
+                               "funds": _funds, "rebased": _rebased, "inputs": _inputs}
     if hasattr(result, "page") and hasattr(result, "other"):
         return "basis comparison", {"basis_effect": _basis_effect}
     if hasattr(result, "leaders") and hasattr(result, "table"):
@@ -102,6 +107,23 @@ def _window(study) -> str:
             f"{p} ends {_d(d)}, {(w.asof - d).days} days before the as-of date, so its figures "
             f"are as of {_d(d)}" for p, d in study.stale.items()) + "."
     return txt
+
+
+def _inputs(study) -> str:
+    """What this page reads, by value: each pair with its names, the averages and the
+    breakout look-back."""
+    if not study.pairs:
+        return "**This page reads** no pair."
+    pairs = "; ".join(f"{p} ({a.names.get(a.numerator, a.numerator)} / "
+                      f"{a.names.get(a.denominator, a.denominator)})"
+                      for p, a in study.pairs.items())
+    a = next(iter(study.pairs.values()))
+    mas = sorted(a.mas)
+    ma_txt = (", ".join(f"{w}-" for w in mas[:-1]) + f" and {mas[-1]}-day" if len(mas) > 1
+              else f"{mas[0]}-day") if mas else "no"
+    return (f"**This page reads** {fmt.plural(len(study.pairs), 'ratio')}: {pairs}; {ma_txt} "
+            f"moving "
+            f"averages; new highs and lows over {a.breakout_days} trading days.")
 
 
 def _total(basis: str | None) -> bool:
@@ -240,7 +262,7 @@ def _pair(a) -> str:
             f"before the as-of date {_d(a.asof)}; every figure here is as of {_d(a.data_end)}."
         )
         head = "The ratio"
-    parts.append(f"{head} closed at {a.last:.4g} on {_d(a.data_end)}.")
+    parts.append(f"{head} closed at {a.last:.4f} on {_d(a.data_end)}.")
     basis = getattr(a, "basis", {})
     if a.mixed_basis:
         parts.append(f"**Mixed basis**: {num} is on {_on(basis.get(num))} and {den} on "
@@ -328,8 +350,8 @@ def _ranking(rk) -> str:
     if not lead:
         return f"No series has data up to {_d(rk.asof)}; nothing is ranked."
     best, worst = lead[0], lead[-1]
-    txt = [f"Over the month to {_d(rk.asof)}, **{best}** led ({fmt.pct(t.loc[best, '1m %'], 2)})"
-           f" and **{worst}** lagged ({fmt.pct(t.loc[worst, '1m %'], 2)})."]
+    txt = [f"Over the month to {_d(rk.asof)}, **{best}** led ({fmt.pct(t.loc[best, '1m %'])})"
+           f" and **{worst}** lagged ({fmt.pct(t.loc[worst, '1m %'])})."]
     if "RUT" in lead and "SPX" in lead:
         for col, label in (("1m %", "Over 1 month"), ("3m %", "Over 3 months"),
                            ("YTD %", "Year to date")):
@@ -337,7 +359,7 @@ def _ranking(rk) -> str:
             if not fmt.is_missing(gap):
                 verb = "beat" if gap > 0 else "trailed" if gap < 0 else "matched"
                 txt.append(f"{label} the Russell 2000 {verb} the S&P 500 by "
-                           f"{fmt.pp(abs(gap), 2, signed=False)}.")
+                           f"{fmt.pp(abs(gap), signed=False)}.")
     if rk.stale:
         by_date: dict = {}
         for k, d in rk.stale.items():
@@ -410,3 +432,142 @@ def _basis_effect(c) -> str:
         parts.append(f"Pairs of two indexes ({_keys(c.unaffected)}) are the same on both "
                      "fields: an index has no dividend adjustment.")
     return " ".join(parts)
+
+
+# ----------------------------------------------------------------------------------------------
+# The brief: the verdicts on top of the page
+# ----------------------------------------------------------------------------------------------
+
+def brief(study, ranking=None, basis=None) -> list[str]:
+    """The page's brief: three to six Markdown sentences, each ending with a link to the
+    section it summarises (:data:`HEADINGS`).
+
+    Parameters
+    ----------
+    study : RatioStudy
+        Its first pair is the headline pair (RUT/SPX by default): has its downtrend reversed
+        by the 200-day rule (above a rising average), with its trends (%/month, R² and the
+        closes they rest on), its last crossing, its latest 252-day extreme and its change
+        since the rebase date; then the count of ratios above rising / below falling averages.
+    ranking : Ranking, optional
+        Leader and laggard over the month, small against large caps.
+    basis : BasisComparison, optional
+        What the dividend adjustment moves.
+    """
+    out = []
+    if study.pairs:
+        a = next(iter(study.pairs.values()))
+        out += [_brief_reversal(a), _brief_history(a, study)]
+    out.append(_headline(study) + " " + fmt.section_link(HEADINGS["glance"]))
+    if ranking is not None:
+        out.append(_brief_ranking(ranking))
+    if basis is not None:
+        out.append(_brief_basis(basis))
+    return out[:6]
+
+
+def _trend_bit(t, label: str) -> str:
+    if t is None:
+        return f"the {label} trend cannot be fitted (too few closes)"
+    return (f"the {label} trend is {t.direction} ({t.slope_pct:+.2f}%/month, R² {t.r2:.2f} "
+            f"over {fmt.plural(t.n, 'close')})")
+
+
+def _brief_reversal(a) -> str:
+    """Has the pair's downtrend reversed by the 200-day rule?"""
+    ma = a.trend_ma
+    dist = a.distance_to_ma(ma)
+    link = " " + fmt.section_link(HEADINGS["glance"])
+    stale = f" (its data end {_d(a.data_end)})" if a.stale else ""
+    if fmt.is_missing(dist):
+        return (f"**{a.pair}**{stale} has too little history for a {ma}-day average: no "
+                "verdict on its trend." + link)
+    slope, pct = a.ma_slope(ma)
+    above = dist > 0
+    if above and slope == "rising":
+        verdict = f"**{a.pair} is in an uptrend by the {ma}-day rule**"
+    elif above:
+        verdict = f"**{a.pair} has not confirmed a reversal**"
+    elif slope == "falling":
+        verdict = f"**{a.pair} is still in a downtrend by the {ma}-day rule**"
+    else:
+        verdict = (f"**{a.pair} has slipped below a rising {ma}-day average**: the uptrend "
+                   "is faltering")
+    where = (f"at {a.last:.4f} on {_d(a.data_end)} it is {abs(dist):.1f}% "
+             f"{'above' if above else 'below'} its {ma}-day average")
+    still = "still " if above and slope == "falling" else ""
+    moving = (f", which is {still}{slope} ({fmt.pct(pct, 2)} over {a.slope_lag} trading days)"
+              if slope else "")
+    trends = (_trend_bit(a.trends.get("12m"), "12-month") + " and "
+              + _trend_bit(a.trends.get("3m"), "3-month"))
+    return f"{verdict}{stale}: {where}{moving}; {trends}." + link
+
+
+def _brief_history(a, study) -> str:
+    """The pair's last crossing of its 200-day average, its latest 252-day extreme and its
+    change since the rebase date."""
+    bits = []
+    if a.trend_side is not None and a.trend_start_date is not None:
+        bits.append(f"{a.pair} crossed {a.trend_side} its {a.trend_ma}-day average on "
+                    f"{_d(a.trend_start_date)}")
+    elif a.trend_side is not None:
+        bits.append(f"{a.pair} has stayed {a.trend_side} its {a.trend_ma}-day average since "
+                    "that average begins")
+    date, kind, since = a.last_breakout
+    if date is None:
+        bits.append(f"it has made no {a.breakout_days}-day high or low")
+    else:
+        bits.append(f"its latest {a.breakout_days}-day extreme was a {kind} on {_d(date)}, "
+                    f"{fmt.plural(since, 'trading day')} before its last close")
+    since = a.changes.get("since")
+    if not fmt.is_missing(since):
+        bits.append(f"it has changed {fmt.pct(since)} since {_d(a.rebase_date)} (positive = "
+                    f"{a.numerator} outperformed)")
+    text = "; ".join(bits)
+    return text[0].upper() + text[1:] + ". " + fmt.section_link(HEADINGS["charts"])
+
+
+def _brief_ranking(rk) -> str:
+    link = " " + fmt.section_link(HEADINGS["ranking"])
+    lead, t = rk.leaders, rk.table
+    if not lead:
+        return f"No series has data up to {_d(rk.asof)}: nothing is ranked." + link
+    best, worst = lead[0], lead[-1]
+    bases = getattr(rk, "bases", {}) or {}
+
+    def basis(k) -> str:
+        return "total return" if _total(bases.get(k)) else "price only"
+
+    text = (f"Over the month to {_d(rk.asof)}, {best} led ({fmt.pct(t.loc[best, '1m %'])}, "
+            f"{basis(best)}) and {worst} lagged ({fmt.pct(t.loc[worst, '1m %'])}, "
+            f"{basis(worst)})")
+    if "RUT" in lead and "SPX" in lead:
+        m = t.loc["RUT", "1m %"] - t.loc["SPX", "1m %"]
+        y = t.loc["RUT", "YTD %"] - t.loc["SPX", "YTD %"]
+        if not (fmt.is_missing(m) or fmt.is_missing(y)):
+            one = "beat" if m >= 0 else "trailed"
+            ytd = "is ahead of" if y >= 0 else "trails"
+            text += (f"; RUT {one} SPX by {fmt.pp(abs(m), signed=False)} over the month and "
+                     f"{ytd} it by {fmt.pp(abs(y), signed=False)} year to date")
+    if rk.stale:
+        text += f" ({', '.join(rk.stale)} not ranked: their data end early)"
+    return text + "." + link
+
+
+def _brief_basis(c) -> str:
+    link = " " + fmt.section_link(HEADINGS["basis_effect"])
+    if not c.affected:
+        return ("No pair has an ETF leg, so the dividend adjustment moves nothing on this page."
+                + link)
+    moves = []
+    for pair in c.affected:
+        since = c.rows(pair).loc["change_since_pct"]
+        fields = {"adj_close": "adjusted closes", "close": "plain closes"}
+        moves.append(f"{pair} by {fmt.pp(since['diff'], 2)} since "
+                     f"{_d(c.page.pairs[pair].rebase_date)} ({fmt.pct(since['page'])} on "
+                     f"{fields.get(c.field, c.field)}, {fmt.pct(since['other'])} on "
+                     f"{fields.get(c.other_field, c.other_field)})")
+    text = "The dividend adjustment moves " + "; ".join(moves)
+    if c.unaffected:
+        text += "; pairs of two indexes do not move"
+    return text + "." + link

@@ -21,9 +21,14 @@ from __future__ import annotations
 from smallcaps import fmt, stats
 from smallcaps.errors import ParameterError
 
-__all__ = ["SECTIONS", "read"]
+__all__ = ["SECTIONS", "HEADINGS", "read", "brief"]
 
-SECTIONS = ("windows", "years", "trough", "groups", "current", "sensitivity")
+#: The notebook's section headings the brief links to (``## <heading>`` in notebook 04).
+HEADINGS = {"windows": "Pressure and rebound windows", "groups": "Losers and winners",
+            "current": "The current year",
+            "sensitivity": "Sensitivity to the rebound start date"}
+
+SECTIONS = ("inputs", "windows", "years", "trough", "groups", "current", "sensitivity")
 
 _PHASE_TEXT = {
     "before": "before the pressure window",
@@ -319,7 +324,20 @@ def _study_sensitivity(study) -> str:
     return _sensitivity(study.sensitivity())
 
 
+def _inputs(study) -> str:
+    """What this page reads, by value: the two series, the seasons and the three windows."""
+    y = study.years
+    seasons = (f"seasons {y.index.min()} to {y.index.max()} complete" if len(y)
+               else "no complete season")
+    w = study.windows
+    return (f"**This page reads** the daily closes of {study.small} against {study.large} "
+            f"({seasons}, data to {study.asof:%Y-%m-%d}); the pressure window "
+            f"{_label(w['pressure'])}, the rebound window {_label(w['rebound'])} and the path "
+            f"window {_label(w['path'])} (month-days).")
+
+
 _WRITERS = {
+    "inputs": _inputs,
     "windows": _windows,
     "years": _years,
     "trough": _trough,
@@ -327,3 +345,106 @@ _WRITERS = {
     "current": _current,
     "sensitivity": _study_sensitivity,
 }
+
+
+# ---- the brief: the verdicts on top of the page ----------------------------------------------
+
+def brief(study, sensitivity=None) -> list[str]:
+    """The page's brief: five Markdown sentences, each ending with a link to the section it
+    summarises (:data:`HEADINGS`): the pressure and the rebound window against the typical
+    window of the same length (excess in pp, 95 % interval, p, independent seasons), the
+    rebound's sensitivity to its start date (one joint test), losers against winners and the
+    current season.  ``sensitivity`` defaults to the study's own (starts 12-10 to 12-28).
+    Every sentence follows the sign and the test, so it reads true on any data.
+    """
+    sens = study.sensitivity() if sensitivity is None else sensitivity
+    return [_brief_window(study, "pressure"), _brief_window(study, "rebound"),
+            _brief_sensitivity(sens), _brief_groups(study), _brief_current(study)]
+
+
+def _link(section: str) -> str:
+    return " " + fmt.section_link(HEADINGS[section])
+
+
+_PREDICTED = {"pressure": -1, "rebound": 1}
+_BRIEF_VERDICT = {
+    "shows": "**the playbook's {what} shows up**",
+    "average": "**the playbook's {what} shows up on average but not reliably**",
+    "absent": "**the playbook's {what} does not show up**",
+    "opposite": "**the opposite of the playbook's {what}**",
+}
+
+
+def _brief_window(study, name: str) -> str:
+    s, test = study.window_stats(name), study.window_test(name)
+    what, label = _WHAT[name], _label(study.windows[name])
+    pair = f"{study.small} minus {study.large}"
+    if test["verdict"] == "untestable" or fmt.is_missing(test["excess_pp"]):
+        return (f"With {fmt.plural(test['n'], 'complete season')}, the {name} window ({label}) "
+                f"cannot test the playbook's {what}." + _link("windows"))
+    verdict = test["verdict"]
+    if (verdict == "absent" and not fmt.is_missing(test["p"]) and test["p"] <= 0.05
+            and test["excess_pp"] * _PREDICTED[name] < 0):
+        verdict = "opposite"
+    head = _BRIEF_VERDICT[verdict].format(what=what)
+    loo = "" if not test["loo_flips"] else f"; {_loo(test['loo_flips'])}"
+    head = head[:2] + head[2].upper() + head[3:]
+    return (f"{head} in the {name} window ({label}): {pair} averaged "
+            f"{fmt.pp(s['mean_rel_pct'], 2)}, {fmt.pp(test['excess_pp'], 2)} against a typical "
+            f"{test['horizon_days']}-day window (95% CI {fmt.pp(test['ci_low'], 2)} to "
+            f"{fmt.pp(test['ci_high'], 2)}, {fmt.pvalue(test['p'])}; "
+            f"{fmt.plural(test['episodes'], 'independent season')}{loo})." + _link("windows"))
+
+
+def _brief_sensitivity(sens) -> str:
+    t = sens.table.dropna(subset=["excess_pp"])
+    if t.empty:
+        return "No complete rebound window for any start date." + _link("sensitivity")
+    j = sens.joint
+    span = f"{t.index[0]} to {t.index[-1]}"
+    rng = (f"the excess ranges from {fmt.pp(t['excess_pp'].min(), 2)} to "
+           f"{fmt.pp(t['excess_pp'].max(), 2)}")
+    if len(t) < 2 or fmt.is_missing(j.get("p")):
+        return (f"Across rebound starts {span} (end {sens.end}) {rng}; too few seasons for "
+                "the joint test." + _link("sensitivity"))
+    peak = t.at[j["at"], "excess_pp"] if j["at"] in t.index else float("nan")
+    if j["p"] <= sens.alpha and peak > 0:
+        verdict = "the rebound is not an artefact of the chosen start date"
+    elif j["p"] <= sens.alpha:
+        verdict = "small caps fall short of a typical window for some start dates"
+    else:
+        verdict = "no start date's excess survives it"
+    return (f"Across {len(t)} rebound starts {span} (end {sens.end}) {rng}; one joint test "
+            f"of these overlapping windows (largest |t| {j['max_abs_t']:.1f} at {j['at']}, "
+            f"joint {fmt.pvalue(j['p'])}): {verdict}." + _link("sensitivity"))
+
+
+def _brief_groups(study) -> str:
+    g = study.by_ytd_group()
+    lo, hi = g.loc["losers"], g.loc["winners"]
+    if lo["n"] < 2 or hi["n"] < 2:
+        return "Too few seasons to compare loser with winner years." + _link("groups")
+    t_r = study.group_test()["rebound_welch_t"]
+    more = lo["rebound_mean_rel_pct"] > hi["rebound_mean_rel_pct"]
+    sig = not fmt.is_missing(t_r) and abs(t_r) >= stats.T_CRIT
+    verdict = (("as the tax-loss story predicts" if more else "against the tax-loss story")
+               + (", a significant difference" if sig else ", not a significant difference"))
+    return (f"Loser years (bottom third by {study.small}-{study.large} year to date) rebounded "
+            f"{fmt.pp(lo['rebound_mean_rel_pct'], 2)} against "
+            f"{fmt.pp(hi['rebound_mean_rel_pct'], 2)} for winner years (Welch "
+            f"{fmt.tstat(t_r)}, {int(lo['n'])} against {int(hi['n'])} seasons): {verdict}."
+            + _link("groups"))
+
+
+def _brief_current(study) -> str:
+    c = study.current()
+    text = f"As of {study.asof:%Y-%m-%d} the {c['year']} season is {_PHASE_TEXT[c['phase']]}"
+    if not fmt.is_missing(c["ytd_rel_pct"]):
+        lead = "leads" if c["ytd_rel_pct"] > 0 else "trails"
+        text += (f"; year to date {study.small} {lead} {study.large} by "
+                 f"{fmt.pp(abs(c['ytd_rel_pct']), 2, signed=False)}")
+        if c["ytd_group"] in _GROUP_TEXT:
+            text += f", {_GROUP_TEXT[c['ytd_group']]} of past years"
+            if c["phase"] == "before":
+                text += " (provisional until the pressure window)"
+    return text + "." + _link("current")

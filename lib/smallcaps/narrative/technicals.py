@@ -33,11 +33,15 @@ from smallcaps import fmt as F
 from smallcaps.errors import ParameterError
 from smallcaps.stats import Q_LEVEL, T_CRIT
 
-__all__ = ["SECTIONS", "INDEX_SECTIONS", "STUDY_SECTIONS", "read"]
+__all__ = ["SECTIONS", "INDEX_SECTIONS", "STUDY_SECTIONS", "HEADINGS", "read", "brief"]
+
+#: The notebook's section headings the brief links to (``## <heading>`` in notebook 06).
+HEADINGS = {"dashboard": "Dashboard", "levels": "Support and resistance levels",
+            "patterns": "Patterns", "pattern_record": "The detector's record"}
 
 INDEX_SECTIONS = ("close", "averages", "macd", "structure", "levels", "breakout", "trendlines",
                   "high", "pattern", "pattern_record", "relative_strength", "caution", "figures")
-STUDY_SECTIONS = ("dashboard", "levels", "patterns", "pattern_record")
+STUDY_SECTIONS = ("dashboard", "levels", "patterns", "pattern_record", "inputs")
 LIVE = ("forming", "confirmed")
 SECTIONS = tuple(dict.fromkeys(STUDY_SECTIONS + INDEX_SECTIONS))
 
@@ -486,13 +490,36 @@ def _study_record(study) -> str:
             "from the sloped neckline):\n" + "\n".join(lines))
 
 
+def _study_inputs(study) -> str:
+    """What this page reads, by value: the indexes, the benchmark, the bars and the settings."""
+    if not study.results:
+        return "**This page reads** no index."
+    r0 = next(iter(study.results.values()))
+    p, unit = r0.params, _bar_word(r0)
+    names = ", ".join(f"{k} ({r.name})" for k, r in study.results.items())
+    mas = [str(m) for m in p.get("mas", [])]
+    ma_txt = (", ".join(f"{m}-" for m in mas[:-1]) + f" and {mas[-1]}-{unit}" if len(mas) > 1
+              else f"{mas[0]}-{unit}" if mas else "no")
+    bars = "weekly bars (weeks ending Friday)" if unit == "week" else "daily bars"
+    bench = (f"; relative strength against {study.benchmark}" if getattr(study, "benchmark", None)
+             else "")
+    macd = "/".join(str(x) for x in p.get("macd", []))
+    wins = ", ".join(str(x) for x in p.get("pattern_windows", []))
+    return (f"**This page reads** the {bars} of {names}, whole history (records and the "
+            f"detector's record), the last {F.plural(p.get('lookback_bars', 0), unit)} drawn "
+            f"and searched{bench}; {ma_txt} moving averages; MACD {macd}; swing points "
+            f"{p.get('pivot_window')} {unit}s each side; levels within "
+            f"{p.get('level_tolerance_pct', 0):g}%; head-and-shoulders over pivot windows "
+            f"{wins}.")
+
+
 _STUDY = {"dashboard": _dashboard, "levels": _study_levels, "patterns": _study_patterns,
-          "pattern_record": _study_record}
+          "pattern_record": _study_record, "inputs": _study_inputs}
 
 
 def _read_study(study, section: str | None) -> str:
     if section is None:
-        parts = [fn(study) for fn in _STUDY.values()]
+        parts = [fn(study) for name, fn in _STUDY.items() if name != "inputs"]
         parts += [_read_index(r, None) for r in study.results.values()]
         return "\n\n".join(parts)
     if section in _STUDY:
@@ -522,3 +549,152 @@ def read(result, section: str | None = None) -> str:
     if hasattr(result, "results"):
         return _read_study(result, section)
     return _read_index(result, section)
+
+
+# ------------------------------------------------------------------------------------------------
+# The brief: the verdicts on top of the page
+# ------------------------------------------------------------------------------------------------
+
+def brief(study) -> list[str]:
+    """The page's brief of a trend study: five Markdown sentences, each ending with a link to
+    the section it summarises (:data:`HEADINGS`): trend (averages and structure), momentum
+    and records, the nearest support and resistance, the live patterns, and the detector's
+    record against a random entry (excess in pp, z, q and the non-overlapping episodes it
+    rests on).  Every sentence names the indexes each state applies to, so it reads true on
+    any data."""
+    results = study.results
+    if not results:
+        return ["No index analysed. " + F.section_link(HEADINGS["dashboard"])]
+    return [_brief_trend(results), _brief_momentum(results), _brief_levels(results),
+            _brief_patterns(results), _brief_record(study)]
+
+
+def _blink(section: str) -> str:
+    return " " + F.section_link(HEADINGS[section])
+
+
+def _group(results: dict, pred) -> list[str]:
+    return [k for k, r in results.items() if pred(r)]
+
+
+def _join(keys) -> str:
+    keys = list(keys)
+    return keys[0] if len(keys) == 1 else ", ".join(keys[:-1]) + " and " + keys[-1]
+
+
+def _brief_trend(results: dict) -> str:
+    r0 = next(iter(results.values()))
+    n = len(results)
+    unit = _bar_word(r0)
+    spans = [f"{k}-" for k in r0.pct_vs_ma]
+    mas = spans[0] if len(spans) == 1 else ", ".join(spans[:-1]) + " and " + spans[-1]
+    aligned = _group(results, lambda r: r.aligned)
+    head = (f"As of {_day(r0.asof)}, {len(aligned)} of {n} indexes "
+            + (f"({_join(aligned)}) " if aligned else "")
+            + f"close above rising, aligned {mas}{unit} averages")
+    below = _group(results, lambda r: all(_finite(v) and v < 0 for v in r.pct_vs_ma.values()))
+    if below:
+        head += f"; below all of them: {_join(below)}"
+    parts = []
+    for word in ("uptrend", "downtrend", "range"):
+        keys = _group(results, lambda r, w=word: r.structure == w)
+        if keys:
+            parts.append(f"{word} {_join(keys)}")
+    return f"{head}; structure (swing highs and lows): {'; '.join(parts)}." + \
+        _blink("dashboard")
+
+
+def _brief_momentum(results: dict) -> str:
+    buy = _group(results, lambda r: r.macd_signal == "buy")
+    sell = _group(results, lambda r: r.macd_signal == "sell")
+    macd = "; ".join(x for x in (f"buy {_join(buy)}" if buy else "",
+                                 f"sell {_join(sell)}" if sell else "") if x)
+    record = _group(results, lambda r: pd.Timestamp(r.all_time_high_close_date)
+                    == pd.Timestamp(r.asof))
+    far = min(results, key=lambda k: results[k].pct_from_ath)
+    text = f"MACD signal: {macd or 'none'}; "
+    text += (f"a closing record on the last day: {_join(record)}" if record else
+             "no closing record on the last day")
+    text += (f"; furthest from its all-time high: {far} "
+             f"({F.pct(results[far].pct_from_ath)})")
+    return text + "." + _blink("dashboard")
+
+
+def _brief_levels(results: dict) -> str:
+    def one(k, r) -> str:
+        sup = (f"{F.level(r.support[0], 0)} ({F.pct((r.support[0] / r.close - 1) * 100)})"
+               if r.support else "none")
+        res = (f"{F.level(r.resistance[0], 0)} ({F.pct((r.resistance[0] / r.close - 1) * 100)})"
+               if r.resistance else "none")
+        return f"{k} {sup} / {res}"
+
+    r0 = next(iter(results.values()))
+    return (f"Nearest support / resistance from the close ({r0.units}): "
+            + "; ".join(one(k, r) for k, r in results.items()) + "." + _blink("levels"))
+
+
+def _brief_patterns(results: dict) -> str:
+    live = {k: r.patterns[r.patterns["state"].isin(LIVE)] for k, r in results.items()
+            if len(r.patterns)}
+    items = []
+    for k, p in live.items():
+        for _, row in p.iterrows():
+            kind = "inverted H&S" if row["type"].startswith("inverse") else "H&S top"
+            if row["state"] == "confirmed":
+                items.append(f"{k} {kind} confirmed, target {F.level(row['target'], 0)}")
+            else:
+                items.append(f"{k} {kind} forming (target {F.level(row['target'], 0)} if it "
+                             "confirms)")
+    if not items:
+        return "No live head-and-shoulders pattern on any index." + _blink("patterns")
+    return ("Live head-and-shoulders patterns (targets from the sloped neckline): "
+            + "; ".join(items) + "." + _blink("patterns"))
+
+
+def _brief_record(study) -> str:
+    results = study.results
+    recs = {k: r.pattern_record for k, r in results.items()}
+    tested = {k: x for k, x in recs.items() if x["n_resolved"]
+              and not F.is_missing(x["baseline_hit_rate_pct"])}
+    if not tested:
+        return ("The detector has no resolved pattern to judge on these histories."
+                + _blink("pattern_record"))
+    qs = getattr(study, "record_qvalues", None) or {}
+    hits = [x["hit_rate_pct"] for x in tested.values()]
+    base = [x["baseline_hit_rate_pct"] for x in tested.values()]
+
+    def rng(v) -> str:
+        lo, hi = F.pct(min(v), 0, signed=False), F.pct(max(v), 0, signed=False)
+        return lo if lo == hi else f"{lo} to {hi}"
+
+    text = (f"Over each index's history the detector's confirmed patterns reached their "
+            f"target {rng(hits)} of the time, against {rng(base)} for a random entry with the "
+            "same target, stop and time limit")
+    better = [k for k, x in tested.items() if x["verdict"] == "better"]
+    worse = [k for k, x in tested.items() if x["verdict"] == "worse"]
+
+    def detail(k) -> str:
+        x = tested[k]
+        q = qs.get(k)
+        qtxt = "" if q is None or F.is_missing(q) else ", " + F.pvalue(q).replace("p", "q", 1)
+        return (f"{k} {F.pp(x['excess_pp'])} (z = {x['z']:.1f}{qtxt}, "
+                f"{F.plural(x.get('episodes', x['n_resolved']), 'non-overlapping episode')})")
+
+    if better or worse:
+        bits = []
+        if better:
+            bits.append(f"better than chance (|z| ≥ {T_CRIT}): "
+                        + ", ".join(detail(k) for k in better))
+        if worse:
+            bits.append(f"worse than chance (|z| ≥ {T_CRIT}): "
+                        + ", ".join(detail(k) for k in worse))
+        text += f"; {'; '.join(bits)}"
+    else:
+        text += f"; no index's record differs from chance (|z| < {T_CRIT})"
+    q = [v for v in qs.values() if not F.is_missing(v)]
+    if len(q) > 1:
+        k = sum(v <= Q_LEVEL for v in q)
+        text += (f"; {'none' if k == 0 else f'{k}'} of the {len(q)} indexes "
+                 f"{'survives' if k <= 1 else 'survive'} a {Q_LEVEL:.0%} false-discovery rate "
+                 "across them")
+    return text + "." + _blink("pattern_record")

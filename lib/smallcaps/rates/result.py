@@ -218,13 +218,13 @@ class RatesResult(Result):
             ("sample", f"{self.sample.index[0]:%Y-%m-%d} to {self.sample.index[-1]:%Y-%m-%d}",
              "first and last period"),
             (f"{self.adjective} periods (n)", fmt.plural(f.n, per), "count"),
-            ("slope per +100 bp", fmt.pp(f.slope, 3), "pp relative return per +100 bp"),
+            ("slope per +100 bp", fmt.pp(f.slope, 2), "pp relative return per +100 bp"),
             ("95% HAC band", f"{fmt.pp(f.ci_low, 2)} to {fmt.pp(f.ci_high, 2)}",
              "pp per +100 bp"),
             ("t-stat (Newey-West HAC)", fmt.tstat(f.t_hac, 2), f"{f.maxlags} lags"),
             ("t-stat (plain OLS)", fmt.tstat(f.t_plain, 2), "i.i.d. errors"),
             ("R²", fmt.share(f.r_squared, 1), "share of variance explained"),
-            ("correlation", f"r = {f.corr:+.3f}", "-1..1"),
+            ("correlation", f"r = {f.corr:+.2f}", "-1..1"),
             ("verdict on the claim", f.verdict, "claim = negative slope"),
             (f"yield on {lt['yield_date']:%Y-%m-%d}", fmt.pct(lt["yield_last"], 2, False),
              "%"),
@@ -233,7 +233,7 @@ class RatesResult(Result):
             (f"relative return, week to {lt['date']:%Y-%m-%d}",
              fmt.pp(lt["relative_return_1w_pct"], 2), "pp"),
             (f"rolling {self.window}-{per} correlation now",
-             f"r = {lt['corr_rolling_latest']:+.3f}", "-1..1"),
+             f"r = {lt['corr_rolling_latest']:+.2f}", "-1..1"),
             ("its percentile in its own history",
              "n/a" if fmt.is_missing(lt["corr_percentile"]) else
              fmt.ordinal(lt["corr_percentile"]), "percentile, 0..100"),
@@ -253,8 +253,9 @@ class RatesResult(Result):
         return out
 
     def table(self, name: str) -> pd.DataFrame:
-        """One section's table ready for display: named columns with units, rounded to 3
-        decimals.
+        """One section's table ready for display: named columns with units, each kind of number
+        rounded as the prose writes it (t, slopes, bands, correlations 2 decimals; R²,
+        p-values and pp per period 3; shares in % 0).
 
         Parameters
         ----------
@@ -278,7 +279,7 @@ class RatesResult(Result):
                     **_HORIZON_COLUMNS}
         elif name == "regimes":
             t = self.regimes.copy()
-            t["hit_rate"] = (t["hit_rate"] * 100).round(1)
+            t["hit_rate"] = t["hit_rate"] * 100  # rounded once, below
             cols = {"n": "n", "episodes": "episodes", "mean_rel_return_pct": f"mean, pp per {per}",
                     "median_rel_return_pct": f"median, pp per {per}",
                     "hit_rate": "small ahead, % of periods", "t": "t",
@@ -293,9 +294,24 @@ class RatesResult(Result):
         else:
             raise ParameterError(f"table {name!r} is unknown; valid: {', '.join(_TABLES)}")
         t = t[list(cols)].rename(columns=cols)
-        numeric = t.select_dtypes("number").columns
-        t[numeric] = t[numeric].round(3)
+        for c in t.select_dtypes("number").columns:
+            t[c] = t[c].round(_digits(c))
         return t
+
+
+def _digits(label: str) -> int:
+    """Decimals of a display column, the same as the prose writes that kind of number: t, F,
+    slopes, their bands and correlations 2; R², p-values, means and excesses (pp per period)
+    3; shares in % of periods 0; counts 0."""
+    if label in ("n", "episodes", "HAC lags") or label.endswith(("s", "(n / h)")) and \
+            not label.startswith(("mean", "median", "excess")):
+        return 0
+    if label == "t" or label.startswith("t (") or label.endswith(" t") or label in ("F", "corr") \
+            or "slope" in label or "band" in label:
+        return 2
+    if "% of periods" in label:
+        return 0
+    return 3
 
 
 def analyze(prices: pd.DataFrame, pair: Sequence[str] = ("RUT", "SPX"),

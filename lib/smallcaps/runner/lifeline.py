@@ -1,8 +1,10 @@
 """Lifelines: no worker or kernel outlives the ``smallcaps report`` process that started it.
 
 The report runner is a tree of processes: the ``smallcaps report`` process, its pool workers
-(one notebook at a time each) and one Jupyter kernel per notebook, started by a worker.  When
-the runner dies for any reason (``kill -9`` included) every process below it ends:
+(one notebook at a time each) and the Jupyter kernels a worker starts: one at a time, kept for
+the worker's notebooks (warm kernels, :mod:`~.warm`) or one per notebook
+(``SMALLCAPS_KERNELS=cold``).  When the runner dies for any reason (``kill -9`` included)
+every process below it ends:
 
 - a worker asks Linux to send it ``SIGTERM`` when the runner dies
   (``prctl(PR_SET_PDEATHSIG)``, :func:`bind_to_parent`); the signal interrupts it like Ctrl-C
@@ -19,7 +21,8 @@ the runner dies for any reason (``kill -9`` included) every process below it end
 
 The death signal is sent when the *thread* that forked a process ends, not the process: the
 workers are forked by the thread that runs the pool (which outlives them: it waits for them),
-the kernels by a worker's main thread (papermill runs its event loop there).
+the kernels by a worker's main thread (papermill runs its event loop there, and a warm kernel
+is started there too, by the worker's start-up or by its first notebook).
 
 Standard library only at import time; jupyter_client is imported by :func:`kernel_manager_class`.
 """

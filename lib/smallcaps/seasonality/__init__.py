@@ -42,6 +42,7 @@ from smallcaps.seasonality.almanac import (
     best_six_months,
     december_low,
     first_five_days,
+    indicator_table,
     january_barometer,
     mid_january_reversal,
 )
@@ -103,6 +104,7 @@ __all__ = [
     "mid_january_reversal",
     "MidJanuaryReversal",
     "Indicator",
+    "indicator_table",
     "window_returns",
     "window_paths",
     "path_band",

@@ -88,11 +88,20 @@ __all__ = [
     "december_low",
     "best_six_months",
     "mid_january_reversal",
+    "indicator_table",
+    "GROUP_LABELS",
     "MID_JANUARY_DAYS",
 ]
 
 #: Trading days of the mid-January window (the last ten of January).
 MID_JANUARY_DAYS = 10
+
+#: How the summary tables name the groups.
+GROUP_LABELS = {"january_up": "up January", "january_down": "down January",
+                "first_five_up": "up first five days", "first_five_down": "down first five days",
+                "break": "Q1 close below the December low", "no_break": "no break",
+                "nov_apr": "November-April", "may_oct": "May-October",
+                "all_years": "all years", "after_santa_gain": "after a Santa Claus gain"}
 
 
 @dataclass
@@ -108,8 +117,9 @@ class Indicator(Result):
     """
 
     narrative: ClassVar[str] = "seasonality_almanac"
-    #: name of the recorded figure
+    #: name of the recorded figure, and of the indicator in words
     key: ClassVar[str] = ""
+    title: ClassVar[str] = ""
     #: the groups, in order; the Almanac's claim for each group it speaks of
     groups: ClassVar[tuple] = ()
     claims: ClassVar[dict] = {}
@@ -170,11 +180,13 @@ class Indicator(Result):
         return pd.DataFrame.from_dict(rows, orient="index", columns=["diff_pp", "t"])
 
     def summary(self) -> pd.DataFrame:
-        """One row per (series, group): n, independent observations, mean, median, trimmed
-        mean and the baseline (in ``unit``), hit rate, the excess with its 95 % interval
-        (pp), p, q, verdict, the years that flip it alone, and ``unit``."""
+        """One row per (series, group), the groups in words (:data:`GROUP_LABELS`): n,
+        independent observations, mean, median, trimmed mean and the baseline (in ``unit``),
+        hit rate, the excess with its 95 % interval (pp), p, q, verdict, the years that flip
+        it alone, and ``unit``."""
         units = [self.units[s] for s in self.tests.index.get_level_values("series")]
-        return test_summary(self.tests, units, baseline=self.baseline_name)
+        out = test_summary(self.tests, units, baseline=self.baseline_name)
+        return out.rename(index=GROUP_LABELS, level="group") if len(out) else out
 
     def to_frame(self) -> pd.DataFrame:
         """The per-year observations, one row per (series, year)."""
@@ -205,6 +217,7 @@ class JanuaryBarometer(Indicator):
     """January's sign against the rest of the year (February-December)."""
 
     key = "january_barometer"
+    title = "January Barometer"
     groups = ("january_up", "january_down")
     claims = {"january_up": "above", "january_down": "below"}
 
@@ -213,6 +226,7 @@ class FirstFiveDays(Indicator):
     """The first five trading days' sign against the rest of the year."""
 
     key = "first_five_days"
+    title = "First Five Days"
     groups = ("first_five_up", "first_five_down")
     claims = {"first_five_up": "above", "first_five_down": "below"}
 
@@ -221,6 +235,7 @@ class DecemberLow(Indicator):
     """A first-quarter close below the previous December's low against April-December."""
 
     key = "december_low"
+    title = "December Low"
     groups = ("break", "no_break")
     claims = {"break": "below"}
 
@@ -230,6 +245,7 @@ class BestSixMonths(Indicator):
     (the April's) ``nov_apr`` and ``may_oct`` (percent, pp for the spread)."""
 
     key = "best_six_months"
+    title = "Best Six Months"
     groups = ("nov_apr", "may_oct")
     claims = {"nov_apr": "above", "may_oct": "below"}
     baseline_name = "all_half_years_mean"
@@ -264,12 +280,38 @@ class MidJanuaryReversal(Indicator):
     """The last ten trading days of January against every 10-day window."""
 
     key = "mid_january_reversal"
+    title = "Mid-January reversal"
     groups = ("all_years", "after_santa_gain")
     claims = {"all_years": "below", "after_santa_gain": "below"}
     complementary = False
     baseline_name = f"all_{MID_JANUARY_DAYS}_day_windows"
     #: trading days of the window
     days: ClassVar[int] = MID_JANUARY_DAYS
+
+
+def indicator_table(*indicators: Indicator) -> pd.DataFrame:
+    """The summary tables of several indicators as one, for an appendix.
+
+    Parameters
+    ----------
+    *indicators : Indicator
+        Results of this module, in the order to show.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by (``indicator``: its title, ``series``, ``group``); the columns of
+        :meth:`Indicator.summary` with each indicator's baseline column named ``baseline``
+        (the mean of all years, of all half-years or of every 10-day window, in ``unit``).
+        The ``q`` of each row runs over its own indicator's table, as in the readings.
+    """
+    frames = {}
+    for ind in indicators:
+        summ = ind.summary()
+        frames[ind.title or ind.key] = summ.rename(columns={ind.baseline_name: "baseline"})
+    if not frames:
+        return pd.DataFrame()
+    return pd.concat(frames, names=["indicator", "series", "group"])
 
 
 # ----------------------------------------------------------------------------------------------

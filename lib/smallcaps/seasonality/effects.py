@@ -60,6 +60,7 @@ __all__ = [
     "is_election_year",
     "SANTA_DAYS",
     "SANTA_BLOCK",
+    "GROUP_LABELS",
 ]
 
 #: Trading days in the Santa Claus window (last five of December, first two of January).
@@ -288,7 +289,8 @@ class JanuaryEffect(Result):
 
     ``table``: indexed by year: ``small``, ``large`` (percent) and ``spread`` (pp).
     ``test``: the excess test of the spread's Januaries against every complete month of the
-    spread (keys of a test table, block of 12 months) with ``welch_t_vs_other_months``."""
+    spread (keys of a test table, block of 12 months) with ``welch_t_vs_other_months``.
+    ``asof``: the as-of date of the monthly returns."""
 
     narrative = "seasonality"
 
@@ -299,6 +301,7 @@ class JanuaryEffect(Result):
     recent_years: int = 10
     test: dict = field(default_factory=dict)
     p_level: float = P_LEVEL
+    asof: pd.Timestamp | None = None
 
     @property
     def stats(self) -> dict:
@@ -326,12 +329,12 @@ class JanuaryEffect(Result):
                 "loo_more": bool(t.get("loo_more", False))}
 
     def summary(self) -> pd.DataFrame:
-        """One row: the spread's ``mean_rel_pct``, ``median_rel_pct``,
-        ``trimmed_mean_rel_pct`` (pp), ``hit_rate``, ``n``, ``t_vs_zero``, the spread's
-        average month ``all_months_mean_rel_pct``, the ``excess_pp`` over it with
-        ``ci_low_pp`` / ``ci_high_pp``, ``p``, ``welch_t_vs_other_months``, ``verdict``,
-        ``flipped_without``, the last-``recent_years`` mean and the mean January return of
-        each index (%)."""
+        """One row (``"<small>-<large> January"``): the spread's ``mean_rel_pct``,
+        ``median_rel_pct``, ``trimmed_mean_rel_pct`` (pp), ``hit_rate``, ``n``,
+        ``t_vs_zero``, the spread's average month ``all_months_mean_rel_pct``, the
+        ``excess_pp`` over it with ``ci_low_pp`` / ``ci_high_pp``, ``p``,
+        ``welch_t_vs_other_months``, ``verdict``, ``flipped_without``, the
+        last-``recent_years`` mean and the mean January return of each index (%)."""
         st = self.stats
         row = {"mean_rel_pct": st["mean_pct"], "median_rel_pct": st["median_pct"],
                "trimmed_mean_rel_pct": st["trimmed_mean_pct"], "hit_rate": st["hit_rate"],
@@ -343,7 +346,7 @@ class JanuaryEffect(Result):
                "flipped_without": flip_text(st["loo"], st["loo_more"]),
                "recent_mean_rel_pct": st["recent_mean_pct"], "recent_n": st["recent_n"],
                "mean_small_pct": st["mean_small_pct"], "mean_large_pct": st["mean_large_pct"]}
-        return pd.DataFrame({"value": row}).T
+        return pd.DataFrame({f"{self.small}-{self.large} January": row}).T
 
     def to_frame(self) -> pd.DataFrame:
         """January returns per year: ``small``, ``large`` (percent), ``spread`` (pp)."""
@@ -382,7 +385,7 @@ def january_effect(monthly: MonthlyReturns, recent_years: int = 10) -> JanuaryEf
     test = excess_test(spread, flags, MONTH_BLOCK, years)
     test["welch_t_vs_other_months"] = welch_t(spread[flags], spread[~flags])
     return JanuaryEffect(table=table, small=small, large=large, provenance=monthly.provenance,
-                         recent_years=int(recent_years), test=test)
+                         recent_years=int(recent_years), test=test, asof=monthly.asof)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -396,6 +399,8 @@ def is_election_year(year: int) -> bool:
 
 
 _GROUPS = ("election_years", "other_years")
+#: How the summary table names the groups.
+GROUP_LABELS = {"election_years": "election years", "other_years": "other years"}
 
 
 @dataclass
@@ -415,13 +420,20 @@ class ElectionYears(Result):
     series: list
     tests: pd.DataFrame = field(default_factory=pd.DataFrame)
     p_level: float = P_LEVEL
+    asof: pd.Timestamp | None = None
 
     def summary(self) -> pd.DataFrame:
-        """Per (series, group): mean, median, trimmed mean, hit rate and n of November
-        returns (percent), the series' average month, the excess over it with its 95 %
-        interval (pp), p, verdict and the years that flip it; mean, median, trimmed mean, hit
-        rate and n of November-December returns (percent) with their excess over every
-        two-month window and its p."""
+        """:meth:`group_table` with the groups in words (``"election years"``, ``"other
+        years"``), for display."""
+        out = self.group_table()
+        return out.rename(index=GROUP_LABELS, level="group")
+
+    def group_table(self) -> pd.DataFrame:
+        """Per (series, group), the groups keyed ``election_years`` / ``other_years``: mean,
+        median, trimmed mean, hit rate and n of November returns (percent), the series'
+        average month, the excess over it with its 95 % interval (pp), p, verdict and the
+        years that flip it; mean, median, trimmed mean, hit rate and n of November-December
+        returns (percent) with their excess over every two-month window and its p."""
         rows = []
         for s in self.series:
             t = self.table.loc[s]
@@ -455,7 +467,7 @@ class ElectionYears(Result):
         """Per series: election-year minus other-year mean November return ``diff_pp`` with
         its Welch ``t``, and the same difference for November-December ``nov_dec_diff_pp``
         (percentage points)."""
-        summ = self.summary()
+        summ = self.group_table()
         rows = {}
         for s in self.series:
             t = self.table.loc[s]
@@ -477,7 +489,7 @@ class ElectionYears(Result):
         ci_high, p, episodes, verdict, loo_flip_years, loo_more, nov_dec_baseline_pct,
         nov_dec_excess_pct, nov_dec_p}}}``."""
         out: dict = {}
-        for (s, group), row in self.summary().iterrows():
+        for (s, group), row in self.group_table().iterrows():
             rec = {"mean_pct": row["mean_pct"], "hit_rate": row["hit_rate"], "n": int(row["n"]),
                    "nov_dec_mean_pct": row["nov_dec_mean_pct"]}
             if (s, group) in self.tests.index:
@@ -533,4 +545,4 @@ def election_years(monthly: MonthlyReturns) -> ElectionYears:
         test_table.index = pd.MultiIndex.from_tuples(test_table.index,
                                                      names=["series", "group"])
     return ElectionYears(table=table.set_index(["series", "year"]), series=list(monthly.series),
-                         tests=test_table)
+                         tests=test_table, asof=monthly.asof)

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from smallcaps.calendar import period_complete
+from smallcaps.calendar import period_complete, previous_session
 from smallcaps.dates import parse_date
 from smallcaps.errors import ParameterError
 from smallcaps.results import Result
@@ -55,6 +55,7 @@ __all__ = [
     "MonthRank",
     "latest_month_rank",
     "MONTH_BLOCK",
+    "month_end_session",
 ]
 
 #: Bootstrap block of the month-of-year tests, in months (one year).
@@ -296,7 +297,9 @@ class MonthStats(Result):
     when flagged), ``loo`` (years whose removal alone changes the verdict) and ``loo_more``
     (the leave-one-out search stopped at its cap; more years may flip it).  ``focus``
     names the months the reading describes one by one, for the small-cap series and the
-    spread (``focus_series``).
+    spread (``focus_series``).  ``span`` runs from the first month's first day to the last
+    expected session of the last complete month (never after ``asof``, the as-of date of the
+    monthly returns).
     """
 
     narrative = "seasonality"
@@ -308,6 +311,7 @@ class MonthStats(Result):
     spread: str | None = None
     provenance: dict = field(default_factory=dict)
     span: tuple = ()
+    asof: pd.Timestamp | None = None
     focus: tuple = ("November", "January")
     q_level: float = Q_LEVEL
     p_level: float = P_LEVEL
@@ -386,7 +390,7 @@ class MonthStats(Result):
         index, pp for the spread), hit rate, years, t against zero, the series' average
         month, the excess over it with its 95 % interval (pp), p, q, Welch t against the
         other months, the verdict, the years whose removal alone flips it, and a ``flag`` for
-        months with fewer than ``min_years`` years."""
+        months with fewer than ``min_years`` years (left out when no month has too few)."""
         t = self.table
         out = pd.DataFrame({
             "mean": t["mean"], "median": t["median"], "trimmed_mean": t["trimmed_mean"],
@@ -399,7 +403,8 @@ class MonthStats(Result):
                                 for y, m in zip(t["loo"], t["loo_more"], strict=True)]},
             index=t.index)
         out["unit"] = t.index.get_level_values("series").map(self.units)
-        out["flag"] = np.where(t["enough_years"], "", f"fewer than {self.min_years} years")
+        if not t["enough_years"].all():
+            out["flag"] = np.where(t["enough_years"], "", f"fewer than {self.min_years} years")
         return out
 
     def to_frame(self) -> pd.DataFrame:
@@ -483,11 +488,17 @@ def month_of_year_stats(monthly: MonthlyReturns, min_years: int = 10,
     done_rows = done.dropna(how="all")
     first = int(done_rows.index[0].year) if len(done_rows) else None
     last = int(done_rows.index[-1].year) if len(done_rows) else None
-    span = ((done_rows.index[0].start_time, done_rows.index[-1].end_time.normalize())
+    span = ((done_rows.index[0].start_time, month_end_session(done_rows.index[-1], monthly.asof))
             if len(done_rows) else ())
     return MonthStats(table=table, min_years=int(min_years), first_year=first, last_year=last,
                       spread=monthly.spread, provenance=monthly.provenance, span=span,
-                      focus=tuple(focus))
+                      asof=monthly.asof, focus=tuple(focus))
+
+
+def month_end_session(month: pd.Period, asof=None) -> pd.Timestamp:
+    """The last expected session of ``month`` (its last close), never after ``asof``."""
+    end = previous_session(month.end_time.normalize())
+    return min(end, pd.Timestamp(asof).normalize()) if asof is not None else end
 
 
 # ----------------------------------------------------------------------------------------------

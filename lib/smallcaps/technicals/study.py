@@ -330,10 +330,11 @@ class TrendStudy(Result):
     @property
     def patterns(self) -> pd.DataFrame:
         """Every head-and-shoulders pattern of every index's window, one readable row each:
-        ``series``, ``pattern``, ``window`` (pivot window, bars), the shoulders and head as
+        ``series``, ``pattern``, ``pivot window (bars)``, the shoulders and head as
         ``price (date)``, ``neckline``, ``target`` (sloped neckline) and ``target flat``
         (horizontal neckline; price units, rounded to 0.01), ``confirmed`` (date or ``no``),
-        ``target reached`` (yes / no), ``state`` and ``since`` (date of the last
+        ``target reached`` (yes / no), ``state`` in words (``forming``, ``confirmed``,
+        ``target reached``, ``invalidated``, ``expired``) and ``since`` (date of the last
         transition)."""
         rows = []
         for key, r in self.results.items():
@@ -344,7 +345,7 @@ class TrendStudy(Result):
                 rows.append({
                     "series": key,
                     "pattern": "inverted H&S" if p.type.startswith("inverse") else "H&S top",
-                    "window": int(p.pivot_window),
+                    "pivot window (bars)": int(p.pivot_window),
                     **{label: f"{F.level(getattr(p, f'{name}_price'))} "
                               f"({_iso(getattr(p, f'{name}_date'))})"
                        for label, name in (("left shoulder", "left_shoulder"), ("head", "head"),
@@ -353,9 +354,10 @@ class TrendStudy(Result):
                     "target flat": round(p.target_flat, 2),
                     "confirmed": _iso(p.confirmed_date) or "no",
                     "target reached": "yes" if p.target_reached else "no",
-                    "state": p.state, "since": _iso(since),
+                    "state": p.state.replace("_", " "), "since": _iso(since),
                 })
-        cols = ["series", "pattern", "window", "left shoulder", "head", "right shoulder",
+        cols = ["series", "pattern", "pivot window (bars)", "left shoulder", "head",
+                "right shoulder",
                 "neckline", "target", "target flat", "confirmed", "target reached", "state",
                 "since"]
         return pd.DataFrame(rows, columns=cols)
