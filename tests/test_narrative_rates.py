@@ -109,8 +109,9 @@ def test_sections_and_unknown_section():
     assert narrative.SECTIONS == ("inputs", "sample", "levels", "fit", "periods", "horizons",
                                   "rolling", "regimes", "fed", "leadlag", "latest")
     full = narrative.read(fake())
-    heads = ["**This page reads**", "**Sample.**", "**Levels.**", "**Full sample", "**By sub-period**",
-             "**By horizon**", "**Rolling 52-week window.**", "**Regimes**", "**The Fed cycle**",
+    heads = ["**This page reads**", "**Sample.**", "**Levels.**", "**Full sample",
+             "**By sub-period**", "**By horizon**", "**Rolling 52-week window.**", "**Regimes**",
+             "**The Fed cycle**",
              "**Lead/lag.**", "**Latest, 2026-02-20.**"]
     positions = [full.index(h) for h in heads]
     assert positions == sorted(positions)
