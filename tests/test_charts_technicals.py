@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from smallcaps import charts, technicals
-from smallcaps.charts.base import COLORS
+from smallcaps.charts.base import COLORS, figure_title
 
 
 @pytest.fixture(autouse=True)
@@ -36,8 +36,8 @@ def test_plot_trend_on_plain_frames_three_panels():
     ax = charts.plot_trend(ohlc, mas, macd, levels, key="AAA", name="Alpha", units="points",
                            rs=rs, benchmark="BBB", source="Source: test data")
     fig = ax.figure
-    # with panels the title is the figure's (the page's alt text), ending on the last bar
-    assert fig._suptitle.get_text() == (
+    # the figure's one title (the page's alt text), ending on the last bar
+    assert figure_title(fig) == ax.get_title(loc="left") == (
         "Alpha (AAA): trend, levels and momentum, 2024-01-01 to 2024-06-14")
     assert ax.get_ylabel() == "AAA (points)"
     labels = " ".join(a.get_ylabel() for a in fig.axes)
@@ -136,7 +136,7 @@ def test_plot_trend_draws_trend_lines_with_break_and_retest():
 def test_weekly_chart_names_weeks():
     ohlc, mas, _ = frames()
     ax = charts.plot_trend(ohlc, mas, key="AAA", timeframe="weekly")
-    assert "weekly bars" in ax.figure._suptitle.get_text()
+    assert "weekly bars" in ax.get_title(loc="left")
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["10-week MA", "20-week MA"]
 
 
@@ -154,7 +154,7 @@ def test_chart_trend_adapter_draws_nearest_levels_only():
     drawn = {t.get_text() for t in ax.texts if t.get_text()[:2] in ("S ", "R ")}
     assert drawn == {f"S {res.support[0]:,.0f} ({touches[res.support[0]]}×)",
                      f"R {res.resistance[0]:,.0f} ({touches[res.resistance[0]]}×)"}
-    assert ax.figure._suptitle.get_text().startswith("series: trend, levels and momentum, 2020-")
+    assert ax.get_title(loc="left").startswith("series: trend, levels and momentum, 2020-")
     assert ax.get_ylabel() == "series (price units)"
 
 

@@ -385,7 +385,7 @@ def test_study_dashboard_levels_patterns_and_index_sections():
     full = nt.read(s)
     assert full.startswith("As of 2025-06-30") and full.endswith(nt.read(b))
     with pytest.raises(ParameterError,
-                       match="dashboard, levels, patterns, pattern_record, inputs, AAA"):
+                       match="dashboard, levels, patterns, pattern_record, AAA"):
         nt.read(s, "trend")
 
 

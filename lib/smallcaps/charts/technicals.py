@@ -7,8 +7,8 @@ Layout: the date axis has regular ticks (the first bar of every 1, 2, 3, 6 or 12
 price axis is on the left, and the labels of levels, pattern targets and trend lines that run
 to the last bar sit right of the last bar (an empty margin, then beyond the frame), stacked so
 they never overlap each other or the candles; legends sit above their panels, not on the data;
-trend lines are drawn solid and thick with a white halo.  With panels the title is the
-figure's ``suptitle`` (the page uses it as the image's alt text), else the Axes title."""
+trend lines are drawn solid and thick with a white halo.  The title is the price panel's
+(left-aligned; the page uses it as the image's alt text), the averages' legend beside it."""
 
 from __future__ import annotations
 
@@ -344,8 +344,8 @@ def plot_trend(ohlc: pd.DataFrame, mas: pd.DataFrame | None = None,
                            colors=[COLORS["up"] if h >= 0 else COLORS["down"] for h in hist])
             panel_macd = axes[2]
         if price_plots:
-            _legend_above(ax, fontsize=8)
-        fig.suptitle(title, x=0.02, ha="left", fontsize=11, fontweight="bold")
+            _legend_above(ax, fontsize=8, right=True)
+        ax.set_title(title, loc="left", fontsize=11, fontweight="bold")  # the alt text
         shown = axes
     else:
         mpf.plot(bars, type="candle", style=style, ax=ax,
@@ -354,7 +354,7 @@ def plot_trend(ohlc: pd.DataFrame, mas: pd.DataFrame | None = None,
         bottom = ax
         ax.set_title(title, loc="left")
         if price_plots:
-            _legend_above(ax, fontsize=8)
+            _legend_above(ax, fontsize=8, right=True)
         shown = [ax]
     x_label = _margin(ax, len(bars))
     labels = _draw_levels(ax, levels, float(bars["Close"].iloc[-1]), len(bars) - 1)
@@ -371,12 +371,14 @@ def plot_trend(ohlc: pd.DataFrame, mas: pd.DataFrame | None = None,
     return ax
 
 
-def _legend_above(ax, fontsize: float = 7.5) -> None:
-    """The Axes' legend in one row just above it, off the data."""
+def _legend_above(ax, fontsize: float = 7.5, right: bool = False) -> None:
+    """The Axes' legend in one row just above it (right-aligned beside a left title), off
+    the data."""
     handles, names = ax.get_legend_handles_labels()
     if handles:
-        ax.legend(handles, names, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=6,
-                  fontsize=fontsize, frameon=False, borderaxespad=0.2, handlelength=1.5)
+        ax.legend(handles, names, loc="lower right" if right else "lower left",
+                  bbox_to_anchor=(1.0 if right else 0.0, 1.0), ncols=6, fontsize=fontsize,
+                  frameon=False, borderaxespad=0.2, handlelength=1.5)
 
 
 def chart_trend(result, *, n_levels: int = 3, ax=None):

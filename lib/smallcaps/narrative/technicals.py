@@ -13,7 +13,9 @@ and ``figures`` (the key-figure table in Markdown).  The full reading is the par
 but the last followed by the table.
 
 Sections of a study (:data:`STUDY_SECTIONS`): ``dashboard``, ``levels``, ``patterns``,
-``pattern_record`` and each index key (that index's full reading).
+``pattern_record`` and each index key (that index's full reading); ``inputs`` (what the page
+reads, by value) is asked for by name and is not part of the full reading.  :func:`brief`
+writes the page's brief.
 
 Verdicts: a pattern record is called better (worse) than chance only when its ``z`` against the
 random entry reaches ``smallcaps.stats.T_CRIT``; the sentence gives the n it rests on.
@@ -41,7 +43,7 @@ HEADINGS = {"dashboard": "Dashboard", "levels": "Support and resistance levels",
 
 INDEX_SECTIONS = ("close", "averages", "macd", "structure", "levels", "breakout", "trendlines",
                   "high", "pattern", "pattern_record", "relative_strength", "caution", "figures")
-STUDY_SECTIONS = ("dashboard", "levels", "patterns", "pattern_record", "inputs")
+STUDY_SECTIONS = ("dashboard", "levels", "patterns", "pattern_record")
 LIVE = ("forming", "confirmed")
 SECTIONS = tuple(dict.fromkeys(STUDY_SECTIONS + INDEX_SECTIONS))
 
@@ -514,12 +516,14 @@ def _study_inputs(study) -> str:
 
 
 _STUDY = {"dashboard": _dashboard, "levels": _study_levels, "patterns": _study_patterns,
-          "pattern_record": _study_record, "inputs": _study_inputs}
+          "pattern_record": _study_record}
 
 
 def _read_study(study, section: str | None) -> str:
+    if section == "inputs":  # what the page reads (shown above the dashboard, not in the reading)
+        return _study_inputs(study)
     if section is None:
-        parts = [fn(study) for name, fn in _STUDY.items() if name != "inputs"]
+        parts = [fn(study) for fn in _STUDY.values()]
         parts += [_read_index(r, None) for r in study.results.values()]
         return "\n\n".join(parts)
     if section in _STUDY:
