@@ -1,5 +1,7 @@
 """The ``smallcaps`` command: ``smallcaps data list|fetch`` and ``smallcaps report``
-(one as-of date, or every date of ``--asof START..END --every W-FRI|M|D``).
+(one as-of date, or every date of ``--asof START..END --every W-FRI|M|D``; ``--sweep
+NAME=V1,V2`` renders a page per combination of values; ``--executor dask --scheduler
+tcp://HOST:PORT`` renders on a Dask cluster).
 
 User mistakes (:class:`~smallcaps.errors.SmallcapsError`, and the options argparse refuses)
 print one line and exit with status 2, without a traceback; Ctrl-C exits with 130.  Notebook
@@ -68,12 +70,24 @@ def _parser() -> argparse.ArgumentParser:
                                       "(default: $SMALLCAPS_DATA_DIR or data/raw)")
     r.add_argument("--out", default=None,
                    help="output folder (default: reports/ in the project folder)")
-    r.add_argument("--jobs", type=int, default=None, help="notebooks run at once (default: cores)")
+    r.add_argument("--jobs", type=int, default=None,
+                   help="notebooks run at once by the local executor (default: cores; "
+                        "ignored with --executor dask, whose cluster has its own workers)")
     r.add_argument("--force", action="store_true", help="re-render even when up to date")
     r.add_argument("--show-code", action="store_true", help="keep code cells in the HTML")
     r.add_argument("-p", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
                    help="set a notebook parameter (repeatable); checked against the "
                         "notebook's declared parameters before anything runs")
+    r.add_argument("--sweep", action="append", default=[], metavar="NAME=V1,V2",
+                   help="render one page per value of a notebook parameter (repeatable: the "
+                        "cartesian product), e.g. --sweep window=26,52; pages are named "
+                        "01_x--window=26.html; a list value goes in brackets: [RUT,SPX]; "
+                        "checked like -p before anything runs")
+    r.add_argument("--executor", choices=["local", "dask"], default="local",
+                   help="render in local worker processes (default) or on a Dask cluster")
+    r.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                   help="the Dask scheduler of --executor dask (default: "
+                        "$SMALLCAPS_DASK_SCHEDULER)")
     return p
 
 

@@ -29,7 +29,8 @@ from pathlib import Path
 from smallcaps import fmt
 
 __all__ = ["HISTORY", "KEY_FIGURES", "Chart", "dashboard", "figure_spec", "figure_value",
-           "first_sentence", "key_figures", "label_from_name", "show", "topic"]
+           "first_sentence", "key_figure_items", "key_figures", "label_from_name",
+           "natural_key", "show", "topic"]
 
 _DATE_FOLDER = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -185,9 +186,19 @@ HISTORY: dict[str, Callable[[dict], list[dict]]] = {
 
 
 def topic(notebook: str) -> str:
-    """A notebook's topic, its name without the number: ``02_ratio_charts`` -> ``ratio_charts``."""
-    m = re.match(r"^\d{2}_(.+)$", str(notebook))
-    return m.group(1) if m else str(notebook)
+    """A notebook's topic, its name without the number: ``02_ratio_charts`` -> ``ratio_charts``;
+    a page of a sweep has its notebook's: ``02_ratio_charts--mas=50`` -> ``ratio_charts``."""
+    name = str(notebook).split("--", 1)[0]  # sweep.SEPARATOR (this module is standalone)
+    m = re.match(r"^\d{2}_(.+)$", name)
+    return m.group(1) if m else name
+
+
+def natural_key(name: str) -> list:
+    """Sort key putting ``window=26`` before ``window=104`` (numbers compared as numbers)."""
+    return [(0, int(p), "") if p.isdigit() else (1, 0, p)
+            for p in re.split(r"(\d+)", str(name)) if p]
+
+
 CHARTS_PER_NOTEBOOK = 2
 
 
@@ -279,12 +290,18 @@ _NOT_KEY = {"asof", "start", "source", "data_dir", "provenance", "method", "para
 
 def key_figures(doc: dict, limit: int = 8) -> list[tuple[str, str]]:
     """Up to ``limit`` key figures of a notebook's document as ``(label, shown value)``."""
+    return [(label, shown) for _, label, shown in key_figure_items(doc, limit)]
+
+
+def key_figure_items(doc: dict, limit: int = 8) -> list[tuple[str, str, str]]:
+    """:func:`key_figures` with each figure's dotted name first: ``(name, label, shown)`` (the
+    run index lines up a sweep's pages by name: their labels may hold the swept values)."""
     figures = doc.get("figures") or {}
-    out: list[tuple[str, str]] = []
+    out: list[tuple[str, str, str]] = []
     for name, label, unit, on_index in figure_spec(doc) or []:
         value = figure_value(figures, name)
         if on_index and value is not None and not isinstance(value, dict):
-            out.append((label, show(value, unit)))
+            out.append((name, label, show(value, unit)))
     if out:
         return out[:limit]
     for name, value in figures.items():
@@ -298,8 +315,9 @@ def key_figures(doc: dict, limit: int = 8) -> list[tuple[str, str]]:
                 continue
             if isinstance(v, str) and len(v) > 60:
                 continue
-            label, unit = label_from_name(name if k is None else f"{name}.{k}")
-            out.append((label, show(v, unit)))
+            dotted = name if k is None else f"{name}.{k}"
+            label, unit = label_from_name(dotted)
+            out.append((dotted, label, show(v, unit)))
             if len(out) >= limit:
                 return out
     return out
@@ -414,7 +432,9 @@ def _charts(nb: str, docs: list[dict], contexts: dict) -> list[Chart]:
 def dashboard(out: Path, runs: list[dict]) -> list[dict]:
     """One row per notebook for ``<out>/index.html``: the latest run's title, page, as-of date,
     brief's first sentence, the signals and changes since the run before, and the history
-    charts across every dated run with the same parameters.
+    charts across every dated run with the same parameters.  A swept notebook has a row per
+    page (``sweep``: its values, ``source_notebook``), after its unswept page, in the values'
+    order.
 
     ``runs`` are the folder's run documents (``run.json`` with ``folder``), any order.
     """
@@ -435,7 +455,7 @@ def dashboard(out: Path, runs: list[dict]) -> list[dict]:
                 docs.setdefault(entry["notebook"], []).append(doc)
     contexts = {d: ch.get("context") or {} for d, ch in changes.items()}
     rows = []
-    for nb in sorted(docs):
+    for nb in sorted(docs, key=natural_key):
         latest = docs[nb][-1]
         same = [d for d in docs[nb] if _same_parameters(d, latest)]
         since = changes.get(latest["asof"], {})
@@ -448,5 +468,7 @@ def dashboard(out: Path, runs: list[dict]) -> list[dict]:
             "signals": [s for s in since.get("signals") or [] if s.get("notebook") == nb],
             "changes": [c for c in since.get("changes") or [] if c.get("notebook") == nb],
             "charts": _charts(nb, same, contexts), "runs": len(same),
+            "sweep": latest.get("sweep") or {},
+            "source_notebook": latest.get("source_notebook") or nb.split("--", 1)[0],
         })
     return rows

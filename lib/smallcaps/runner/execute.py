@@ -173,6 +173,8 @@ def _document(task: dict, nb, error: dict | None, final: dict, duration: float,
     provenance = figures.pop("provenance", {}) or {}
     return {
         "notebook": task["name"],
+        "source_notebook": task.get("source_notebook") or task["name"],
+        "sweep": task.get("sweep") or {},
         "title": task["title"],
         "status": "failed" if error else "ok",
         "asof": task["asof"],

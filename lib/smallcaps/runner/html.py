@@ -39,10 +39,10 @@ from smallcaps.runner import dashboard
 from smallcaps.runner.executed import INJECTED_TAG, PAPERMILL_ERROR_TAG
 
 __all__ = ["FOLD_ROWS", "KEY_FIGURES_PER_NOTEBOOK", "KEY_FIGURES_PER_RUN", "MARK_BEGIN",
-           "MARK_END", "TEMPLATE_NAME",
+           "MARK_END", "SWEEP_FIGURES", "TEMPLATE_NAME",
            "fmt_value", "fold_tables", "markdown_inline", "notebook_page", "prepare_notebook",
-           "run_index_page", "scalar_figures", "since_section", "source_words",
-           "synthetic_text", "template_dir", "top_index_page"]
+           "run_index_page", "run_links", "scalar_figures", "since_section", "source_words",
+           "sweep_groups", "synthetic_text", "template_dir", "top_index_page"]
 
 TEMPLATE_NAME = "smallcaps_report"
 KEY_FIGURES_PER_NOTEBOOK = 8
@@ -159,6 +159,11 @@ def _thousands(value) -> str:
         ("" if value is None else str(value))
 
 
+def _sweep_words(values) -> str:
+    """``window = 26, min_obs = 20`` (the same words as :func:`~.sweep.sweep_words`)."""
+    return ", ".join(f"{k} = {_param_text(v)}" for k, v in (values or {}).items())
+
+
 def _seconds(value) -> str:
     return f"{value:.1f} s" if isinstance(value, (int, float)) else ""
 
@@ -209,7 +214,8 @@ def _pages():
                        source_words=source_words)
     env.globals.update(key_figures=dashboard.key_figures, per_notebook=KEY_FIGURES_PER_NOTEBOOK,
                        per_run=KEY_FIGURES_PER_RUN, brief_of=_brief,
-                       first_sentence=dashboard.first_sentence)
+                       first_sentence=dashboard.first_sentence, run_links=run_links,
+                       sweep_words=_sweep_words)
     return env
 
 
@@ -444,17 +450,87 @@ def since_section(entry: dict, signals: list[dict], changes: list[dict]) -> str:
     return _render("since.html.j2", entry=entry or {}, signals=signals, changes=changes)
 
 
+#: Key figures shown as columns of a sweep's table on the run index
+SWEEP_FIGURES = 3
+
+
+def _source(doc: dict) -> str:
+    return doc.get("source_notebook") or str(doc.get("notebook", "")).split("--", 1)[0]
+
+
+def sweep_groups(docs: list[dict], figures: int = SWEEP_FIGURES) -> list[dict]:
+    """The run index's rows: a notebook's swept pages grouped (consecutive in ``docs``).
+
+    Each group has ``notebook`` (the source notebook), ``title``, ``docs``; a swept group
+    also ``names`` (the swept parameters, the columns), ``figures`` (up to ``figures`` key
+    figures as ``(dotted name, column label)``: the label all pages share, else one from the
+    name) and ``rows`` (per page: ``doc``, ``values`` and ``shown`` figures, in column order).
+    """
+    groups: list[dict] = []
+    for d in docs:
+        src, swept = _source(d), bool(d.get("sweep"))
+        last = groups[-1] if groups else None
+        if swept and last and last["swept"] and last["notebook"] == src:
+            last["docs"].append(d)
+        else:
+            groups.append({"notebook": src, "title": d.get("title") or src, "docs": [d],
+                           "swept": swept})
+    for g in groups:
+        if not g["swept"]:
+            continue
+        names = list(dict.fromkeys(k for d in g["docs"] for k in d.get("sweep") or {}))
+        items = [dashboard.key_figure_items(d, 8) for d in g["docs"]]
+        # the swept values are columns already: not again as recorded figures
+        order = [n for n in dict.fromkeys(n for it in items for n, _, _ in it)
+                 if n not in names][:figures]
+        cols = []
+        for name in order:
+            labels = {lab for it in items for n, lab, _ in it if n == name}
+            cols.append((name, labels.pop() if len(labels) == 1 else
+                         dashboard.label_from_name(name)[0]))
+        g.update(names=names, figures=cols, rows=[
+            {"doc": d, "values": [(d.get("sweep") or {}).get(n) for n in names],
+             "shown": [next((v for n, _, v in it if n == name), "") for name, _ in cols]}
+            for d, it in zip(g["docs"], items, strict=True)])
+    return groups
+
+
+def run_links(folder: str, notebooks: list[dict]) -> list[tuple[str, str]]:
+    """The top index's links to one run's pages, ``(text, href)``: ``01`` per page, a swept
+    notebook once (``01 ×4``, to its group on the run index)."""
+    out: list[tuple[str, str]] = []
+    swept: dict[str, int] = {}
+    for d in notebooks:
+        if d.get("sweep"):
+            swept[_source(d)] = swept.get(_source(d), 0) + 1
+    seen = set()
+    for d in notebooks:
+        src = _source(d)
+        if d.get("sweep"):
+            if src not in seen:
+                seen.add(src)
+                out.append((f"{src[:2]} \u00d7{swept[src]}",
+                            f"{quote(folder)}/index.html#nb-{quote(src)}"))
+        elif (d.get("files") or {}).get("html"):
+            out.append((str(d.get("notebook", ""))[:2],
+                        f"{quote(folder)}/{quote(d['files']['html'])}"))
+    return out
+
+
 def run_index_page(run: dict, changes: dict | None = None) -> str:
     """``<out>/<asof>/index.html``: every notebook of the run with its brief, status and key
-    figures, and what changed since the previous run (``changes.json``)."""
+    figures (a swept notebook as one table, a row per page: :func:`sweep_groups`), and what
+    changed since the previous run (``changes.json``)."""
     synth = sorted({k for d in run.get("notebooks") or []
                     for k, p in (d.get("provenance") or {}).items()
                     if isinstance(p, dict) and p.get("synthetic")})
     return _render("run_index.html.j2", run=run, changes=changes or {},
+                   groups=sweep_groups(run.get("notebooks") or []),
                    synthetic_text=synthetic_text(synth))
 
 
 def top_index_page(runs: list[dict], rows: list[dict] | None = None) -> str:
-    """``<out>/index.html``: the dashboard (one row per notebook: brief, latest signals, history
-    charts; :func:`~.dashboard.dashboard`) and every run, newest first."""
+    """``<out>/index.html``: the dashboard (one row per notebook, or per page of a swept one:
+    brief, latest signals, history charts; :func:`~.dashboard.dashboard`) and every run,
+    newest first."""
     return _render("top_index.html.j2", runs=runs, rows=rows or [])

@@ -32,7 +32,8 @@ class NotebookResult:
     Attributes
     ----------
     name : str
-        Notebook stem, e.g. ``"03_seasonality"``.
+        The page's stem, e.g. ``"03_seasonality"``; a page of a sweep adds its values,
+        ``"01_yields_vs_small_caps--window=26"`` (:mod:`~.sweep`).
     status : str
         ``"ok"`` (rendered now), ``"skipped"`` (up to date, files from an earlier run) or
         ``"failed"`` (a cell raised, or the kernel died; the HTML shows the error on top).
@@ -54,6 +55,10 @@ class NotebookResult:
     reason : str
         Why it was rendered: ``new``, ``forced``, ``notebook changed``, ``parameters changed``,
         ``data changed``, ``library changed``... ("" when skipped).
+    sweep : dict
+        The swept parameter values of the page (``{}`` when not swept).
+    source_notebook : str
+        The notebook the page was rendered from (``name`` without the swept values).
     """
 
     name: str
@@ -68,6 +73,12 @@ class NotebookResult:
     error: dict | None = None
     title: str = ""
     reason: str = ""
+    sweep: dict = field(default_factory=dict)
+    source_notebook: str = ""
+
+    def __post_init__(self):
+        if not self.source_notebook:
+            self.source_notebook = self.name.split("--", 1)[0]
 
     @property
     def ok(self) -> bool:
@@ -99,7 +110,7 @@ class ReportRun:
     out : Path
         The output folder; the pages are in ``out / asof``.
     results : list of NotebookResult
-        In notebook order.
+        In notebook order (a swept notebook's pages in the order of its combinations).
     duration : float
         Seconds for the whole run.
     source : str
@@ -146,8 +157,8 @@ class ReportRun:
         return len(self.results)
 
     def summary(self) -> str:
-        """Counts, the output folder, one line per failed notebook (cell, last error line) and
-        one naming every synthetic series."""
+        """Counts, the output folder, one line per swept notebook (its values and pages), one
+        per failed page (cell, last error line) and one naming every synthetic series."""
         n = len(self.results)
         counts = {s: sum(r.status == s for r in self.results) for s in ("ok", "skipped", "failed")}
         parts = [f"{counts['ok']} rendered"]
@@ -155,11 +166,20 @@ class ReportRun:
             parts.append(f"{counts['skipped']} up to date")
         if counts["failed"]:
             parts.append(f"{counts['failed']} FAILED")
+        swept = self.swept()
+        what = f"{n} notebook{'s' if n != 1 else ''}"
+        if swept:
+            k = len({r.source_notebook for r in self.results})
+            what = f"{n} page{'s' if n != 1 else ''} of {k} notebook{'s' if k != 1 else ''}"
         lines = [
-            f"{n} notebook{'s' if n != 1 else ''} as of "
+            f"{what} as of "
             f"{asof_text(self.asof, self.asof_requested)}: {', '.join(parts)} "
             f"in {self.duration:.1f} s -> {display_path(self.index)}"
         ]
+        for nb, values in swept.items():
+            pages = sum(r.source_notebook == nb for r in self.results)
+            lines.append(f"  {nb}: {pages} pages, sweep "
+                         + " x ".join(f"{k}={','.join(v)}" for k, v in values.items()))
         for r in self.failed:
             lines.append(f"  FAILED {r.name}: {r.error_line()}  ({display_path(r.html)})")
         synthetic = self.synthetic_series()
@@ -168,18 +188,32 @@ class ReportRun:
                          "the built-in sample")
         return "\n".join(lines)
 
+    def swept(self) -> dict[str, dict[str, list[str]]]:
+        """Per swept notebook, each swept name and its values as spelled in the page names."""
+        from smallcaps.runner.sweep import value_text
+
+        out: dict[str, dict[str, list[str]]] = {}
+        for r in self.results:
+            for k, v in (r.sweep or {}).items():
+                seen = out.setdefault(r.source_notebook, {}).setdefault(k, [])
+                if value_text(v) not in seen:
+                    seen.append(value_text(v))
+        return out
+
     def synthetic_series(self) -> list[str]:
         """Every series any notebook of the run read from the synthetic sample, sorted."""
         return sorted({k for r in self.results for k, p in (r.provenance or {}).items()
                        if isinstance(p, dict) and p.get("synthetic")})
 
     def to_frame(self):
-        """One row per notebook: status, duration (s), html path, error line."""
+        """One row per page: status, duration (s), html path, error line (and the swept values
+        as columns when the run swept parameters)."""
         import pandas as pd
 
         return pd.DataFrame(
             [{"notebook": r.name, "status": r.status, "duration_s": round(r.duration, 1),
-              "html": str(r.html), "error": r.error_line()} for r in self.results]
+              "html": str(r.html), "error": r.error_line(), **(r.sweep or {})}
+             for r in self.results]
         ).set_index("notebook")
 
 
@@ -191,7 +225,8 @@ def result_from(doc: dict, folder: Path, status: str | None = None) -> NotebookR
         html=folder / f"{name}.html", ipynb=folder / f"{name}.ipynb", json=folder / f"{name}.json",
         figures=doc.get("figures", {}), provenance=doc.get("provenance", {}),
         duration=float(doc.get("duration_s") or 0.0), parameters=doc.get("parameters", {}),
-        error=doc.get("error"), title=doc.get("title", name),
+        error=doc.get("error"), title=doc.get("title", name), sweep=doc.get("sweep") or {},
+        source_notebook=doc.get("source_notebook") or "",
     )
 
 
@@ -201,6 +236,7 @@ def runner_failure(task: dict, line: str) -> NotebookResult:
     name = task["name"]
     return NotebookResult(
         name=name, status="failed", html=folder / f"{name}.html", ipynb=folder / f"{name}.ipynb",
-        json=folder / f"{name}.json", title=task["title"],
+        json=folder / f"{name}.json", title=task["title"], sweep=task.get("sweep") or {},
+        source_notebook=task.get("source_notebook") or "",
         error={"cell": None, "exec_count": None, "ename": "RunnerError", "evalue": line,
                "last_line": line})

@@ -194,7 +194,8 @@ def _adapter(kind, elem):
     return TypeAdapter(number.get(kind, kind))
 
 
-def coerce_parameter(name: str, value, param: dict, notebook: str = "the notebook"):
+def coerce_parameter(name: str, value, param: dict, notebook: str = "the notebook",
+                     label: str = "parameter"):
     """Convert a ``-p NAME VALUE`` value to the type of the notebook's default, or refuse it.
 
     The check of a parameter no schema declares (:mod:`smallcaps.params`): a user's notebook,
@@ -204,7 +205,8 @@ def coerce_parameter(name: str, value, param: dict, notebook: str = "the noteboo
     ``[1, 2]``, or comma-separated ``RUT,SPX``; elements take the type of the default's
     elements), ``dict`` (JSON object), ``str`` (as given).  Non-string values (Python API) must
     already fit (strict: an int where a float is expected, a tuple for a list).  Raises
-    :class:`SmallcapsError` naming the parameter, the notebook and the expected type.
+    :class:`SmallcapsError` naming the parameter (after ``label``: ``--sweep`` for a swept
+    value), the notebook and the expected type.
     """
     default = _literal(param.get("default", "None"))
     kind = _base_type(param, default)
@@ -221,7 +223,7 @@ def coerce_parameter(name: str, value, param: dict, notebook: str = "the noteboo
     from pydantic import PydanticSchemaGenerationError, ValidationError
 
     refused = SmallcapsError(
-        f"parameter {name}={value!r} does not fit {notebook}: expected {_type_words(kind)} "
+        f"{label} {name}={value!r} does not fit {notebook}: expected {_type_words(kind)} "
         f"(default {param.get('default')})"
     )
     try:
@@ -241,7 +243,8 @@ def coerce_parameter(name: str, value, param: dict, notebook: str = "the noteboo
 # ---------------------------------------------------------------------------------------------
 
 
-def check_parameters(specs: list[dict], parameters: dict, standard: dict | None = None) -> dict:
+def check_parameters(specs: list[dict], parameters: dict, standard: dict | None = None,
+                     swept: tuple = ()) -> dict:
     """Per notebook name, the ``-p`` overrides validated and converted.
 
     Refuses (:class:`SmallcapsError`, one line) a notebook without the standard parameters, a
@@ -253,7 +256,8 @@ def check_parameters(specs: list[dict], parameters: dict, standard: dict | None 
     parsed them, dates as ``YYYY-MM-DD``; None or blank means not given).  A parameter the
     schema does not declare yet, and every parameter of a notebook without a schema, gets the
     type check of its default (:func:`coerce_parameter`).  Nothing is created or started before
-    this passes.
+    this passes.  Names in ``swept`` came from ``--sweep`` (:mod:`~.sweep`): a mistake names
+    them ``--sweep NAME``.
     """
     for spec in specs:
         params = spec["params"]
@@ -270,20 +274,21 @@ def check_parameters(specs: list[dict], parameters: dict, standard: dict | None 
                 "tagged 'parameters' declaring asof, start, source and data_dir"
             )
     for name in parameters:
+        flag = "--sweep" if name in swept else "-p"
         if name in FLAGS:
-            raise SmallcapsError(f"set {name} with {FLAGS[name]}, not with -p {name}")
+            raise SmallcapsError(f"set {name} with {FLAGS[name]}, not with {flag} {name}")
         if not any(name in s["params"] for s in specs):
-            raise _unknown_parameter(name, specs)
+            raise _unknown_parameter(name, specs, flag)
     given_flags = {k: v for k, v in (standard or {}).items()
                    if k in STANDARD_PARAMETERS and v not in (None, "")}
     out: dict = {}
     for spec in specs:
         given = {k: v for k, v in parameters.items() if k in spec["params"]}
-        out[spec["name"]] = _check_notebook(spec, given, given_flags)
+        out[spec["name"]] = _check_notebook(spec, given, given_flags, swept)
     return out
 
 
-def _check_notebook(spec: dict, given: dict, flags: dict) -> dict:
+def _check_notebook(spec: dict, given: dict, flags: dict, swept: tuple = ()) -> dict:
     """The ``-p`` values of one notebook, validated by its schema (or its defaults' types)."""
     if not given and not (flags.keys() - {"source"}):
         return {}  # the notebook's own defaults: nothing to check (and nothing to import)
@@ -291,7 +296,8 @@ def _check_notebook(spec: dict, given: dict, flags: dict) -> dict:
 
     model = schemas.schema_for(spec["name"])
     declared = [] if model is None else [n for n in spec["params"] if n in model.model_fields]
-    out = {n: coerce_parameter(n, v, spec["params"][n], spec["name"])
+    out = {n: coerce_parameter(n, v, spec["params"][n], spec["name"],
+                               "--sweep" if n in swept else "parameter")
            for n, v in given.items() if n not in declared}
     if model is None:
         return out
@@ -304,17 +310,18 @@ def _check_notebook(spec: dict, given: dict, flags: dict) -> dict:
             labels[name] = f"default {name}"
     for name in declared:
         if name in given:
-            values[name], labels[name] = given[name], f"-p {name}"
+            flag = "--sweep" if name in swept else "-p"
+            values[name], labels[name] = given[name], f"{flag} {name}"
         elif name in flags:
             values[name], labels[name] = flags[name], FLAGS[name]
     # the defaults are tested with the notebook; the options were parsed by the run already
-    trusted = [n for n in values if not labels[n].startswith("-p ")]
+    trusted = [n for n in values if not labels[n].startswith(("-p ", "--sweep "))]
     checked = schemas.validate(model, values, labels=labels, trusted=trusted)
     out.update({n: getattr(checked, n) for n in given if n in declared})
     return out
 
 
-def _unknown_parameter(name: str, specs: list[dict]) -> SmallcapsError:
+def _unknown_parameter(name: str, specs: list[dict], flag: str = "-p") -> SmallcapsError:
     unreadable = [f"{s['name']} {u}" for s in specs for u in s["unparsed"]
                   if re.search(rf"'\s*{re.escape(name)}\s*[:=]", u)]
     if unreadable:
@@ -324,7 +331,7 @@ def _unknown_parameter(name: str, specs: list[dict]) -> SmallcapsError:
     valid = sorted({p for s in specs for p in s["params"] if p not in STANDARD_PARAMETERS})
     where = specs[0]["name"] if len(specs) == 1 else "the selected notebooks"
     return SmallcapsError(
-        f"unknown parameter -p {name} for {where}; valid: "
+        f"unknown parameter {flag} {name} for {where}; valid: "
         + (", ".join(valid) if valid else "(none besides asof, start, source, data_dir)")
     )
 

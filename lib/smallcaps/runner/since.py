@@ -56,7 +56,8 @@ MAX_CHANGES = 8
 #: Bootstrap replicates of a signal's history
 N_BOOT = 1000
 _DATE_FOLDER = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_NOTEBOOK_JSON = re.compile(r"^\d{2}_\w+\.json$")
+#: A page's JSON: ``NN_topic.json``, or a sweep's ``NN_topic--window=26.json``
+_NOTEBOOK_JSON = re.compile(r"^\d{2}_\w+(--[A-Za-z0-9_=.+~-]+)?\.json$")
 
 #: What each signal says, after the series' name
 SIGNAL_WORDS = {
