@@ -419,8 +419,9 @@ def test_summary_figures_and_frame():
     figs = res.figures()
     assert set(figs) == {
         "yield_last", "yield_change_1w_bp", "yield_change_4w_bp", "relative_return_1w_pct",
-        "corr_full", "corr_rolling_latest", "beta_per_100bp_pct", "beta_tstat_hac", "r_squared",
-        "regimes", "granger_pvalue_yield_to_relative", "granger_pvalue_relative_to_yield"}
+        "corr_full", "corr_rolling_latest", "beta_rolling_latest_pct", "beta_per_100bp_pct",
+        "beta_tstat_hac", "r_squared", "regimes", "granger_pvalue_yield_to_relative",
+        "granger_pvalue_relative_to_yield"}
     assert set(figs["regimes"]) == {"falling", "neutral", "rising"}
     for v in figs["regimes"].values():
         assert set(v) == {"mean_rel_return_pct", "hit_rate", "n", "episodes", "t"}
@@ -437,6 +438,56 @@ def test_summary_figures_and_frame():
     assert {"rel_return_pct", "yield_change_bp", "corr", "beta", "regime"} <= set(frame.columns)
     assert len(frame) == len(res.aligned)
     assert frame["regime"].notna().sum() == len(res.regime_labels)
+
+
+def _two_slope_frame(n=80, window=12, early=5.0, late=-4.0, seed=3):
+    """Fridays whose relative return (pp) is ``early`` pp per +100 bp of yield change plus
+    noise, then exactly ``late`` pp per +100 bp plus 0.3 pp over the last ``window`` weeks."""
+    rng = np.random.default_rng(seed)
+    dates = pd.date_range("2015-01-02", periods=n + 1, freq="W-FRI")
+    dy = rng.normal(0, 12, n)  # bp
+    rel = early * dy / 100 + rng.normal(0, 1.0, n)
+    rel[-window:] = late * dy[-window:] / 100 + 0.3
+    large_r = np.full(n, 0.1)
+    y = np.concatenate([[4.0], 4.0 + np.cumsum(dy) / 100.0])
+    small = 100 * np.concatenate([[1.0], np.cumprod(1 + (large_r + rel) / 100)])
+    large = 100 * np.concatenate([[1.0], np.cumprod(1 + large_r / 100)])
+    return pd.DataFrame({"RUT": small, "SPX": large, "DGS10": y}, index=dates)
+
+
+def test_latest_rolling_beta_is_the_last_windows_slope():
+    """The planted last 12 weeks move -4 pp per +100 bp exactly (the weeks before +5): the
+    recorded latest rolling beta is -4, its band shut, unlike the whole-sample slope."""
+    res = rates.analyze(_two_slope_frame(), window=12, regime=(4, 10))
+    beta = res.figures()["beta_rolling_latest_pct"]
+    assert beta == pytest.approx(-4.0, abs=1e-9)
+    last = res.rolling_latest
+    assert last["date"] == res.sample.index[-1] == pd.Timestamp("2016-07-15")
+    assert last["beta_low"] == pytest.approx(-4.0, abs=1e-6)
+    assert last["beta_high"] == pytest.approx(-4.0, abs=1e-6)
+    assert res.fit.slope > 0  # the earlier +5 weeks dominate the whole sample
+    # what the page states: the rolling reading and the summary table give the same number
+    assert "The rolling beta is now -4.00 pp per +100 bp" in res.reading("rolling")
+    row = res.summary().loc["rolling 12-week beta now"]
+    assert row["value"] == "-4.00 pp"
+    assert row["units"] == "pp per +100 bp, 95% band -4.00 pp to -4.00 pp"
+
+
+def test_latest_rolling_beta_by_hand_on_noise():
+    """On a noisy series the recorded beta is the hand OLS slope of the last 26 weeks of
+    relative return (pp) on the yield change (in units of 100 bp), not of any other window."""
+    df = weekly_frame(n=120, slope=-3.0, seed=11, noise=2.0)
+    res = rates.analyze(df, window=26, regime=(4, 10))
+    rel = (df["RUT"].pct_change() - df["SPX"].pct_change()) * 100
+    dy = df["DGS10"].diff()  # percentage points = units of 100 bp
+    def slope(x, y):  # OLS by hand: sum((x - mean x)(y - mean y)) / sum((x - mean x)^2)
+        return float(((x - x.mean()) * (y - y.mean())).sum() / ((x - x.mean()) ** 2).sum())
+
+    want, got = slope(dy.iloc[-26:], rel.iloc[-26:]), res.figures()["beta_rolling_latest_pct"]
+    assert got == pytest.approx(want, rel=1e-9)
+    # the window ending one week earlier is another number
+    assert abs(got - slope(dy.iloc[-27:-1], rel.iloc[-27:-1])) > 1e-6
+    assert res.summary().loc["rolling 26-week beta now", "value"] == fmt.pp(want, 2)
 
 
 def test_fit_keeps_the_statsmodels_results():

@@ -512,6 +512,44 @@ def test_figures_have_the_issue_fields_and_are_json():
     assert down["ma50_slope"] == "falling" and down["above_ma50"] is False
 
 
+def test_distance_from_the_averages_by_hand():
+    """A flat ratio of 2.0 whose last close jumps to 2.2: the 200-day average is
+    (199 * 2.0 + 2.2) / 200 = 2.001 and the ratio stands 2.2 / 2.001 - 1 = 9.945 % above it;
+    the 50-day average is 2.004 (+9.780 %).  The figures carry these numbers under the names
+    the dashboard reads, and the table and the prose state them."""
+    from smallcaps.runner import dashboard
+
+    idx = bdays("2022-01-03", 300)
+    rut = pd.Series(100.0, index=idx)
+    rut.iloc[-1] = 110.0
+    prices = frame(RUT=rut, SPX=pd.Series(50.0, index=idx))
+    study = ratios.analyze_pairs(prices, ["RUT/SPX"], mas=[20, 50, 200])
+    a = study.pairs["RUT/SPX"]
+    rec = a.figures()
+    assert rec["ma200"] == pytest.approx(2.001, rel=1e-12)
+    assert rec["distance_ma200_pct"] == pytest.approx((2.2 / 2.001 - 1) * 100, rel=1e-12)
+    assert rec["distance_ma200_pct"] == pytest.approx(9.945027, abs=1e-6)
+    assert rec["ma50"] == pytest.approx(2.004, rel=1e-12)
+    assert rec["distance_ma50_pct"] == pytest.approx((2.2 / 2.004 - 1) * 100, rel=1e-12)
+    assert rec["ma20"] == pytest.approx(2.01, rel=1e-12)  # any other average asked for too
+    assert rec["distance_ma20_pct"] == pytest.approx((2.2 / 2.01 - 1) * 100, rel=1e-12)
+    # the page's table and prose: 9.9 % above its 200-day average
+    assert study.summary().loc["RUT/SPX", "vs 200d MA %"] == 9.9
+    assert "9.9% above its 200-day average" in a.reading()
+    # the dashboard's and the index's names resolve to these numbers
+    figs = page.jsonable(study.figures())
+    for spec in dashboard.HISTORY["ratio_charts"]({"pairs": ["RUT/SPX"]}):
+        for name, _ in spec["lines"]:
+            assert dashboard.figure_value(figs, name) is not None, name
+    assert dashboard.figure_value(figs, "ratios.RUT/SPX.distance_ma200_pct") == \
+        rec["distance_ma200_pct"]
+    assert dashboard.figure_value(figs, "ratios.RUT/SPX.ma200") == rec["ma200"]
+    # too little history for a 200-day average: missing (None), never a made-up number
+    short = ratios.analyze_pair(prices.iloc[-150:], "RUT/SPX").figures()
+    assert short["ma200"] is None and short["distance_ma200_pct"] is None
+    assert short["ma50"] == pytest.approx(2.004, rel=1e-12)
+
+
 def test_study_summary_and_frames():
     up = _trending_pair(1.5)
     down = _trending_pair(-1.5, seed=6)

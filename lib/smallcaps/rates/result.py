@@ -170,6 +170,21 @@ class RatesResult(Result):
                              rel.loc[lab.index[lab == "rising"]])}
 
     @property
+    def rolling_latest(self) -> dict:
+        """The last full rolling window (the one the page's "rolling" reading states): its
+        end ``date``, ``beta`` and 95 % band ``beta_low`` / ``beta_high`` (pp of relative return
+        per +100 bp of yield change) and ``corr``; NaN values (and no date) before a full
+        window."""
+        r = self.rolling.dropna(subset=["corr"])
+        if r.empty:
+            nan = float("nan")
+            return {"date": None, "beta": nan, "beta_low": nan, "beta_high": nan, "corr": nan}
+        last = r.iloc[-1]
+        return {"date": r.index[-1], "beta": float(last["beta"]),
+                "beta_low": float(last["beta_low"]), "beta_high": float(last["beta_high"]),
+                "corr": float(last["corr"])}
+
+    @property
     def xcorr_band(self) -> float:
         """The ±T_CRIT/√n noise band of a cross-correlation (n = periods)."""
         n = self.xcorr.attrs.get("n", len(self.sample))
@@ -179,7 +194,9 @@ class RatesResult(Result):
     def figures(self) -> dict:
         """The key figures notebook 01 records: the latest yield (%), its 1- and 4-week change
         (bp), the week's relative return (pp), full-sample and latest rolling correlation,
-        the slope (pp per +100 bp) and its HAC t, R², the regimes (mean pp, hit rate 0..1,
+        the slope (pp per +100 bp) and its HAC t, R², the latest rolling beta
+        (``beta_rolling_latest_pct``, pp per +100 bp, the last full window's, as the page
+        states it; :attr:`rolling_latest`), the regimes (mean pp, hit rate 0..1,
         n, episodes, t), the two Granger p-values and, with a fed funds series, the Fed-cycle
         regimes (``fed_regimes``: :meth:`FedCycle.figures`), DFF's last date
         (``fed_data_end``) and the sample periods after it (``fed_unlabelled_periods``)."""
@@ -198,6 +215,7 @@ class RatesResult(Result):
             "relative_return_1w_pct": lt["relative_return_1w_pct"],
             "corr_full": self.fit.corr,
             "corr_rolling_latest": lt["corr_rolling_latest"],
+            "beta_rolling_latest_pct": self.rolling_latest["beta"],
             "beta_per_100bp_pct": self.fit.slope,
             "beta_tstat_hac": self.fit.t_hac,
             "r_squared": self.fit.r_squared,
@@ -212,8 +230,9 @@ class RatesResult(Result):
     def summary(self) -> pd.DataFrame:
         """Headline numbers for display, one row each: ``value`` (text written with the kit's
         formatters, its unit attached: ``"+1.796 pp"``, ``"-7 bp"``, ``"t = 4.79"``) and
-        ``units`` (what the value measures)."""
-        f, lt, per = self.fit, self.latest, self.period
+        ``units`` (what the value measures); the last row is the latest rolling beta (pp per
+        +100 bp, :attr:`rolling_latest`) with its band."""
+        f, lt, per, rb = self.fit, self.latest, self.period, self.rolling_latest
         rows = [
             ("sample", f"{self.sample.index[0]:%Y-%m-%d} to {self.sample.index[-1]:%Y-%m-%d}",
              "first and last period"),
@@ -237,6 +256,9 @@ class RatesResult(Result):
             ("its percentile in its own history",
              "n/a" if fmt.is_missing(lt["corr_percentile"]) else
              fmt.ordinal(lt["corr_percentile"]), "percentile, 0..100"),
+            (f"rolling {self.window}-{per} beta now", fmt.pp(rb["beta"], 2),
+             f"pp per +100 bp, 95% band {fmt.pp(rb['beta_low'], 2)} to "
+             f"{fmt.pp(rb['beta_high'], 2)}"),
         ]
         return pd.DataFrame(rows, columns=["statistic", "value", "units"]).set_index("statistic")
 

@@ -58,6 +58,11 @@ def _r(x, nd: int = 1):
     return round(float(x), nd) if x is not None and np.isfinite(x) else np.nan
 
 
+def _or_none(x: float) -> float | None:
+    """A finite number as a float, NaN as None (a figure without enough history)."""
+    return float(x) if np.isfinite(x) else None
+
+
 def _trend_cell(t) -> str:
     if t is None:
         return "n/a"
@@ -245,9 +250,18 @@ class PairAnalysis(Result):
 
     def figures(self) -> dict:
         """The pair's key figures (percent changes in %, slopes in %/month, dates, verdicts)
-        and ``basis`` (leg -> what its values measure)."""
+        and ``basis`` (leg -> what its values measure).
+
+        Per moving average ``w`` (50, 200 and any other of ``mas``), ``ma<w>`` is its last
+        value (a ratio) and ``distance_ma<w>_pct`` the ratio's distance from it in % of the
+        average (:meth:`distance_to_ma`, the number the summary table and the prose state);
+        None without enough history."""
         date, kind, since = self.last_breakout
         t3, t12 = self.trends.get("3m"), self.trends.get("12m")
+        averages = {}
+        for w in sorted(self.mas):
+            averages[f"ma{w}"] = _or_none(self.ma_last(w))
+            averages[f"distance_ma{w}_pct"] = _or_none(self.distance_to_ma(w))
         return {
             "last": self.last,
             "data_end": self.data_end,
@@ -257,6 +271,7 @@ class PairAnalysis(Result):
             "change_ytd_pct": self.changes["ytd"],
             "change_since_pct": self.changes["since"],
             "rebase_date": self.rebase_date,
+            **averages,
             "above_ma50": self.above_ma(50),
             "above_ma200": self.above_ma(200),
             "ma50_slope": self.ma_slope(50)[0],
