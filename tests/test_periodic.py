@@ -66,6 +66,17 @@ def test_changes_keep_what_moved_past_the_threshold_in_words():
     assert periodic.figure_changes(before, before) == []
 
 
+def test_a_yield_beta_moves_in_pp_with_the_two_decimals_of_the_page():
+    figures = [("beta_rolling_latest_pct", "the rolling beta", "beta")]
+    got = periodic.figure_changes({"beta_rolling_latest_pct": -7.632},
+                                  {"beta_rolling_latest_pct": -8.455}, figures=figures)
+    assert [c["text"] for c in got] == ["the rolling beta fell by 0.82 pp to -8.46 pp"]
+    assert got[0]["unit"] == "pp"
+    # 0.4 pp is below the 0.5 pp threshold of a beta
+    assert periodic.figure_changes({"beta_rolling_latest_pct": -7.6},
+                                   {"beta_rolling_latest_pct": -8.0}, figures=figures) == []
+
+
 def test_parameter_or_method_changes_are_flagged_not_diffed():
     a = {"parameters": {"asof": "2024-11-01", "window": 52}, "figures": {"method": {"k": 1}}}
     assert periodic.comparable(a, {**a, "parameters": {"asof": "2024-11-08", "window": 52}}) \

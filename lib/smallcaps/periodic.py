@@ -33,14 +33,15 @@ EVERY = {"W-FRI": "W-FRI", "M": "ME", "D": "B"}
 #: Units a caller names (``figures=`` of :func:`figure_changes`): ``yield`` (a rate in
 #: percent) by 5 bp, ``r`` (a correlation) by 0.05, ``z`` (a z-score) by 0.5, ``points``
 #: (a percentile, 0..100) by 5, ``level`` (a price) and ``ratio`` by 1 % of their size,
-#: ``count`` by any whole step, ``text`` (a word or a date) by any change.
-THRESHOLDS = {"pct": 0.5, "pp": 0.5, "bp": 5.0, "t": 0.5, "share": 0.05, "relative": 0.01,
-              "yield": 0.05, "r": 0.05, "z": 0.5, "points": 5.0, "level": 0.01, "ratio": 0.01,
-              "count": 0.5, "text": 0.0}
+#: ``count`` by any whole step, ``beta`` (a yield beta in pp per +100 bp, written with two
+#: decimals) by 0.5 pp, ``text`` (a word or a date) by any change.
+THRESHOLDS = {"pct": 0.5, "pp": 0.5, "beta": 0.5, "bp": 5.0, "t": 0.5, "share": 0.05,
+              "relative": 0.01, "yield": 0.05, "r": 0.05, "z": 0.5, "points": 5.0,
+              "level": 0.01, "ratio": 0.01, "count": 0.5, "text": 0.0}
 #: The unit each kind of change is reported in (``unit`` of a change)
-UNITS = {"pct": "%", "pp": "pp", "bp": "bp", "t": "t", "share": "share", "relative": "",
-         "yield": "%", "r": "r", "z": "z", "points": "percentile", "level": "", "ratio": "",
-         "count": "", "text": ""}
+UNITS = {"pct": "%", "pp": "pp", "beta": "pp", "bp": "bp", "t": "t", "share": "share",
+         "relative": "", "yield": "%", "r": "r", "z": "z", "points": "percentile",
+         "level": "", "ratio": "", "count": "", "text": ""}
 _RELATIVE = ("relative", "level", "ratio")
 
 _RANGE = re.compile(r"^\s*([^.\s][^.]*?)\s*\.\.\s*([^.\s].*?)\s*$")
@@ -144,6 +145,8 @@ def _words(name: str, unit: str, before, after) -> str:
         return f"{name} is now {after} (was {before})"
     move = after - before
     verb = "rose" if move > 0 else "fell"
+    if unit == "beta":  # a slope in pp per +100 bp, written with two decimals as on the page
+        return f"{name} {verb} by {fmt.pp(abs(move), 2, signed=False)} to {fmt.pp(after, 2)}"
     if unit in ("pct", "pp"):
         shown = fmt.pp(move) if unit == "pp" else f"{abs(move):.1f} points"
         level = fmt.pct(after) if unit == "pct" else fmt.pp(after)

@@ -47,9 +47,10 @@ def _nb01(p: dict) -> list[tuple[str, str, str, bool]]:
         ("yield_last", f"{y} yield", "yield", True),
         ("yield_change_4w_bp", f"{y}, change over 4 weeks", "bp", True),
         ("beta_rolling_latest_pct", f"rolling {w}-{per} beta, {s} minus {lg} per +100 bp",
-         "pp", True),
+         "beta", True),
         ("corr_rolling_latest", f"rolling {w}-{per} correlation with {y} changes", "r", True),
-        ("beta_per_100bp_pct", f"{s} minus {lg} per +100 bp of {y}, whole sample", "pp", True),
+        ("beta_per_100bp_pct", f"{s} minus {lg} per +100 bp of {y}, whole sample", "beta",
+         True),
         ("beta_tstat_hac", "the whole-sample slope's HAC t-statistic", "t", True),
         ("relative_return_1w_pct", f"{s} minus {lg}, latest {per}", "pp", False),
     ]
@@ -134,7 +135,7 @@ def _p_first(p: dict, key: str, default: str) -> str:
 def _history01(p: dict) -> list[dict]:
     y = p.get("yield_series") or "DGS10"
     return [{"title": "Rolling yield beta", "unit": "pp per +100 bp",
-             "lines": [("beta_rolling_latest_pct", "beta")], "kind": "pp"},
+             "lines": [("beta_rolling_latest_pct", "beta")], "kind": "beta"},
             {"title": f"Rolling correlation with {y} changes", "unit": "correlation",
              "lines": [("corr_rolling_latest", "r")], "kind": "r"},
             {"title": f"{y} yield", "unit": "%", "lines": [("yield_last", y)],
@@ -217,6 +218,7 @@ def show(value, unit: str) -> str:
         return "n/a"
     shown = {
         "pct": lambda v: fmt.pct(v), "pp": lambda v: fmt.pp(v), "bp": lambda v: fmt.bp(v),
+        "beta": lambda v: fmt.pp(v, 2),
         "yield": lambda v: f"{v:.2f}%", "share": lambda v: fmt.share(v),
         "t": lambda v: f"{v:.1f}", "r": lambda v: f"{v:+.2f}", "z": lambda v: f"{v:+.1f}",
         "points": lambda v: fmt.ordinal(v), "level": lambda v: fmt.level(v),
