@@ -217,3 +217,14 @@ def test_environment_is_the_lock():
         if have != version:
             wrong[name] = (version, have)
     assert wrong == {}, "installed versions differ from requirements.lock: run `make setup`"
+
+
+def test_every_extra_is_in_dev_with_the_same_pin():
+    """The lock is resolved for the ``dev`` extra: an optional extra (``dask``) is installed
+    for the tests only when dev requires it too, with the very same pin."""
+    extras = pyproject()["project"]["optional-dependencies"]
+    dev = {re.sub(r"\s+", "", r) for r in extras["dev"]}
+    assert "dask" in extras
+    for name, requirements in extras.items():
+        missing = {re.sub(r"\s+", "", r) for r in requirements} - dev
+        assert not missing, f"extra {name!r}: add {sorted(missing)} to dev"
