@@ -117,7 +117,7 @@ def _stack_labels(ax, labels: list[tuple[float, str, str, float]], x: float) -> 
     if not labels:
         return
     lo, hi = ax.get_ylim()
-    gap = (hi - lo) * 11.0 / max(ax.bbox.height, 1.0)  # about one line of 7-point text
+    gap = (hi - lo) * 13.0 / max(ax.bbox.height, 1.0)  # one line of 7-point text, boxed
     last_y = -float("inf")
     for price, text, color, alpha in sorted(labels):
         y = max(price, last_y + gap)
@@ -345,14 +345,16 @@ def plot_trend(ohlc: pd.DataFrame, mas: pd.DataFrame | None = None,
             panel_macd = axes[2]
         if price_plots:
             _legend_above(ax, fontsize=8, right=True)
-        ax.set_title(title, loc="left", fontsize=11, fontweight="bold")  # the alt text
+        # the alt text; a row above the averages' legend, so a long title never meets it
+        ax.set_title(title, loc="left", fontsize=11, fontweight="bold",
+                     pad=20 if price_plots else 6)
         shown = axes
     else:
         mpf.plot(bars, type="candle", style=style, ax=ax,
                  addplot=[dict(ap, ax=ax) for ap in price_plots],
                  ylabel=ylabel, datetime_format="%Y-%m", xrotation=0, warn_too_much_data=10_000)
         bottom = ax
-        ax.set_title(title, loc="left")
+        ax.set_title(title, loc="left", pad=20 if price_plots else 6)
         if price_plots:
             _legend_above(ax, fontsize=8, right=True)
         shown = [ax]
