@@ -186,3 +186,30 @@ def test_chart_trend_shows_live_patterns_and_only_the_latest_dead_one():
     ax = charts.chart_trend(res)
     targets = [t.get_text() for t in ax.texts if "H&S target" in t.get_text()]
     assert len(targets) == 1 + len(res.live_patterns)
+
+
+def _boxes_overlap(a, b) -> bool:
+    return a.x0 < b.x1 and b.x0 < a.x1 and a.y0 < b.y1 and b.y0 < a.y1
+
+
+def test_a_long_title_never_meets_the_legend_and_margin_labels_never_touch():
+    """Real pages (Russell 2000 as of 2024-11-29) had the dated title running into the moving
+    averages' legend, and close levels' labels piled onto each other."""
+    ohlc, mas, macd = frames(500)
+    mas = mas.rename(columns={"ma10": "ma50", "ma20": "ma100"}).assign(
+        ma200=ohlc["Close"].rolling(30).mean())
+    last = float(ohlc["Close"].iloc[-1])
+    # four levels within 1.5 points of each other: the labels must be pushed apart
+    levels = pd.DataFrame({"level": [last - 1.5, last - 1.0, last - 0.5, last + 0.2],
+                           "touches": [2, 2, 1, 3]})
+    ax = charts.plot_trend(ohlc, mas, macd, levels, key="RUT", name="Russell 2000",
+                           units="index points")
+    fig = ax.figure
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    legend = ax.get_legend().get_window_extent(renderer)
+    assert ax.get_title(loc="left").startswith("Russell 2000 (RUT): trend")
+    assert not _boxes_overlap(ax._left_title.get_window_extent(renderer), legend)
+    boxes = [t.get_window_extent(renderer) for t in ax.texts if t.get_text()[:2] in ("S ", "R ")]
+    assert len(boxes) == 4
+    assert not any(_boxes_overlap(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
