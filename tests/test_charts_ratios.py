@@ -86,7 +86,7 @@ def test_plot_pair_overlay_lines_and_labels():
     ax = charts.plot_pair_overlay(lines, "2024-01-01", asof="2024-06-28")
     assert ax.get_title() == ("IWM vs QQQ, 2024-01-01 to 2024-05-17  [DATA ENDS 2024-05-17; "
                               "report as of 2024-06-28]")
-    assert ax.get_ylabel() == "close, rebased to 100 on 2024-01-01 (log scale)"
+    assert ax.get_ylabel() == "close,\nrebased to 100 on 2024-01-01 (log scale)"
     data = [ln for ln in ax.get_lines() if len(ln.get_xdata()) > 2]
     assert [ln.get_label() for ln in data] == ["IWM: +10.0% since 2024-01-01",
                                                "QQQ: +25.0% since 2024-01-01"]
@@ -173,8 +173,8 @@ def test_axes_say_whether_etf_prices_are_dividend_adjusted():
     (ov,) = study.overlays()
     at = f"{ov.rebase_date:%Y-%m-%d}"
     assert charts.chart_pair_overlay(ov).get_ylabel() == (
-        f"total return (dividend-adjusted close), rebased to 100 on {at} (log scale)")
+        f"total return (dividend-adjusted close),\nrebased to 100 on {at} (log scale)")
     prices.attrs["field"] = "close"
     (ov,) = ratios.analyze_pairs(prices, ["IWM/QQQ"]).overlays()
     assert charts.chart_pair_overlay(ov, log_scale=False).get_ylabel() == (
-        f"close, rebased to 100 on {at}")
+        f"close,\nrebased to 100 on {at}")

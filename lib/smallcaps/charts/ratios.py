@@ -156,7 +156,8 @@ def plot_pair_overlay(lines: pd.DataFrame, rebase_date, *, log_scale: bool = Tru
     idx = lines.dropna(how="all").index
     names = " vs ".join(map(str, lines.columns))
     ax.set_title(f"{names}, {date_span(idx)}{_stale_note(idx[-1], asof)}")
-    ax.set_ylabel(f"{value}, rebased to 100 on {at:%Y-%m-%d}"
+    # two lines: a total-return label in one would run past the axes' height
+    ax.set_ylabel(f"{value},\nrebased to 100 on {at:%Y-%m-%d}"
                   + (" (log scale)" if log_scale else ""))
     ax.set_xlabel("date")
     ax.legend(loc="best")
