@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -17,6 +19,29 @@ def figures(tmp_path_factory, shared_market_module):
     rec = run_notebook("04_tax_loss_timing", tmp, source="csv", data_dir=str(SHARED_MARKET),
                        asof="2024-12-27")
     return rec, SHARED_MARKET, tmp / "04_tax_loss_timing.out.ipynb"
+
+
+def test_the_same_run_again_is_the_shared_execution(figures, tmp_path):
+    """``conftest.run_notebook`` executes a notebook with given parameters once per session: a
+    second call executes nothing and gets the figures and the executed notebook of the first,
+    as a copy (a test that changes its figures changes no other test's)."""
+    import conftest
+
+    rec, folder, out = figures
+    log = conftest._STORE["root"] / "executions.jsonl"
+    before = log.read_text().splitlines()
+    parameters = {"source": "csv", "data_dir": str(folder), "asof": "2024-12-27"}
+    again = run_notebook("04_tax_loss_timing", tmp_path, **parameters)
+    after = log.read_text().splitlines()
+    assert after[:len(before)] == before
+    assert not [e for e in map(json.loads, after[len(before):])  # nothing executed
+                if (e["notebook"], e["parameters"]) == ("04_tax_loss_timing", parameters)]
+    assert again == rec and again is not rec
+    assert (tmp_path / "04_tax_loss_timing.out.ipynb").read_bytes() == out.read_bytes()
+    again["current_year"]["year"] = 1900
+    assert rec["current_year"]["year"] == 2024
+    keys = [json.loads(line)["key"] for line in log.read_text().splitlines()]
+    assert len(keys) == len(set(keys)), "a notebook was executed twice with the same inputs"
 
 
 def _window_rel(rut, spx, year, start_md, end_md):
