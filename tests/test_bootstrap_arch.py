@@ -40,3 +40,33 @@ def test_same_blocks_same_answer_as_arch(n, block, every, seed):
     assert ours["n_boot"] == theirs["n_boot"]
     for key in ("ci_low", "ci_high", "p_value"):
         assert ours[key] == pytest.approx(theirs[key], rel=1e-9, abs=1e-12), key
+
+
+def test_kept_draws_never_leak_between_series_or_flags():
+    """The block draws (and the series' own block sums) are kept between calls: a call on other
+    values or other flags of the same length gives what it gives on a fresh start, and a
+    seed gives the same replicates every time."""
+    rng = np.random.default_rng(11)
+    n = 700
+    x = rng.normal(0.05, 1.0, n).cumsum() / 10
+    y = x.copy()
+    y[350:] += 5.0  # same length, other values
+    f = np.zeros(n, dtype=bool)
+    f[::40] = True
+    g = f.copy()
+    g[::80] = False  # other flags
+    calls = [(x, f), (y, f), (x, g), (y, g), (x, f)]
+    kept = [stats.block_bootstrap_diff(v, fl, block=21, n_boot=400, seed=3) for v, fl in calls]
+    fresh = []
+    for v, fl in calls:
+        stats._draws.clear()
+        stats._sums_x.clear()
+        fresh.append(stats.block_bootstrap_diff(v, fl, block=21, n_boot=400, seed=3))
+    assert kept == fresh
+    assert kept[0] == kept[4]
+    assert kept[0]["ci_low"] != kept[1]["ci_low"] and kept[0]["p_value"] != kept[2]["p_value"] \
+        or kept[0]["ci_high"] != kept[2]["ci_high"]
+    # each still agrees with arch drawing the same blocks
+    for (v, fl), ours in zip(calls, kept, strict=True):
+        theirs = arch_diff(v, fl, 21, 400, 3)
+        assert ours["ci_low"] == pytest.approx(theirs["ci_low"], rel=1e-9, abs=1e-12)

@@ -158,20 +158,10 @@ def block_bootstrap_diff(values, flags, block: int, n_boot: int = 2000, seed: in
     block = max(1, min(_whole("block", block, 1), n))
     n_boot = _whole("n_boot", n_boot, 1)
     diff = float(x[f].mean() - x.mean())
-    # prefix sums over the circularly extended series give every block's sums in O(1)
-    ext = np.r_[np.arange(n), np.arange(block)] % n
-    cs_x = np.r_[0.0, np.cumsum(x[ext])]
-    cs_fx = np.r_[0.0, np.cumsum((x * f)[ext])]
-    cs_f = np.r_[0.0, np.cumsum(f[ext].astype(float))]
-    n_blocks = -(-n // block)
-    lengths = np.full(n_blocks, block)
-    lengths[-1] = n - block * (n_blocks - 1)
-    rng = np.random.default_rng(seed)
-    starts = rng.integers(0, n, size=(n_boot, n_blocks))
-    ends = starts + lengths
-    sum_x = (cs_x[ends] - cs_x[starts]).sum(axis=1)
-    sum_fx = (cs_fx[ends] - cs_fx[starts]).sum(axis=1)
-    sum_f = (cs_f[ends] - cs_f[starts]).sum(axis=1)
+    full, last, last_len = _block_starts(n, block, n_boot, seed)
+    sum_x = _series_sums(x, block, full, last, last_len, (n, block, n_boot, seed))
+    sum_fx = _block_sums(x * f, block, full, last, last_len)
+    sum_f = _block_sums(f.astype(float), block, full, last, last_len)
     keep = sum_f > 0.5
     if not keep.any():
         return {**nan, "diff": diff}
@@ -181,6 +171,65 @@ def block_bootstrap_diff(values, flags, block: int, n_boot: int = 2000, seed: in
     p = min(1.0, 2.0 * min((d <= 0).mean(), (d >= 0).mean()))
     return {"diff": diff, "ci_low": float(lo), "ci_high": float(hi), "p_value": float(p),
             "n_boot": int(keep.sum())}
+
+
+#: Block draws kept for re-use (a study tests many flag sets on one series): at most this many
+#: draws, each at most :data:`_DRAWS_MAX_BYTES`
+_DRAWS_KEPT = 4
+_DRAWS_MAX_BYTES = 48 * 2**20
+_draws: dict[tuple[int, int, int, int], tuple[np.ndarray, np.ndarray, int]] = {}
+
+
+def _block_starts(n: int, block: int, n_boot: int, seed: int
+                  ) -> tuple[np.ndarray, np.ndarray, int]:
+    """The circular block bootstrap's random start rows: ``(full, last, last_len)``, the starts
+    of the ``ceil(n / block) - 1`` whole blocks of every replicate (``n_boot`` rows), the start
+    of its last block and that block's length.  The same generator stream as drawing every
+    start at once (``integers(0, n, size=(n_boot, n_blocks))``), so a seed gives the same
+    replicates; kept for the next call with the same ``n``, ``block``, ``n_boot`` and seed."""
+    key = (n, block, n_boot, seed)
+    hit = _draws.get(key)
+    if hit is not None:
+        return hit
+    n_blocks = -(-n // block)
+    starts = np.random.default_rng(seed).integers(0, n, size=(n_boot, n_blocks))
+    index = np.int32 if n < 2**31 - block else np.int64
+    out = (np.ascontiguousarray(starts[:, :-1], dtype=index), starts[:, -1].copy(),
+           n - block * (n_blocks - 1))
+    if isinstance(seed, (int, np.integer)) and out[0].nbytes <= _DRAWS_MAX_BYTES:
+        if len(_draws) >= _DRAWS_KEPT:
+            _draws.pop(next(iter(_draws)))
+        _draws[key] = out
+    return out
+
+
+_sums_x: dict[tuple, np.ndarray] = {}
+
+
+def _series_sums(x: np.ndarray, block: int, full: np.ndarray, last: np.ndarray, last_len: int,
+                 draws: tuple) -> np.ndarray:
+    """:func:`_block_sums` of the series itself, kept for the next call on the same values and
+    draws (only the flags differ between a study's tests on one series)."""
+    if draws not in _draws:
+        return _block_sums(x, block, full, last, last_len)
+    key = (*draws, hash(x.tobytes()), x.size)
+    hit = _sums_x.get(key)
+    if hit is None:
+        hit = _block_sums(x, block, full, last, last_len)
+        if len(_sums_x) >= 4 * _DRAWS_KEPT:
+            _sums_x.pop(next(iter(_sums_x)))
+        _sums_x[key] = hit
+    return hit
+
+
+def _block_sums(a: np.ndarray, block: int, full: np.ndarray, last: np.ndarray,
+                last_len: int) -> np.ndarray:
+    """Per replicate, the sum of ``a`` over its blocks (circular): prefix sums over the series
+    extended by ``block`` rows give the sum of the block starting at each row in O(1)."""
+    n = a.size
+    cs = np.r_[0.0, np.cumsum(a[np.r_[np.arange(n), np.arange(block)] % n])]
+    at = cs[block:block + n] - cs[:n]  # the sum of the whole block that starts at each row
+    return at[full].sum(axis=1) + (cs[last + last_len] - cs[last])
 
 
 def baseline_test(values: pd.Series, flags: pd.Series, block: int, n_boot: int = 2000,
