@@ -58,8 +58,14 @@ reports: setup
 lab: setup
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks$(if $(filter 0,$(LAB_UID)), --allow-root)
 
+## bench: run the benchmarks, each printing its times and ratios measured in one run (about
+## half an hour on 2 cores; the Dask sweep needs `distributed`, which `make setup` installs)
 bench: setup
 	$(PY) benchmarks/bench_reports.py
+	$(PY) benchmarks/bench_warm.py
+	$(PY) benchmarks/bench_backfill.py
+	$(PY) benchmarks/bench_sweep_dask.py
+	$(PY) benchmarks/bench_bootstrap.py
 
 clean-reports:
 	rm -rf reports/*/ reports/index.html

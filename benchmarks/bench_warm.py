@@ -27,7 +27,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -35,9 +34,7 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-BIN = Path(sys.executable).parent
-PHASES = ("start_s", "compute_s", "teardown_s", "export_s")
+from _common import BIN, PHASES, default_notebooks, machine, phase_sums, snapshot
 
 
 def _report(notebooks: list[Path], out: Path, mode: str, jobs: int, source: str,
@@ -60,24 +57,6 @@ def _report(notebooks: list[Path], out: Path, mode: str, jobs: int, source: str,
     return wall, docs
 
 
-def _snapshot(notebooks: list[Path], tmp: Path) -> tuple[list[Path], dict]:
-    """Copies of the library and the notebooks; the environment that imports the copy."""
-    shutil.copytree(ROOT / "lib" / "smallcaps", tmp / "lib" / "smallcaps",
-                    ignore=shutil.ignore_patterns("__pycache__"))
-    (tmp / "notebooks").mkdir()
-    copies = []
-    for nb in notebooks:
-        shutil.copy2(nb, tmp / "notebooks" / nb.name)
-        copies.append(tmp / "notebooks" / nb.name)
-    path = os.pathsep.join(p for p in (str(tmp / "lib"), os.environ.get("PYTHONPATH")) if p)
-    return copies, {**os.environ, "PYTHONPATH": path}
-
-
-def _phase_sums(docs: dict) -> dict:
-    return {p: sum(float((d.get("timing") or {}).get(p) or 0.0) for d in docs.values())
-            for p in PHASES}
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("notebooks", nargs="*", help="notebook files (default notebooks/NN_*.ipynb)")
@@ -89,23 +68,17 @@ def main(argv: list[str] | None = None) -> int:
                     help="run the working tree, not a copy of lib/ and the notebooks")
     args = ap.parse_args(argv)
 
-    notebooks = [Path(p).resolve() for p in args.notebooks] or sorted(
-        (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-    if not notebooks:
-        sys.exit("no notebooks to benchmark")
+    notebooks = default_notebooks(args.notebooks)
     from smallcaps import data
 
     asof = str(data.resolve_asof(None, source=args.source).date)
-    cores = len(os.sched_getaffinity(0))
-    load = os.getloadavg()[0]
-    print(f"{len(notebooks)} notebooks, source {args.source}, as of {asof}, {cores} cores, "
-          f"load average {load:.1f}")
+    print(f"{len(notebooks)} notebooks, source {args.source}, as of {asof}, {machine()}")
 
     with tempfile.TemporaryDirectory(prefix="bench-warm-") as tmp:
         tmp = Path(tmp)
         env = dict(os.environ)
         if not args.no_snapshot:
-            notebooks, env = _snapshot(notebooks, tmp / "snapshot")
+            notebooks, env = snapshot(notebooks, tmp / "snapshot")
         if not args.no_prime:
             _report(notebooks, tmp / "prime", "warm", max(args.jobs), args.source, asof, env)
         every: dict[tuple[str, int], list[tuple[float, dict]]] = {}
@@ -143,11 +116,11 @@ def main(argv: list[str] | None = None) -> int:
                 cells = "  ".join(f"{float(t.get(p) or 0):6.2f}" for p in PHASES)
                 retried = "  retried" if doc.get("retried") else ""
                 print(f"    {name:30s} {cells}   {t.get('kernel', '?')}{retried}")
-            sums = _phase_sums(docs)
+            sums = phase_sums(docs)
             total = "  ".join(f"{sums[p]:6.2f}" for p in PHASES)
             print(f"    {'sum':30s} {total}   (wall {wall:.1f})")
     warm1 = runs["warm", args.jobs[0]][1]
-    floor = _phase_sums(warm1)["compute_s"]
+    floor = phase_sums(warm1)["compute_s"]
     print()
     print(f"compute floor (sum of the notebooks' compute, warm --jobs {args.jobs[0]}): "
           f"{floor:.1f} s")
