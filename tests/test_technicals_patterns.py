@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from smallcaps import data, technicals
 from smallcaps.errors import ParameterError
@@ -103,6 +103,9 @@ def test_lifecycle_of_a_top_mirrors_the_inverted_pattern():
 
 @settings(max_examples=30, deadline=None)
 @given(seed=st.integers(0, 10_000), window=st.sampled_from([3, 5]), cut=st.integers(80, 299))
+# found by this test in CI: two right shoulders of one formation tied on window and height and
+# the later one was kept, so the history as of 2020-04-21 lacked the pattern seen that day
+@example(seed=138, window=5, cut=80)
 def test_no_pattern_state_uses_bars_after_asof(seed, window, cut):
     """As of bar ``cut``, the patterns and their transitions are exactly the full-history ones
     as they stood then: every pattern detected by then, every transition dated by then, and

@@ -55,7 +55,7 @@ Head-and-shoulders
     several pivot windows (default 5, 10 and 20 bars) and de-duplicated: two patterns of the
     same type are one formation when they share the head or each one's head lies between the
     other's shoulders; the one found with the largest pivot window is kept (then the larger
-    ``height_pct``, then the later detection).
+    ``height_pct``, then the earlier detection).
 Pattern targets
     ``height`` is the head's distance from the sloped neckline at the head's bar; ``target``
     is the sloped neckline at the confirming bar (unconfirmed: at the bar the pattern was

@@ -237,12 +237,14 @@ def _duplicates(a, b) -> bool:
 def dedupe_patterns(patterns: pd.DataFrame) -> pd.DataFrame:
     """One row per formation: of patterns that are duplicates (same type, and the same head or
     each one's head inside the other's left-to-right-shoulder span) keep the clearest, i.e. the
-    one found with the largest pivot window, then the largest ``height_pct``, then the latest
-    detection; the result is sorted by right shoulder."""
+    one found with the largest pivot window, then the largest ``height_pct``, then the earliest
+    detection (a later right shoulder of the same formation never replaces the one a reader saw
+    first, so the history read as of an earlier date is what was found then); the result is
+    sorted by right shoulder."""
     if patterns.empty:
         return patterns.reset_index(drop=True)
     order = patterns.assign(_w=patterns["pivot_window"].fillna(0).astype(float)).sort_values(
-        ["_w", "height_pct", "formed_date"], ascending=[False, False, False], kind="stable")
+        ["_w", "height_pct", "formed_date"], ascending=[False, False, True], kind="stable")
     kept: list = []
     for row in order.itertuples():
         if not any(_duplicates(row, k) for k in kept):
