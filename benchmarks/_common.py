@@ -22,8 +22,8 @@ import time
 from pathlib import Path
 
 __all__ = ["BIN", "PHASES", "ROOT", "check", "default_notebooks", "failed_pages", "machine",
-           "page_docs", "phase_sums", "print_breakdown", "report", "same_figures", "snapshot",
-           "timed"]
+           "page_docs", "phase_sums", "print_breakdown", "print_same_figures", "report",
+           "same_figures", "snapshot", "timed"]
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -136,6 +136,21 @@ def same_figures(a: dict[str, dict], b: dict[str, dict]) -> tuple[int, list[str]
         bad.append(f"{name}: status {a[name].get('status')} / {b[name].get('status')}, "
                    f"{len(keys)} figures differ ({', '.join(keys[:4])})")
     return alike, bad
+
+
+def print_same_figures(what: str, a: dict[str, dict[str, dict]],
+                       b: dict[str, dict[str, dict]]) -> None:
+    """Print how many pages of two runs (as-of date -> page name -> JSON) have the same key
+    figures, then each page that differs (``what``: e.g. "loop vs backfill")."""
+    alike, total, diffs = 0, 0, []
+    for date in sorted(a):
+        n, bad = same_figures(a[date], b.get(date, {}))
+        alike += n
+        total += n + len(bad)
+        diffs += [f"{date} {x}" for x in bad]
+    print(f"key figures identical {what}: {alike} of {total} pages")
+    for line in diffs:
+        print(f"  differs: {line}")
 
 
 def print_breakdown(label: str, docs, wall: float | None = None) -> None:

@@ -46,8 +46,8 @@ from _common import (
     machine,
     page_docs,
     print_breakdown,
+    print_same_figures,
     report,
-    same_figures,
     snapshot,
 )
 
@@ -269,15 +269,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{label}: failed pages: {', '.join(bad) or 'none'}; "
                   f"missing: {', '.join(missing) or 'none'}")
     if loop_wall is not None:
-        alike, total, diffs = 0, 0, []
-        for date in dates:
-            n, bad = same_figures(loop_docs[date], back_docs[date])
-            alike += n
-            total += n + len(bad)
-            diffs += [f"{date} {b}" for b in bad]
-        print(f"key figures identical loop vs backfill: {alike} of {total} pages")
-        for line in diffs:
-            print(f"  differs: {line}")
+        print_same_figures("loop vs backfill", {d: loop_docs[d] for d in dates},
+                           {d: back_docs[d] for d in dates})
     return status
 
 

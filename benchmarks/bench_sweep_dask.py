@@ -52,8 +52,8 @@ from _common import (
     machine,
     page_docs,
     print_breakdown,
+    print_same_figures,
     report,
-    same_figures,
     snapshot,
 )
 
@@ -300,15 +300,8 @@ def main(argv: list[str] | None = None) -> int:
         if bad or pages != renders:
             status = 1
             print(f"{label}: {pages} pages of {renders}; failed: {', '.join(bad) or 'none'}")
-    alike, total, diffs = 0, 0, []
-    for date in dates:
-        n, bad = same_figures(local_docs[date], dask_docs[date])
-        alike += n
-        total += n + len(bad)
-        diffs += [f"{date} {b}" for b in bad]
-    print(f"key figures identical local vs dask: {alike} of {total} pages")
-    for line in diffs:
-        print(f"  differs: {line}")
+    print_same_figures("local vs dask", {d: local_docs[d] for d in dates},
+                       {d: dask_docs[d] for d in dates})
     return status
 
 
