@@ -59,8 +59,8 @@ def test_kept_draws_never_leak_between_series_or_flags():
     kept = [stats.block_bootstrap_diff(v, fl, block=21, n_boot=400, seed=3) for v, fl in calls]
     fresh = []
     for v, fl in calls:
-        stats._draws.clear()
-        stats._sums_x.clear()
+        for kept_state in (stats._draws, stats._sums_x, stats._sorted, stats._results):
+            kept_state.clear()
         fresh.append(stats.block_bootstrap_diff(v, fl, block=21, n_boot=400, seed=3))
     assert kept == fresh
     assert kept[0] == kept[4]
@@ -70,3 +70,38 @@ def test_kept_draws_never_leak_between_series_or_flags():
     for (v, fl), ours in zip(calls, kept, strict=True):
         theirs = arch_diff(v, fl, 21, 400, 3)
         assert ours["ci_low"] == pytest.approx(theirs["ci_low"], rel=1e-9, abs=1e-12)
+
+
+@pytest.mark.parametrize("n, block, every, seed", [
+    (2000, 5, 200, 2), (3000, 1, 97, 5), (1500, 12, 301, 9), (800, 3, 799, 4),
+])
+def test_few_flagged_rows_same_answer_as_arch(n, block, every, seed):
+    """With few flagged rows only the blocks that start near them are added (not every block
+    of every replicate); arch drawing the same blocks gives the same numbers."""
+    rng = np.random.default_rng(seed + 200)
+    x = rng.normal(0.05, 1.0, n).cumsum() / 10
+    f = np.zeros(n, dtype=bool)
+    f[every // 3::every] = True
+    assert 4 * np.count_nonzero(f) * block <= n  # the few-flags path is taken
+    ours = stats.block_bootstrap_diff(x, f, block=block, n_boot=250, seed=seed)
+    theirs = arch_diff(x, f, block, 250, seed)
+    assert ours["n_boot"] == theirs["n_boot"]
+    for key in ("ci_low", "ci_high", "p_value"):
+        assert ours[key] == pytest.approx(theirs[key], rel=1e-9, abs=1e-12), key
+
+
+def test_a_repeated_test_is_kept_and_cannot_be_changed_by_its_caller():
+    rng = np.random.default_rng(5)
+    x = rng.normal(0.0, 1.0, 600)
+    f = np.zeros(600, dtype=bool)
+    f[::50] = True
+    first = stats.block_bootstrap_diff(x, f, block=4, n_boot=200, seed=8)
+    first["p_value"] = -1.0  # a caller that renames or edits its dict
+    again = stats.block_bootstrap_diff(x.copy(), f.copy(), block=4, n_boot=200, seed=8)
+    assert again["p_value"] != -1.0
+    stats._results.clear()
+    assert stats.block_bootstrap_diff(x, f, block=4, n_boot=200, seed=8) == again
+    y = x.copy()
+    y[599] += 1e-9  # one value differs in its last digits: not the kept result
+    other = stats.block_bootstrap_diff(y, f, block=4, n_boot=200, seed=8)
+    assert other["diff"] != again["diff"]

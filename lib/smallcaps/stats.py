@@ -15,7 +15,9 @@ Returns are in percent (1.0 = 1 %) throughout; a *t* is a mean divided by its st
 
 from __future__ import annotations
 
+import hashlib
 import math
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -157,14 +159,31 @@ def block_bootstrap_diff(values, flags, block: int, n_boot: int = 2000, seed: in
         return nan
     block = max(1, min(_whole("block", block, 1), n))
     n_boot = _whole("n_boot", n_boot, 1)
+    key = _content_key(x, f, block, n_boot, seed, level)
+    hit = _results.get(key) if key is not None else None
+    if hit is not None:
+        _results.move_to_end(key)
+        return dict(hit)
+    out = _bootstrap(x, f, block, n_boot, seed, level)
+    if key is not None:
+        _results[key] = dict(out)
+        if len(_results) > _RESULTS_KEPT:
+            _results.popitem(last=False)
+    return out
+
+
+def _bootstrap(x: np.ndarray, f: np.ndarray, block: int, n_boot: int, seed, level: float
+               ) -> dict:
+    n = x.size
     diff = float(x[f].mean() - x.mean())
+    draws = (n, block, n_boot, seed)
     full, last, last_len = _block_starts(n, block, n_boot, seed)
-    sum_x = _series_sums(x, block, full, last, last_len, (n, block, n_boot, seed))
-    sum_fx = _block_sums(x * f, block, full, last, last_len)
-    sum_f = _block_sums(f.astype(float), block, full, last, last_len)
+    sum_x = _series_sums(x, block, full, last, last_len, draws)
+    sum_fx, sum_f = _flagged_sums(x * f, f.astype(float), block, full, last, last_len, draws)
     keep = sum_f > 0.5
     if not keep.any():
-        return {**nan, "diff": diff}
+        return {"diff": diff, "ci_low": np.nan, "ci_high": np.nan, "p_value": np.nan,
+                "n_boot": 0}
     d = sum_fx[keep] / sum_f[keep] - sum_x[keep] / n
     tail = (1.0 - level) / 2.0
     lo, hi = np.quantile(d, [tail, 1.0 - tail])
@@ -173,11 +192,30 @@ def block_bootstrap_diff(values, flags, block: int, n_boot: int = 2000, seed: in
             "n_boot": int(keep.sum())}
 
 
+#: Results kept by their exact inputs (the values' and flags' bytes, block, replicates, seed,
+#: level): a study re-tests the same sample many times (leave-one-out searches, the same
+#: monthly or yearly outcomes read as of several dates by one warm kernel); a pure function
+#: of its inputs, so a kept result is the result.
+_RESULTS_KEPT = 4096
+_results: OrderedDict[tuple, dict] = OrderedDict()
+
+
+def _content_key(x: np.ndarray, f: np.ndarray, block: int, n_boot: int, seed, level: float
+                 ) -> tuple | None:
+    if not isinstance(seed, (int, np.integer)):
+        return None  # a generator or seed sequence: its state is not part of a key
+    digest = hashlib.blake2b(np.ascontiguousarray(x).tobytes(), digest_size=16)
+    digest.update(np.packbits(f).tobytes())
+    return (digest.digest(), x.size, block, n_boot, int(seed), float(level))
+
+
 #: Block draws kept for re-use (a study tests many flag sets on one series): at most this many
 #: draws, each at most :data:`_DRAWS_MAX_BYTES`
 _DRAWS_KEPT = 4
 _DRAWS_MAX_BYTES = 48 * 2**20
 _draws: dict[tuple[int, int, int, int], tuple[np.ndarray, np.ndarray, int]] = {}
+#: per kept draw, its whole blocks sorted by start row (:func:`_sorted_starts`)
+_sorted: dict[tuple[int, int, int, int], np.ndarray] = {}
 
 
 def _block_starts(n: int, block: int, n_boot: int, seed: int
@@ -198,7 +236,9 @@ def _block_starts(n: int, block: int, n_boot: int, seed: int
            n - block * (n_blocks - 1))
     if isinstance(seed, (int, np.integer)) and out[0].nbytes <= _DRAWS_MAX_BYTES:
         if len(_draws) >= _DRAWS_KEPT:
-            _draws.pop(next(iter(_draws)))
+            gone = next(iter(_draws))
+            _draws.pop(gone)
+            _sorted.pop(gone, None)
         _draws[key] = out
     return out
 
@@ -222,14 +262,61 @@ def _series_sums(x: np.ndarray, block: int, full: np.ndarray, last: np.ndarray, 
     return hit
 
 
+def _prefix(a: np.ndarray, block: int) -> tuple[np.ndarray, np.ndarray]:
+    """Prefix sums of ``a`` extended circularly by ``block`` rows, and the sum of the whole
+    block that starts at each row (O(1) each)."""
+    n = a.size
+    cs = np.r_[0.0, np.cumsum(a[np.r_[np.arange(n), np.arange(block)] % n])]
+    return cs, cs[block:block + n] - cs[:n]
+
+
 def _block_sums(a: np.ndarray, block: int, full: np.ndarray, last: np.ndarray,
                 last_len: int) -> np.ndarray:
     """Per replicate, the sum of ``a`` over its blocks (circular): prefix sums over the series
     extended by ``block`` rows give the sum of the block starting at each row in O(1)."""
-    n = a.size
-    cs = np.r_[0.0, np.cumsum(a[np.r_[np.arange(n), np.arange(block)] % n])]
-    at = cs[block:block + n] - cs[:n]  # the sum of the whole block that starts at each row
+    cs, at = _prefix(a, block)
     return at[full].sum(axis=1) + (cs[last + last_len] - cs[last])
+
+
+def _flagged_sums(fx: np.ndarray, ff: np.ndarray, block: int, full: np.ndarray,
+                  last: np.ndarray, last_len: int, draws: tuple
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_block_sums` of the flagged values and of the flags.
+
+    Few flagged rows (a seasonal window's start once a year, an event) touch few block starts:
+    only a block that starts within ``block`` rows before a flagged row holds one.  When those
+    starts are under a quarter of the rows, the sums add only the blocks that start there,
+    found in the replicates' starts sorted once per draw (:func:`_sorted_starts`), instead of
+    gathering every block of every replicate; both ways add the same block sums (to rounding)
+    and which way is taken depends only on the flags and the block length."""
+    cs_f, at_f = _prefix(ff, block)
+    cs_fx, at_fx = _prefix(fx, block)
+    tail_f = cs_f[last + last_len] - cs_f[last]
+    tail_fx = cs_fx[last + last_len] - cs_fx[last]
+    touched = np.flatnonzero(at_f)
+    if 4 * touched.size <= fx.size and full.shape[1] > 0:
+        n_boot = full.shape[0]
+        starts = _sorted_starts(full, draws)
+        lo = np.searchsorted(starts, touched * n_boot)
+        count = np.searchsorted(starts, (touched + 1) * n_boot) - lo
+        at = np.repeat(np.arange(touched.size), count)  # the touched start of each block
+        first = np.repeat(lo - (np.cumsum(count) - count), count)
+        replicate = starts[first + np.arange(first.size)] % n_boot
+        return (np.bincount(replicate, at_fx[touched][at], n_boot) + tail_fx,
+                np.bincount(replicate, at_f[touched][at], n_boot) + tail_f)
+    return at_fx[full].sum(axis=1) + tail_fx, at_f[full].sum(axis=1) + tail_f
+
+
+def _sorted_starts(full: np.ndarray, draws: tuple) -> np.ndarray:
+    """Every whole block of every replicate as ``start * n_boot + replicate``, sorted: the
+    blocks that start on a given row are one run of it (kept with the draw)."""
+    hit = _sorted.get(draws)
+    if hit is None:
+        n_boot = full.shape[0]
+        hit = np.sort((full.astype(np.int64) * n_boot + np.arange(n_boot)[:, None]).ravel())
+        if draws in _draws:
+            _sorted[draws] = hit
+    return hit
 
 
 def baseline_test(values: pd.Series, flags: pd.Series, block: int, n_boot: int = 2000,
