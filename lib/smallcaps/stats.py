@@ -114,7 +114,8 @@ def percentile_of_last(values) -> float:
 def trimmed_mean(values, proportion: float = TRIM) -> float:
     """Mean after cutting ``proportion`` of the values from each tail (NaNs dropped); the mean
     itself when too few values remain to cut any."""
-    x = np.sort(pd.Series(values, dtype=float).dropna().to_numpy())
+    x = np.asarray(values, dtype=float).ravel()
+    x = np.sort(x[~np.isnan(x)])
     if x.size == 0:
         return float("nan")
     k = int(math.floor(proportion * x.size))
@@ -348,24 +349,34 @@ def baseline_test(values: pd.Series, flags: pd.Series, block: int, n_boot: int =
         interval and p-value are NaN.
     """
     v = pd.Series(values, dtype=float)
-    f = pd.Series(flags, index=v.index).reindex(v.index).fillna(False).astype(bool)
-    use = v.notna()
-    x, fl = v[use], f[use]
+    xa = v.to_numpy()
+    use = ~np.isnan(xa)
+    x, fl = xa[use], _aligned_flags(flags, v.index)[use]
     picked = x[fl]
-    out = {"n": int(fl.sum()), "episodes": episodes(np.flatnonzero(fl.to_numpy()), block),
-           "mean": float(picked.mean()) if len(picked) else float("nan"),
-           "median": float(picked.median()) if len(picked) else float("nan"),
+    some = picked.size > 0
+    out = {"n": int(fl.sum()), "episodes": episodes(np.flatnonzero(fl), block),
+           "mean": float(picked.mean()) if some else float("nan"),
+           "median": float(np.median(picked)) if some else float("nan"),
            "trimmed_mean": trimmed_mean(picked),
-           "hit_rate": float((picked > 0).mean()) if len(picked) else float("nan"),
-           "baseline": float(x.mean()) if len(x) else float("nan")}
+           "hit_rate": float((picked > 0).mean()) if some else float("nan"),
+           "baseline": float(x.mean()) if x.size else float("nan")}
     if out["n"] < MIN_FLAGGED:
         test = {"ci_low": float("nan"), "ci_high": float("nan"), "p_value": float("nan")}
     else:
-        test = block_bootstrap_diff(x.to_numpy(), fl.to_numpy(), block=block, n_boot=n_boot,
-                                    seed=seed)
+        test = block_bootstrap_diff(x, fl, block=block, n_boot=n_boot, seed=seed)
     out.update({"excess": out["mean"] - out["baseline"], "ci_low": test["ci_low"],
                 "ci_high": test["ci_high"], "p_value": test["p_value"]})
     return out
+
+
+def _aligned_flags(flags, index: pd.Index) -> np.ndarray:
+    """``flags`` as a bool array on ``index``: a Series is aligned by label, anything else is
+    taken in order; missing flags are False."""
+    if isinstance(flags, pd.Series) and flags.dtype == bool and flags.index.equals(index):
+        return flags.to_numpy()
+    if isinstance(flags, np.ndarray) and flags.dtype == bool and flags.shape == (len(index),):
+        return flags
+    return pd.Series(flags, index=index).reindex(index).fillna(False).astype(bool).to_numpy()
 
 
 def bh_qvalues(pvalues) -> np.ndarray:
