@@ -45,7 +45,7 @@ lock: | $(UV)
 ## test: lint and run the test suite
 test: setup
 	$(VENV)/bin/ruff check lib tests benchmarks
-	$(PY) -m pytest -q -n auto --dist loadfile --no-loadscope-reorder
+	$(PY) -m pytest -q -n auto --dist loadfile --no-loadscope-reorder --durations=15
 
 lint: setup
 	$(VENV)/bin/ruff check lib tests benchmarks
