@@ -81,6 +81,10 @@ def test_figure_title_is_the_suptitle_or_the_axes_titles_and_goes_into_the_png()
     data, meta = charts._png_titled(fig, bbox_inches="tight")
     assert meta == {"alt": "RUT: trend, levels"}
     assert Image.open(io.BytesIO(base64.b64decode(data))).text["Title"] == "RUT: trend, levels"
+    fig.suptitle("Santa Claus rally, 1989 to 2025 (as of 2025-12-31)\n"
+                 "95% interval; filled = p < 0.05")
+    assert charts.figure_title(fig) == (  # a subtitle reads apart from the title
+        "Santa Claus rally, 1989 to 2025 (as of 2025-12-31) — 95% interval; filled = p < 0.05")
     empty = plt.figure()
     empty.add_subplot()
     assert charts.figure_title(empty) == "" and isinstance(charts._png_titled(empty), str)

@@ -58,14 +58,28 @@ def figure_title(fig) -> str:
     (left, centre and right), one line each; ``""`` for an untitled figure."""
     sup = getattr(fig, "_suptitle", None)
     if sup is not None and sup.get_text().strip():
-        return " ".join(sup.get_text().split())
+        return _one_line(sup.get_text())
     parts = []
     for ax in fig.axes:
         for loc in ("left", "center", "right"):
-            text = " ".join(ax.get_title(loc=loc).split())
+            text = _one_line(ax.get_title(loc=loc))
             if text and text not in parts:
                 parts.append(text)
     return "; ".join(parts)
+
+
+#: A title line ending in one of these is wrapped mid-phrase: the next line continues it.
+_CONTINUES = (",", ":", ";", "-", "–", "(", "/", "&", "+")
+
+
+def _one_line(text: str) -> str:
+    """A title on one line: a line wrapped mid-phrase continues after a space, a line under a
+    complete one (a subtitle: the interval drawn, the data's end) after " — "."""
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    out = ""
+    for line in (line for line in lines if line):
+        out = line if not out else f"{out}{' ' if out.endswith(_CONTINUES) else ' — '}{line}"
+    return out
 
 
 def _png_titled(fig, **kwargs):
