@@ -94,6 +94,8 @@ def fake(**over):
                           "2020s": (0.19, 0.17, "not significant")}),
         by_horizon=_table({"1 week": (1.80, 4.79, "contradicts claim")}),
         rolling=rolling, latest=latest, level_moves=moves,
+        rolling_latest={"date": idx[-1], "beta": -1.25, "beta_low": -2.5, "beta_high": 0.0,
+                        "corr": -0.22},
         rolling_shares={"corr_negative": 0.2, "beta_below_zero": 0.024, "beta_above_zero": 0.34,
                         "independent": 36, "independent_below_zero": 0,
                         "independent_above_zero": 13},

@@ -228,12 +228,11 @@ def _horizons(result) -> str:
 
 
 def _rolling(result) -> str:
-    r = result.rolling.dropna(subset=["corr"])
-    lt, sh = result.latest, result.rolling_shares
-    last = r.iloc[-1]
+    lt, sh, last = result.latest, result.rolling_shares, result.rolling_latest
+    first = result.rolling["corr"].first_valid_index()
     return (f"**Rolling {result.window}-{result.period} window.** The correlation is now "
             f"{lt['corr_rolling_latest']:+.2f}, at the {_percentile(lt['corr_percentile'])} "
-            f"percentile of its own history ({r.index[0]:%Y} onwards); it has been negative "
+            f"percentile of its own history ({first:%Y} onwards); it has been negative "
             f"(the claimed sign) {fmt.share(sh['corr_negative'])} of the time and positive "
             f"{fmt.share(1 - sh['corr_negative'])}. The rolling beta is now "
             f"{last['beta']:+.2f} pp per +100 bp (band {last['beta_low']:+.2f} to "
