@@ -390,3 +390,20 @@ def test_a_lost_workers_notebook_is_rendered_again(local_cluster, tmp_path):
     assert res["01_block"].figures["worker_pid"] not in (worker, None)  # the other worker
     assert res["01_fixture_ok"].status == "ok"
     assert not wait_gone([worker, kernel]), "the killed worker's kernel is still running"
+    # the killed worker left its folder; the next worker on that temporary folder removes it
+    left = sorted(local_cluster.folders[worker].glob(f"smallcaps-dask-{worker}-*"))
+    assert left, "the killed worker had no folder of its own"
+    assert cluster.sweep_stale(local_cluster.folders[worker]) == left
+    assert not any(p.exists() for p in left)
+
+
+def test_only_the_folders_of_dead_workers_are_swept(tmp_path):
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    stale = tmp_path / f"smallcaps-dask-{dead.pid}-abc"
+    live = tmp_path / f"smallcaps-dask-{os.getpid()}-def"
+    other = tmp_path / "smallcaps-dask-old-format"
+    for folder in (stale, live, other):
+        (folder / "task").mkdir(parents=True)
+    assert cluster.sweep_stale(tmp_path) == [stale]
+    assert live.exists() and other.exists() and not stale.exists()

@@ -369,12 +369,43 @@ def render_remote(payload: dict, bundle: DataBundle | None) -> dict:
     return _renderer().post(_render_here, payload, bundle).result()
 
 
+#: A worker's folder is ``smallcaps-dask-<pid>-<random>`` in its temporary directory.
+_PREFIX = "smallcaps-dask-"
+
+
+def sweep_stale(parent: Path) -> list[Path]:
+    """Remove the folders of workers that died without removing them (killed with ``-9``, an
+    out-of-memory kill): those whose process no longer exists.  Returns what was removed."""
+    gone = []
+    for folder in parent.glob(f"{_PREFIX}*"):
+        pid = folder.name.removeprefix(_PREFIX).split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)) and folder.is_dir():
+            shutil.rmtree(folder, ignore_errors=True)
+            gone.append(folder)
+    return gone
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    try:  # a killed process its parent has not reaped yet is a zombie: dead too
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return True
+    return stat.rsplit(")", 1)[-1].split()[:1] != ["Z"]
+
+
 class _Renderer:
     """The worker process's one render thread: its kernel lives (and dies) with it."""
 
     def __init__(self):
         self.jobs: queue.Queue = queue.Queue()
-        self.root = Path(tempfile.mkdtemp(prefix="smallcaps-dask-")).resolve()
+        sweep_stale(Path(tempfile.gettempdir()))
+        self.root = Path(tempfile.mkdtemp(prefix=f"{_PREFIX}{os.getpid()}-")).resolve()
         self.env: dict | None = None  # the environment the current kernel started with
         self.data: OrderedDict = OrderedDict()  # bundle key -> materialized project folder
         self.thread = threading.Thread(target=self._loop, name="smallcaps-render", daemon=True)
