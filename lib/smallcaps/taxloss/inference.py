@@ -194,15 +194,8 @@ def window_test(forward: dict[str, pd.Series], first: pd.Series, windows: dict[s
            "excess_pp": test["excess"], "ci_low": test["ci_low"], "ci_high": test["ci_high"],
            "p": test["p_value"],
            "verdict": classify(test["excess"], test["p_value"], predicted, test["n"])}
-    first_day = pd.to_datetime(first.reindex(rel.index))
-
-    def verdict(kept: pd.Series) -> str:
-        v = values.copy()
-        v.loc[pd.DatetimeIndex(first_day.drop(index=kept.index))] = np.nan
-        t = baseline(v, flags, h)
-        return classify(t["excess"], t["p_value"], predicted, t["n"])
-
-    out["loo_flips"] = ([int(y) for y in stats.leave_one_out(rel, verdict)]
+    out["loo_flips"] = (_season_flips(values, flags, pd.to_datetime(first.reindex(rel.index)),
+                                      h, predicted, out["verdict"])
                         if test["n"] > MIN_SEASONS else [])
     for leg in ("small", "large"):
         v, f = window_design(forward[leg], first, windows[leg].reindex(rel.index), start)
@@ -212,6 +205,23 @@ def window_test(forward: dict[str, pd.Series], first: pd.Series, windows: dict[s
                     "excess_pp": t["excess"], "ci_low": t["ci_low"], "ci_high": t["ci_high"],
                     "p": t["p_value"]}
     return out
+
+
+def _season_flips(values: pd.Series, flags: pd.Series, first_day: pd.Series, h: int,
+                  predicted: int, verdict: str) -> list[int]:
+    """The seasons (years) whose removal alone changes ``verdict``, the search of
+    :func:`smallcaps.stats.leave_one_out` over the seasons: a season is removed by blanking
+    the value of its first day (NaN), which takes it out of both the flagged and the
+    unconditional sample."""
+    x = values.to_numpy(dtype=float)
+    flips = []
+    for year, day in first_day.items():
+        v = x.copy()
+        v[values.index.get_loc(day)] = np.nan
+        t = baseline(pd.Series(v, index=values.index, name=values.name), flags, h)
+        if classify(t["excess"], t["p_value"], predicted, t["n"]) != verdict:
+            flips.append(int(year))
+    return flips
 
 
 def _replicates(values: np.ndarray, flags: np.ndarray, block: int, n_boot: int,
@@ -231,12 +241,16 @@ def _replicates(values: np.ndarray, flags: np.ndarray, block: int, n_boot: int,
     lengths[-1] = n - block * (n_blocks - 1)
     rng = np.random.default_rng(seed)
     starts = rng.integers(0, n, size=(n_boot, n_blocks))
-    ends = starts + lengths
+    last, last_end = starts[:, -1], starts[:, -1] + lengths[-1]
     out = np.full((n_boot, k), np.nan)
 
     def total(column: np.ndarray) -> np.ndarray:
+        # per replicate, the sum of its blocks' sums: every block but the last is whole, and
+        # the sum of the whole block starting at each row is read once from the prefix sums
         cs = np.r_[0.0, np.cumsum(column[ext])]
-        return (cs[ends] - cs[starts]).sum(axis=1)
+        sums = (cs[block:block + n] - cs[:n])[starts]
+        sums[:, -1] = cs[last_end] - cs[last]
+        return sums.sum(axis=1)
 
     for j in range(k):
         s_x, s_n = total(x[:, j]), total(valid[:, j].astype(float))

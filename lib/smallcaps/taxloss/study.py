@@ -454,10 +454,11 @@ def turn_of_year(prices: pd.DataFrame, pressure_window=PRESSURE, rebound_window=
 def _ytd_rel(both: pd.DataFrame, small: str, large: str, year: int, until) -> float:
     """Small minus large (pp) from the last close of ``year - 1`` to the close of ``until``
     (NaN when the data has no close in ``year - 1``)."""
-    prev = both.loc[: pd.Timestamp(year=year - 1, month=12, day=31)]
-    if prev.empty or pd.isna(until) or prev.index[-1].year != year - 1:
+    idx = both.index
+    k = idx.searchsorted(pd.Timestamp(year=year - 1, month=12, day=31), side="right")
+    if k == 0 or pd.isna(until) or idx[k - 1].year != year - 1:  # no close in year - 1
         return float("nan")
-    base, until = prev.index[-1], pd.Timestamp(until)
+    base, until = idx[k - 1], pd.Timestamp(until)
     if until <= base:
         return 0.0
     return window_return(both[small], base, until) - window_return(both[large], base, until)

@@ -10,7 +10,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from smallcaps.stats import T_CRIT, episodes, leave_one_out
+from smallcaps.stats import T_CRIT, episodes
 from smallcaps.technicals.patterns import RESOLVE_WIDTHS
 
 __all__ = ["pattern_base_rate", "random_entry_rate"]
@@ -21,6 +21,7 @@ class _Passage:
 
     def __init__(self, x: np.ndarray):
         self.x = x
+        self._kept: dict[tuple, np.ndarray] = {}  # window extremes and stacked tables
         self.hi = [x]
         self.lo = [x]
         k = 1
@@ -47,6 +48,36 @@ class _Passage:
             pos[cand[clear]] += step
         return pos
 
+    def range_extreme(self, a: np.ndarray, b: np.ndarray, above: bool) -> np.ndarray:
+        """Per pair, the maximum (``above``) or minimum of ``x[a : b + 1]`` (``b >= a``): two
+        overlapping power-of-two windows of the sparse table (exact, O(1) a pair)."""
+        key = ("stack", above)
+        table = self._kept.get(key)
+        if table is None:
+            levels = self.hi if above else self.lo
+            table = np.full((len(levels), len(self.x)), np.nan)
+            for k, row in enumerate(levels):
+                table[k, :len(row)] = row
+            self._kept[key] = table
+        k = np.frexp((b - a + 1).astype(float))[1] - 1  # floor(log2(length))
+        pick = np.maximum if above else np.minimum
+        return pick(table[k, a], table[k, b - (1 << k) + 1])
+
+    def window_extreme(self, h: int, above: bool) -> np.ndarray:
+        """Per day ``d`` with ``h`` later values, the maximum (``above``) or minimum of
+        ``x[d + 1 : d + h + 1]``: two overlapping power-of-two windows of the sparse table
+        (exact, O(1) a day); kept per ``h`` for the next call."""
+        key = (h, above)
+        hit = self._kept.get(key)
+        if hit is None:
+            m = len(self.x) - h
+            k = h.bit_length() - 1
+            table = (self.hi if above else self.lo)[k]
+            pick = np.maximum if above else np.minimum
+            hit = pick(table[1:m + 1], table[h - (1 << k) + 1: h - (1 << k) + 1 + m])
+            self._kept[key] = hit
+        return hit
+
 
 def random_entry_rate(close: pd.Series | np.ndarray, target_pct: float, stop_pct: float,
                       horizon: int, bullish: bool, passage: _Passage | None = None) -> float:
@@ -59,15 +90,69 @@ def random_entry_rate(close: pd.Series | np.ndarray, target_pct: float, stop_pct
     many later bars.  ``passage`` reuses the tables of an earlier call on the same closes.
     """
     c = np.log(np.asarray(close, dtype=float))
-    h = int(horizon)
-    m = len(c) - h
-    if m <= 0 or h < 1:
-        return float("nan")
     p = passage if passage is not None else _Passage(c)
+    return float(_entry_rates(c, p, [(target_pct, stop_pct, horizon, bullish)])[0])
+
+
+def _entry_rates(c: np.ndarray, p: _Passage, specs: list[tuple]) -> np.ndarray:
+    """:func:`random_entry_rate` of each ``(target_pct, stop_pct, horizon, bullish)`` on the log
+    closes ``c`` (``p``: their tables), the first passages of all of them found together.
+
+    A day whose window never reaches one of its two levels is decided without first-passage
+    times: the window's extreme says whether a level is reached at all; only the days that
+    reach both need to know which came first (the day's own level is first met at ``t``; the
+    entry wins when the other level is not met on the days before ``t``)."""
+    out = np.full(len(specs), np.nan)
+    wins = np.zeros(len(specs), dtype=np.int64)
+    days = np.zeros(len(specs), dtype=np.int64)
+    finite = bool(np.isfinite(c).all())
+    pending: dict[bool, list] = {True: [], False: []}  # days reaching both levels, by side
+    for k, (target_pct, stop_pct, horizon, bullish) in enumerate(specs):
+        h = int(horizon)
+        m = len(c) - h
+        if m <= 0 or h < 1:
+            continue
+        up = math.log1p(target_pct / 100.0) if bullish else math.log1p(stop_pct / 100.0)
+        down = math.log1p(-stop_pct / 100.0) if bullish else math.log1p(-target_pct / 100.0)
+        if up <= down or not finite:  # a close can meet both levels, or NaN
+            out[k] = _entry_rate_everywhere(p, c, h, m, up, down, bullish)
+            continue
+        hit_up = p.window_extreme(h, above=True) >= c[:m] + up
+        hit_down = p.window_extreme(h, above=False) <= c[:m] + down
+        hit, other = (hit_up, hit_down) if bullish else (hit_down, hit_up)
+        wins[k], days[k] = int((hit & ~other).sum()), m
+        both = np.flatnonzero(hit_up & hit_down)
+        own, stop = (up, down) if bullish else (down, up)
+        pending[bool(bullish)].append((k, both, h, own, stop))
+    for bullish, parts in pending.items():
+        if not parts:
+            continue
+        which = np.concatenate([np.full(b.size, k) for k, b, _, _, _ in parts])
+        both = np.concatenate([b for _, b, _, _, _ in parts])
+        start = both + 1
+        limit = both + np.concatenate([np.full(b.size, h) for _, b, h, _, _ in parts])
+        own = np.concatenate([np.full(b.size, o) for _, b, _, o, _ in parts])
+        stop = np.concatenate([np.full(b.size, s) for _, b, _, _, s in parts])
+        t = p.first(start, limit, c[both] + own, above=bullish)
+        early = np.flatnonzero(t > start)
+        clear = np.ones(both.size, dtype=bool)
+        if early.size:
+            ext = p.range_extreme(start[early], t[early] - 1, above=not bullish)
+            level = c[both[early]] + stop[early]
+            clear[early] = ext > level if bullish else ext < level
+        wins += np.bincount(which[clear], minlength=len(specs))
+        done = [k for k, _, _, _, _ in parts]
+        out[done] = wins[done] / days[done]
+    return out
+
+
+def _entry_rate_everywhere(p: _Passage, c: np.ndarray, h: int, m: int, up: float, down: float,
+                           bullish: bool) -> float:
+    """:func:`random_entry_rate` by both first-passage times of every day: for closes with NaN
+    (their window extremes do not say where a level is first met) and for levels one close
+    can meet together (no target or stop distance)."""
     day = np.arange(m)
     start, limit = day + 1, day + h
-    up = math.log1p(target_pct / 100.0) if bullish else math.log1p(stop_pct / 100.0)
-    down = math.log1p(-stop_pct / 100.0) if bullish else math.log1p(-target_pct / 100.0)
     t_up = p.first(start, limit, c[:m] + up, above=True)
     t_down = p.first(start, limit, c[:m] + down, above=False)
     first, other = (t_up, t_down) if bullish else (t_down, t_up)
@@ -137,27 +222,20 @@ def pattern_base_rate(patterns: pd.DataFrame, close: pd.Series) -> dict:
         return out
     hit = seen[seen["state"] == "target_reached"]
     bars = (hit["resolved_pos"].astype(float) - hit["confirmed_pos"].astype(float)).to_numpy()
-    base = []
-    passage = _Passage(np.log(c))
+    specs = []  # random_entry_rate of each pattern: its target, stop and time limit
     for p in seen.itertuples():
         entry = c[int(p.confirmed_pos)]
-        bullish = p.type.startswith("inverse")
-        base.append(random_entry_rate(
-            c, abs(p.target / entry - 1) * 100, abs(p.head_price / entry - 1) * 100,
-            RESOLVE_WIDTHS * int(p.width), bullish, passage))
-    base = np.asarray(base, dtype=float)
+        specs.append((abs(p.target / entry - 1) * 100, abs(p.head_price / entry - 1) * 100,
+                      RESOLVE_WIDTHS * int(p.width), p.type.startswith("inverse")))
+    log_c = np.log(c)
+    base = _entry_rates(log_c, _Passage(log_c), specs)
     ok = np.isfinite(base)
     hits = (seen["state"].to_numpy() == "target_reached").astype(float)
     z = _z(hits[ok], base[ok])
     rate = counts["target_reached"] / n * 100
     baseline = float(base[ok].mean() * 100) if ok.any() else nan
     verdict = _verdict(z)
-    labels = [f"{d:%Y-%m-%d}" for d in seen["head_date"]]
-    rows = pd.Series(np.arange(n), index=labels)[ok]
-
-    def judge(sample: pd.Series):
-        return _verdict(_z(hits[sample.to_numpy()], base[sample.to_numpy()]))
-
+    labels = np.array([f"{d:%Y-%m-%d}" for d in seen["head_date"]], dtype=object)
     length = (seen["resolved_pos"].astype(float) - seen["confirmed_pos"].astype(float))
     out.update({
         "hit_rate_pct": rate, "invalidated_pct": counts["invalidated"] / n * 100,
@@ -168,8 +246,24 @@ def pattern_base_rate(patterns: pd.DataFrame, close: pd.Series) -> dict:
         "verdict": verdict,
         "episodes": episodes(seen["confirmed_pos"].astype(int).to_numpy(),
                              max(1, int(np.median(length)))),
-        "carried_by": list(leave_one_out(rows, judge)) if verdict is not None else [],
+        "carried_by": _carried_by(labels[ok], hits[ok], base[ok]) if verdict is not None
+        else [],
     })
+    return out
+
+
+def _carried_by(labels: np.ndarray, hits: np.ndarray, base: np.ndarray) -> list[str]:
+    """Labels (head dates) of the patterns whose removal alone flips the verdict: what
+    :func:`smallcaps.stats.leave_one_out` finds on the patterns labelled by head date (a label
+    shared by two patterns removes both), re-testing on arrays instead of Series."""
+    if len(labels) < 2:
+        return []
+    full = _verdict(_z(hits, base))
+    out = []
+    for label in labels:
+        keep = labels != label
+        if _verdict(_z(hits[keep], base[keep])) != full:
+            out.append(str(label))
     return out
 
 

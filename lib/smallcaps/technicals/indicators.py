@@ -155,22 +155,23 @@ def macd_state(frame: pd.DataFrame) -> tuple[str, pd.Timestamp | None]:
 def all_time_high(ohlc: pd.DataFrame) -> tuple[float, pd.Timestamp, float]:
     """``(ath, date, pct_from_ath)``: highest intraday High over all rows given (price units),
     the first date it was reached, and ``(last close / ath - 1) * 100`` in percent (<= 0)."""
-    bars = _check_ohlc(ohlc)
-    high = bars["High"]
-    date = high.idxmax()
-    ath = float(high.loc[date])
-    return ath, date, float((bars["Close"].iloc[-1] / ath - 1.0) * 100.0)
+    return _record(_check_ohlc(ohlc), "High")
 
 
 def all_time_high_close(ohlc: pd.DataFrame) -> tuple[float, pd.Timestamp, float]:
     """``(record, date, pct_from_record)``: highest close over all rows given (price units), the
     first date it was set, and ``(last close / record - 1) * 100`` in percent (<= 0; 0 when the
     last bar set or equalled it)."""
-    bars = _check_ohlc(ohlc)
-    close = bars["Close"]
-    date = close.idxmax()
-    record = float(close.loc[date])
-    return record, date, float((close.iloc[-1] / record - 1.0) * 100.0)
+    return _record(_check_ohlc(ohlc), "Close")
+
+
+def _record(bars: pd.DataFrame, column: str) -> tuple[float, pd.Timestamp, float]:
+    """The highest value of ``column`` in checked bars (:func:`_check_ohlc`), the first date
+    it was reached and the last close's distance from it (percent, <= 0)."""
+    values = bars[column]
+    date = values.idxmax()
+    record = float(values.loc[date])
+    return record, date, float((bars["Close"].iloc[-1] / record - 1.0) * 100.0)
 
 
 def weekly_bars(ohlc: pd.DataFrame) -> pd.DataFrame:

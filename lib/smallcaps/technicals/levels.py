@@ -51,20 +51,21 @@ def swing_points(ohlc: pd.DataFrame, pivot_window: int = 10) -> pd.DataFrame:
         ``price`` (price units), ``pos`` (row number in ``ohlc``) and ``confirmed`` (date of the
         bar on which its right-hand bars are complete, i.e. when it became known).
     """
-    w = _positive_int(pivot_window, "pivot_window")
-    bars = _check_ohlc(ohlc)
-    rows = []
-    for kind, col in (("high", "High"), ("low", "Low")):
-        vals = bars[col].to_numpy(dtype=float)
-        for p in _pivots(vals, w, kind == "high"):
-            rows.append((bars.index[p], kind, float(vals[p]), int(p), bars.index[p + w]))
-    cols = list(zip(*rows, strict=True)) if rows else [[]] * 5
+    return _swing_points(_check_ohlc(ohlc), _positive_int(pivot_window, "pivot_window"))
+
+
+def _swing_points(bars: pd.DataFrame, w: int) -> pd.DataFrame:
+    """:func:`swing_points` of bars already checked (:func:`_check_ohlc`)."""
+    parts = [(kind, bars[col].to_numpy(dtype=float)) for kind, col in (("high", "High"),
+                                                                        ("low", "Low"))]
+    found = [(kind, vals, _pivots(vals, w, kind == "high")) for kind, vals in parts]
+    pos = np.concatenate([p for _, _, p in found]).astype(int)
     out = pd.DataFrame({
-        "date": pd.DatetimeIndex(cols[0], dtype=bars.index.dtype),
-        "kind": pd.Series(cols[1], dtype=object),
-        "price": pd.Series(cols[2], dtype=float),
-        "pos": pd.Series(cols[3], dtype=int),
-        "confirmed": pd.DatetimeIndex(cols[4], dtype=bars.index.dtype),
+        "date": bars.index[pos],
+        "kind": pd.Series([kind for kind, _, p in found for _ in range(len(p))], dtype=object),
+        "price": np.concatenate([vals[p] for _, vals, p in found]).astype(float),
+        "pos": pos,
+        "confirmed": bars.index[pos + w],
     })
     return out.sort_values(["pos", "kind"]).reset_index(drop=True)
 
@@ -107,22 +108,30 @@ def cluster_levels(swings: pd.DataFrame, tolerance_pct: float = 1.5) -> pd.DataF
         return pd.DataFrame(columns=["rank", *cols])
     ordered = swings.sort_values(["price", "date"])
     groups: list[list] = []
-    for label, price in ordered["price"].items():
+    prices: list[float] = []  # the prices of the last group's points
+    for label, price in zip(ordered.index, ordered["price"].to_numpy(dtype=float),
+                            strict=True):
         if groups:
-            mean = float(np.mean([swings.at[m, "price"] for m in groups[-1]]))
+            mean = float(np.mean(prices))
             if abs(price / mean - 1.0) * 100.0 <= tol:
                 groups[-1].append(label)
+                prices.append(price)
                 continue
         groups.append([label])
+        prices = [price]
+    at = dict(zip(swings.index, swings["pos"], strict=True))
+    row_of = {label: i for i, label in enumerate(swings.index)}
+    price, date = swings["price"], swings["date"]
+    kind = swings["kind"].to_numpy()
     rows = []
     for g in groups:
-        pts = swings.loc[g]
+        i = [row_of[m] for m in g]
+        pts = price.iloc[i]
         rows.append({
-            "level": float(pts["price"].mean()), "low": float(pts["price"].min()),
-            "high": float(pts["price"].max()), "touches": len(pts),
-            "highs": int((pts["kind"] == "high").sum()), "lows": int((pts["kind"] == "low").sum()),
-            "first": pts["date"].min(), "last": pts["date"].max(),
-            "members": sorted(g, key=lambda m: swings.at[m, "pos"]),
+            "level": float(pts.mean()), "low": float(pts.min()), "high": float(pts.max()),
+            "touches": len(g), "highs": int((kind[i] == "high").sum()),
+            "lows": int((kind[i] == "low").sum()), "first": date.iloc[i].min(),
+            "last": date.iloc[i].max(), "members": sorted(g, key=at.__getitem__),
         })
     out = pd.DataFrame(rows, columns=cols)
     out = out.sort_values(["touches", "last", "level"], ascending=[False, False, False])
@@ -159,21 +168,27 @@ def find_breakouts(close: pd.Series, swings: pd.DataFrame, levels: pd.DataFrame,
     w = _positive_int(pivot_window, "pivot_window")
     c = close.to_numpy(dtype=float)
     rows = []
-    for _, lev in levels.iterrows():
-        highs = swings.loc[lev["members"]]
-        highs = highs[highs["kind"] == "high"].sort_values("pos")
-        if len(highs) < 2:
+    row_of = {label: i for i, label in enumerate(swings.index)}
+    pos, price = swings["pos"].to_numpy(), swings["price"].to_numpy()
+    high = (swings["kind"] == "high").to_numpy()
+    for members in levels["members"]:
+        i = np.array([row_of[m] for m in members], dtype=int)
+        i = i[high[i]]
+        if len(i) < 2:
             continue
-        known = highs["pos"].to_numpy() + w  # bar on which each swing high is confirmed
-        prices = highs["price"].to_numpy()
-        for t in range(int(known[1]) + 1, len(c)):
-            confirmed = known < t
-            top = prices[confirmed].max()
-            if c[t] > top:
-                rows.append({"date": close.index[t], "close": float(c[t]), "level": float(top),
-                             "touches": int(confirmed.sum()), "holding": bool(c[-1] > top),
-                             "closes_below_since": int((c[t:] < top).sum())})
-                break
+        i = i[np.argsort(pos[i], kind="stable")]  # by position (one swing high per bar)
+        known = pos[i] + w  # bar on which each swing high is confirmed
+        prices = price[i]
+        # from the bar after the second high is confirmed: the highest confirmed high so far
+        days = np.arange(int(known[1]) + 1, len(c))
+        confirmed = np.searchsorted(known, days, side="left")  # highs with known < t
+        tops = np.maximum.accumulate(prices)[confirmed - 1]
+        above = np.flatnonzero(c[days] > tops)
+        if len(above):
+            t, top = int(days[above[0]]), tops[above[0]]
+            rows.append({"date": close.index[t], "close": float(c[t]), "level": float(top),
+                         "touches": int(confirmed[above[0]]), "holding": bool(c[-1] > top),
+                         "closes_below_since": int((c[t:] < top).sum())})
     out = pd.DataFrame(rows, columns=["date", "close", "level", "touches", "holding",
                                       "closes_below_since"])
     return out.sort_values("date").reset_index(drop=True)

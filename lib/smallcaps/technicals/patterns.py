@@ -11,7 +11,7 @@ import pandas as pd
 
 from smallcaps.errors import ParameterError
 from smallcaps.technicals.indicators import _check_ohlc, _positive_int
-from smallcaps.technicals.levels import swing_points
+from smallcaps.technicals.levels import _swing_points
 
 __all__ = ["find_head_and_shoulders", "find_patterns", "dedupe_patterns", "LIVE_STATES",
            "PATTERN_STATES", "RESOLVE_WIDTHS"]
@@ -20,6 +20,8 @@ __all__ = ["find_head_and_shoulders", "find_patterns", "dedupe_patterns", "LIVE_
 PATTERN_STATES = ("forming", "confirmed", "target_reached", "invalidated", "expired")
 #: The states called current (live): the pattern can still play out.
 LIVE_STATES = ("forming", "confirmed")
+#: Default largest gap between the two shoulders, and between the two reactions (percent).
+SHOULDER_TOLERANCE_PCT = 5.0
 #: A confirmed pattern expires when neither its target nor its head is closed beyond within this
 #: many pattern widths (bars from left to right shoulder) after the confirming bar.
 RESOLVE_WIDTHS = 2
@@ -106,10 +108,11 @@ def _lifecycle(c: np.ndarray, pts: list, sign: float, shape: dict) -> dict:
     return out
 
 
-def _candidates(swings: pd.DataFrame):
+def _candidates(sw: pd.DataFrame):
     """Every five-point window of the alternating swing sequence as it stood after each swing
-    point became known (superseded windows included: what a reader saw at the time)."""
-    sw = swings.sort_values(["pos", "kind"])
+    point became known (superseded windows included: what a reader saw at the time).  ``sw``
+    is sorted by position and kind; each window comes with the row number (in ``sw``) of its
+    last point."""
     pos = sw["pos"].to_numpy(dtype=int)
     price = sw["price"].to_numpy(dtype=float)
     high = (sw["kind"] == "high").to_numpy()
@@ -124,11 +127,11 @@ def _candidates(swings: pd.DataFrame):
             seq.append(i)
         if len(seq) >= 5:
             w = seq[-5:]
-            yield [(int(pos[j]), float(price[j])) for j in w], bool(high[w[0]]), sw.index[w[-1]]
+            yield [(int(pos[j]), float(price[j])) for j in w], bool(high[w[0]]), w[-1]
 
 
 def find_head_and_shoulders(close: pd.Series, swings: pd.DataFrame,
-                            shoulder_tolerance_pct: float = 5.0, *,
+                            shoulder_tolerance_pct: float = SHOULDER_TOLERANCE_PCT, *,
                             pivot_window: int | None = None) -> pd.DataFrame:
     """Head-and-shoulders tops and inverted (bottom) patterns with their lifecycle (see the
     package docstring).
@@ -166,20 +169,48 @@ def find_head_and_shoulders(close: pd.Series, swings: pd.DataFrame,
     if not np.isfinite(tol) or tol < 0:
         raise ParameterError(f"shoulder_tolerance_pct must be a percentage >= 0, got {tol!r}")
     c = close.to_numpy(dtype=float)
-    idx = close.index
-    known = swings["confirmed"] if "confirmed" in swings else None
-    rows = []
-    for pts, top, last_label in _candidates(swings):
+    sw = swings.sort_values(["pos", "kind"])
+    known = list(sw["confirmed"]) if "confirmed" in sw else None
+    found = []
+    for pts, top, last in _candidates(sw):
         sign = 1.0 if top else -1.0
         shape = _shape(pts, sign, tol)
         if shape is None:
             continue
-        life = _lifecycle(c, pts, sign, shape)
-        rows.append(_row(idx, c, pts, sign, shape, life, pivot_window,
-                         None if known is None else known.loc[last_label]))
+        found.append((pts, sign, shape, _lifecycle(c, pts, sign, shape),
+                      None if known is None else known[last]))
+    idx = _Dates(close.index, {p for pts, _, _, life, _ in found
+                               for p in [*(q for q, _ in pts), *life.values()] if p is not None})
+    rows = [_row(idx, c, pts, sign, shape, life, pivot_window, k)
+            for pts, sign, shape, life, k in found]
     out = pd.DataFrame(rows, columns=_COLUMNS)
     return out.sort_values(["right_shoulder_date", "head_date"], kind="stable").reset_index(
         drop=True)
+
+
+class _Dates:
+    """The labels of a date index by position, those of ``positions`` fetched at once
+    (patterns share points; one lookup of many labels costs far less than many lookups of
+    one), others when asked; ``searchsorted`` as the index's, once per value."""
+
+    def __init__(self, index: pd.Index, positions=()):
+        self.index = index
+        wanted = np.fromiter(sorted(positions), dtype=np.int64)
+        self._at: dict[int, object] = dict(zip(wanted.tolist(), index[wanted].tolist(),
+                                               strict=True))
+        self._sorted: dict = {}
+
+    def __getitem__(self, p: int):
+        hit = self._at.get(p)
+        if hit is None:
+            hit = self._at[p] = self.index[p]
+        return hit
+
+    def searchsorted(self, value) -> int:
+        hit = self._sorted.get(value)
+        if hit is None:
+            hit = self._sorted[value] = self.index.searchsorted(value)
+        return hit
 
 
 def _row(idx, c, pts, sign, shape, life, pivot_window, known) -> dict:
@@ -234,6 +265,18 @@ def _duplicates(a, b) -> bool:
                 and b.left_shoulder_date <= a.head_date <= b.right_shoulder_date)
 
 
+def _duplicate_matrix(patterns: pd.DataFrame) -> np.ndarray:
+    """``out[i, j]``: rows ``i`` and ``j`` are duplicates (:func:`_duplicates`), for every
+    pair at once."""
+    typ = patterns["type"].to_numpy()
+    head = patterns["head_date"].to_numpy()
+    left = patterns["left_shoulder_date"].to_numpy()
+    right = patterns["right_shoulder_date"].to_numpy()
+    inside = (left[:, None] <= head[None, :]) & (head[None, :] <= right[:, None])
+    return (typ[:, None] == typ[None, :]) & ((head[:, None] == head[None, :])
+                                             | (inside & inside.T))
+
+
 def dedupe_patterns(patterns: pd.DataFrame) -> pd.DataFrame:
     """One row per formation: of patterns that are duplicates (same type, and the same head or
     each one's head inside the other's left-to-right-shoulder span) keep the clearest, i.e. the
@@ -245,17 +288,17 @@ def dedupe_patterns(patterns: pd.DataFrame) -> pd.DataFrame:
         return patterns.reset_index(drop=True)
     order = patterns.assign(_w=patterns["pivot_window"].fillna(0).astype(float)).sort_values(
         ["_w", "height_pct", "formed_date"], ascending=[False, False, True], kind="stable")
-    kept: list = []
-    for row in order.itertuples():
-        if not any(_duplicates(row, k) for k in kept):
-            kept.append(row)
-    out = patterns.loc[[k.Index for k in kept]]
+    dup = _duplicate_matrix(order)
+    kept = np.zeros(len(order), dtype=bool)
+    for i in range(len(order)):
+        kept[i] = not (dup[i] & kept).any()
+    out = patterns.loc[order.index[kept]]
     return out.sort_values(["right_shoulder_date", "head_date"], kind="stable").reset_index(
         drop=True)
 
 
 def find_patterns(ohlc: pd.DataFrame, windows: Sequence[int] = (5, 10, 20),
-                  shoulder_tolerance_pct: float = 5.0) -> pd.DataFrame:
+                  shoulder_tolerance_pct: float = SHOULDER_TOLERANCE_PCT) -> pd.DataFrame:
     """Head-and-shoulders patterns of every pivot window in ``windows``, de-duplicated.
 
     Parameters
@@ -272,13 +315,26 @@ def find_patterns(ohlc: pd.DataFrame, windows: Sequence[int] = (5, 10, 20),
     DataFrame
         As :func:`find_head_and_shoulders`, one row per formation (:func:`dedupe_patterns`).
     """
+    ws = _pattern_windows(windows)
+    return _find_patterns(_check_ohlc(ohlc), ws, shoulder_tolerance_pct)
+
+
+def _pattern_windows(windows: Sequence[int] | int) -> list[int]:
+    """The pivot windows to search, sorted and unique (a ParameterError when none or not
+    positive whole numbers)."""
     if isinstance(windows, (int, np.integer)):
         windows = [windows]
     ws = sorted({_positive_int(w, "pattern_windows") for w in windows})
     if not ws:
         raise ParameterError("pattern_windows must name at least one pivot window, e.g. [5, 10]")
-    bars = _check_ohlc(ohlc)
-    parts = [find_head_and_shoulders(bars["Close"], swing_points(bars, w),
+    return ws
+
+
+def _find_patterns(bars: pd.DataFrame, ws: list[int],
+                   shoulder_tolerance_pct: float) -> pd.DataFrame:
+    """:func:`find_patterns` of bars already checked (:func:`_check_ohlc`) over the windows
+    ``ws`` (:func:`_pattern_windows`)."""
+    parts = [find_head_and_shoulders(bars["Close"], _swing_points(bars, w),
                                      shoulder_tolerance_pct, pivot_window=w) for w in ws]
     parts = [p for p in parts if len(p)]
     if not parts:

@@ -22,8 +22,7 @@ from smallcaps.technicals.indicators import (
     _check_windows,
     _iso,
     _positive_int,
-    all_time_high,
-    all_time_high_close,
+    _record,
     ma_slope,
     macd,
     macd_state,
@@ -33,14 +32,20 @@ from smallcaps.technicals.indicators import (
     weekly_bars,
 )
 from smallcaps.technicals.levels import (
+    _swing_points,
     cluster_levels,
     find_breakouts,
     market_structure,
     nearest_levels,
-    swing_points,
 )
-from smallcaps.technicals.patterns import LIVE_STATES, RESOLVE_WIDTHS, find_patterns
-from smallcaps.technicals.trendlines import RETEST_TOLERANCE_PCT, latest_lines, trend_lines
+from smallcaps.technicals.patterns import (
+    LIVE_STATES,
+    RESOLVE_WIDTHS,
+    SHOULDER_TOLERANCE_PCT,
+    _find_patterns,
+    _pattern_windows,
+)
+from smallcaps.technicals.trendlines import RETEST_TOLERANCE_PCT, _trend_lines, latest_lines
 
 __all__ = ["TrendResult", "TrendStudy", "analyze", "analyze_many", "load_benchmark"]
 
@@ -464,6 +469,9 @@ def analyze(
         raise ParameterError(f"timeframe must be 'daily' or 'weekly', got {timeframe!r}")
     weekly = timeframe == "weekly"
     bars = weekly_bars(daily) if weekly else daily
+    # the bars as each step below would check them (_check_ohlc leaves checked bars as they
+    # are, row by row), checked once
+    checked = _check_ohlc(bars) if weekly else daily
     lookback = _positive_int(lookback_days, "lookback_days")
     span = -(-lookback // _DAYS_PER_WEEK) if weekly else lookback
     recent_bars = -(-_RS_RECENT_DAYS // _DAYS_PER_WEEK) if weekly else _RS_RECENT_DAYS
@@ -495,16 +503,16 @@ def analyze(
 
     # Swings over the window plus left context, so early window bars can be pivots too.
     ctx = max(0, start - w)
-    sw = swing_points(bars.iloc[ctx:], w)
+    sw = _swing_points(checked.iloc[ctx:], w)
     sw["pos"] += ctx
     sw = sw[sw["pos"] >= start].reset_index(drop=True)
     levels = cluster_levels(sw, level_tolerance_pct)
     support, resistance = nearest_levels(levels, last_close)
     breaks = find_breakouts(close, sw, levels, w)
     holding = breaks[breaks["holding"]]
-    ath, ath_date, from_ath = all_time_high(daily)
-    athc, athc_date, from_athc = all_time_high_close(daily)
-    history = find_patterns(bars, pwins)
+    ath, ath_date, from_ath = _record(daily, "High")  # all_time_high of the daily bars
+    athc, athc_date, from_athc = _record(daily, "Close")  # all_time_high_close
+    history = _find_patterns(checked, _pattern_windows(pwins), SHOULDER_TOLERANCE_PCT)
     in_window = history[history["left_shoulder_date"] >= win[0]].reset_index(drop=True) \
         if len(history) else history
 
@@ -531,8 +539,8 @@ def analyze(
         all_time_high_close=athc, all_time_high_close_date=athc_date,
         pct_from_ath_close=from_athc, patterns=in_window, pattern_history=history,
         pattern_record=pattern_base_rate(history, close),
-        trendlines=trend_lines(bars, sw, w), rs=rs, benchmark=bkey, rs_change=rs_chg,
-        rs_change_recent=rs_recent,
+        trendlines=_trend_lines(checked, sw, w, RETEST_TOLERANCE_PCT), rs=rs, benchmark=bkey,
+        rs_change=rs_chg, rs_change_recent=rs_recent,
         provisional=bool(info.get("provisional_last_row")) or provisional_last_bar(daily),
         timeframe=timeframe,
         params={"lookback_days": lookback, "lookback_bars": span, "mas": windows,

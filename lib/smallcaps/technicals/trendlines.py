@@ -61,7 +61,12 @@ def trend_lines(ohlc: pd.DataFrame, swings: pd.DataFrame, pivot_window: int,
     tol = float(tolerance_pct)
     if not np.isfinite(tol) or tol < 0:
         raise ParameterError(f"trend-line tolerance must be a percentage >= 0, got {tol!r}")
-    bars = _check_ohlc(ohlc)
+    return _trend_lines(_check_ohlc(ohlc), swings, pivot_window, tol)
+
+
+def _trend_lines(bars: pd.DataFrame, swings: pd.DataFrame, pivot_window: int,
+                 tol: float) -> pd.DataFrame:
+    """:func:`trend_lines` of bars already checked (:func:`_check_ohlc`)."""
     c = bars["Close"].to_numpy(dtype=float)
     hi = bars["High"].to_numpy(dtype=float)
     lo = bars["Low"].to_numpy(dtype=float)
