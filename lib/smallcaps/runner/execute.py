@@ -34,9 +34,20 @@ from smallcaps.runner.executed import count_images, find_error, strip_ansi
 from smallcaps.runner.files import remove_quietly, temp_path
 from smallcaps.runner.outcome import NotebookResult, result_from, runner_failure
 
-__all__ = ["KERNEL_NAME", "check_kernel", "cpu_count", "pool_map", "render_task", "utc_now"]
+__all__ = ["KERNEL_NAME", "UNUSED_IMPORTS", "check_kernel", "cpu_count", "pool_map",
+           "render_task", "skip_unused_imports", "utc_now"]
 
 KERNEL_NAME = "smallcaps"
+
+#: optional modules the runner's own processes never use, kept from being imported there:
+#: ``rfc3987_syntax`` is what jsonschema (imported by nbformat, itself by papermill and
+#: nbconvert) imports, when installed, for its optional ``iri`` and ``iri-reference`` format
+#: checks; it builds a Lark grammar as it is imported (about 1.4 s, the larger part of
+#: ``import papermill``).  Without it jsonschema only lacks those two format checks, which
+#: nbformat never runs: it validates with ``Draft4Validator`` (a draft without ``iri``) and no
+#: format checker, and its notebook schemas (``nbformat/v3``, ``v4``: ``v4.0`` to ``v4.5``)
+#: hold no ``"format"`` keyword at all (``tests/test_runner_overhead.py`` checks both).
+UNUSED_IMPORTS = ("rfc3987_syntax",)
 
 
 def utc_now() -> str:
@@ -50,6 +61,28 @@ def cpu_count() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # pragma: no cover - not Linux
         return max(1, os.cpu_count() or 1)
+
+
+def skip_unused_imports() -> list[str]:
+    """Keep :data:`UNUSED_IMPORTS` out of this process: each one not imported yet is marked
+    absent (``sys.modules[name] = None``, so importing it raises ``ImportError``, which its
+    importers expect when it is not installed).
+
+    Only for the runner's own processes: the ``smallcaps report`` command
+    (:func:`smallcaps.cli.main`) and its pool workers (:func:`_worker_start`), never a kernel
+    (a notebook's code gets the environment as installed) nor a Python session that imports
+    smallcaps or calls :func:`smallcaps.runner.run`.  A module already imported is left as
+    it is.
+
+    Returns
+    -------
+    list of str
+        The modules marked absent by this call.
+    """
+    marked = [name for name in UNUSED_IMPORTS if name not in sys.modules]
+    for name in marked:
+        sys.modules[name] = None  # type: ignore[assignment]
+    return marked
 
 
 def check_kernel(name: str = KERNEL_NAME) -> str:
@@ -342,7 +375,10 @@ def _worker_start(parent_pid: int, warm_kernels: bool = False,
     terminal; status lines come from the parent process.  With ``warm_kernels`` the worker
     keeps one kernel (:func:`warm.enable`), shut down when the worker exits, and starts it
     now (in ``warm_start``: folder and project of the first notebook): while the kernel
-    imports the kit, the worker imports papermill and nbconvert."""
+    imports the kit, the worker imports papermill and nbconvert (without
+    :data:`UNUSED_IMPORTS`: a forked worker has the runner's mark already, a spawned one
+    marks them here)."""
+    skip_unused_imports()
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
     os.dup2(devnull, 2)

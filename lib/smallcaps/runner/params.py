@@ -43,7 +43,8 @@ def notebook_title(doc: dict, fallback: str) -> str:
 
 
 def inspect_notebook(path: Path, cache) -> dict:
-    """Name, content hash, title and parameters of a notebook (papermill's inspection).
+    """Name, content hash, title, parameters (papermill's inspection) and number of code cells
+    (``code_cells``, 0 when inspected by an older runner) of a notebook.
 
     ``cache`` has a ``notebooks`` dict (content hash -> inspection) and a ``dirty`` flag: a
     notebook is inspected by papermill only when its content is new.
@@ -60,11 +61,13 @@ def inspect_notebook(path: Path, cache) -> dict:
         params = {k: {"inferred_type_name": v.get("inferred_type_name"),
                       "default": v.get("default"), "help": v.get("help", "")}
                   for k, v in found.items()}
-        hit = {"params": params, "title": notebook_title(doc, path.stem), "unparsed": unparsed}
+        hit = {"params": params, "title": notebook_title(doc, path.stem), "unparsed": unparsed,
+               "code_cells": sum(c.get("cell_type") == "code" for c in doc.get("cells", []))}
         cache.notebooks[sha] = hit
         cache.dirty = True
     return {"path": path, "name": path.stem, "sha": sha, "params": hit["params"],
-            "title": hit["title"], "unparsed": hit.get("unparsed", [])}
+            "title": hit["title"], "unparsed": hit.get("unparsed", []),
+            "code_cells": hit.get("code_cells", 0)}
 
 
 def _papermill_parameters(path: Path, doc: dict) -> tuple[dict, list[str]]:
