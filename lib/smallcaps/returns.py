@@ -68,12 +68,13 @@ def relative_returns(small: pd.Series, large: pd.Series, periods: int = 1) -> pd
 def window_return(prices: pd.Series, start, end) -> float:
     """Percent return from the last close on or before ``start`` to the last close on or
     before ``end`` (NaN when either is unavailable)."""
-    p = prices.dropna()
-    a = p.loc[:start]
-    b = p.loc[:end]
-    if a.empty or b.empty:
+    p = prices.dropna() if prices.hasnans else prices
+    closes = p.to_numpy()
+    a = closes[p.index.slice_indexer(None, start)]  # the rows of p.loc[:start]
+    b = closes[p.index.slice_indexer(None, end)]
+    if a.size == 0 or b.size == 0:
         return float("nan")
-    return float((b.iloc[-1] / a.iloc[-1] - 1.0) * 100.0)
+    return float((b[-1] / a[-1] - 1.0) * 100.0)
 
 
 def rebase(prices: pd.DataFrame | pd.Series, at=None, base: float = 100.0):

@@ -41,8 +41,8 @@ import numpy as np
 import pandas as pd
 
 from smallcaps.errors import ParameterError
-from smallcaps.rates.fits import fit_sensitivity, label_episodes
-from smallcaps.stats import baseline_test, leave_one_out
+from smallcaps.rates.fits import fit_sensitivity, label_episodes, slope_verdict
+from smallcaps.stats import baseline_test
 
 __all__ = ["FED_REGIMES", "FED_SMOOTH_DAYS", "FedCycle", "fed_change", "fed_labels",
            "fed_cycle"]
@@ -232,30 +232,34 @@ def _regime_row(sample: pd.DataFrame, labels: pd.Series, regime: str, block: int
 
 def _flips(sample: pd.DataFrame, labels: pd.Series, episodes: pd.DataFrame, regime: str,
            block: int) -> tuple[list, list]:
-    """Names of the regime's episodes whose removal alone changes its slope / level verdict."""
+    """Names of the regime's episodes whose removal alone changes its slope / level verdict:
+    :func:`smallcaps.stats.leave_one_out` over the episodes' names (an episode's periods are
+    dropped from the study), on the labelled periods' arrays."""
     ep = episodes.attrs["episode"]
     mine = episodes.index[episodes["label"] == regime]
     if len(mine) < 2:
         return [], []
-    names = pd.Series(list(mine), index=[episodes.loc[i, "name"] for i in mine])
+    names = np.array([episodes.loc[i, "name"] for i in mine], dtype=object)
+    rows = np.asarray(mine)
+    rel = sample.loc[labels.index, "rel_return_pct"].to_numpy()
+    dy = sample.loc[labels.index, "yield_change_bp"].to_numpy()
+    ids = ep.reindex(labels.index).to_numpy()
+    flags = labels.to_numpy() == regime
 
-    def keep(kept: pd.Series) -> pd.Series:
-        drop = set(mine) - set(kept.to_numpy())
-        return labels[~ep.isin(drop)]
+    def slope(kept: np.ndarray) -> str:
+        use = kept & flags
+        return slope_verdict(rel[use], dy[use])
 
-    def slope(kept: pd.Series) -> str:
-        lab = keep(kept)
-        idx = lab.index[lab == regime]
-        return fit_sensitivity(sample.loc[idx, "rel_return_pct"],
-                               sample.loc[idx, "yield_change_bp"]).verdict
+    def level(kept: np.ndarray) -> str:
+        return _level_verdict(baseline_test(pd.Series(rel[kept]), pd.Series(flags[kept]),
+                                            block=block, n_boot=_N_BOOT, seed=_SEED), regime)
 
-    def level(kept: pd.Series) -> str:
-        lab = keep(kept)
-        return _level_verdict(_level_test(sample.loc[lab.index, "rel_return_pct"], lab, regime,
-                                          block), regime)
+    def flips(verdict) -> list:
+        full = verdict(np.ones(ids.size, dtype=bool))
+        return [str(name) for name in names  # every episode of that name left out
+                if verdict(~np.isin(ids, rows[names == name])) != full]
 
-    level_flips = leave_one_out(names, level) if regime in _CLAIM_SIGN else []
-    return [str(n) for n in leave_one_out(names, slope)], [str(n) for n in level_flips]
+    return flips(slope), flips(level) if regime in _CLAIM_SIGN else []
 
 
 def fed_cycle(aligned: pd.DataFrame, fed: pd.Series, window_weeks: int = 26,

@@ -218,15 +218,13 @@ def fit_sensitivity(rel_return_pct: pd.Series, yield_change_bp: pd.Series,
         Slope in pp per +100 bp with HAC and plain t-statistics (NaNs when n < 3 or the yield
         never changes).
     """
-    df = pd.concat([rel_return_pct.rename("y"), yield_change_bp.rename("x")], axis=1).dropna()
-    n = len(df)
+    y, x = _pairs(rel_return_pct, yield_change_bp)
+    n = len(y)
     lags = hac_maxlags(n) if maxlags is None else int(maxlags)
-    if n < 3 or df["x"].std() == 0 or df["y"].std() == 0:
+    if _degenerate(y, x):
         nan = float("nan")
         return SensitivityFit(nan, nan, nan, nan, nan, nan, nan, nan, nan, nan, n, lags)
-    X = sm.add_constant(df["x"].to_numpy() / 100.0)  # per +100 bp
-    y = df["y"].to_numpy()
-    model = sm.OLS(y, X)
+    model = sm.OLS(y, sm.add_constant(x / 100.0))  # per +100 bp
     plain = model.fit()
     hac = model.fit(cov_type="HAC", cov_kwds={"maxlags": lags, "kernel": "bartlett"})
     lo, hi = hac.conf_int(alpha=0.05)[1]
@@ -234,9 +232,39 @@ def fit_sensitivity(rel_return_pct: pd.Series, yield_change_bp: pd.Series,
         slope=float(hac.params[1]), se_hac=float(hac.bse[1]), t_hac=float(hac.tvalues[1]),
         p_hac=float(hac.pvalues[1]), ci_low=float(lo), ci_high=float(hi),
         t_plain=float(plain.tvalues[1]), intercept=float(plain.params[0]),
-        r_squared=float(plain.rsquared), corr=float(df["y"].corr(df["x"])), n=n, maxlags=lags,
-        results=hac,
+        r_squared=float(plain.rsquared), corr=float(pd.Series(y).corr(pd.Series(x))), n=n,
+        maxlags=lags, results=hac,
     )
+
+
+def _pairs(y: pd.Series, x: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """The two series' values on the dates both have one, in date order (the rows of
+    ``concat([y, x], axis=1).dropna()``; without building it when both share one index)."""
+    if y.index.equals(x.index) and y.index.is_unique:
+        a, b = y.to_numpy(), x.to_numpy()
+        ok = ~(pd.isna(a) | pd.isna(b))
+        return a[ok], b[ok]
+    df = pd.concat([y.rename("y"), x.rename("x")], axis=1).dropna()
+    return df["y"].to_numpy(), df["x"].to_numpy()
+
+
+def _degenerate(y: np.ndarray, x: np.ndarray) -> bool:
+    """Too few pairs to fit (fewer than 3), or a series that never changes."""
+    return len(y) < 3 or pd.Series(x).std() == 0 or pd.Series(y).std() == 0
+
+
+def slope_verdict(y: np.ndarray, x: np.ndarray) -> str:
+    """:attr:`SensitivityFit.verdict` of :func:`fit_sensitivity` on paired arrays (relative
+    return, pp; yield change, bp; no NaN), from the HAC fit alone: what a leave-one-out
+    search re-fits many times."""
+    if _degenerate(y, x):
+        return SensitivityFit(*[float("nan")] * 10, len(y), hac_maxlags(len(y))).verdict
+    hac = sm.OLS(y, sm.add_constant(x / 100.0)).fit(
+        cov_type="HAC", cov_kwds={"maxlags": hac_maxlags(len(y)), "kernel": "bartlett"})
+    nan = float("nan")
+    return SensitivityFit(slope=float(hac.params[1]), se_hac=nan, t_hac=float(hac.tvalues[1]),
+                          p_hac=nan, ci_low=nan, ci_high=nan, t_plain=nan, intercept=nan,
+                          r_squared=nan, corr=nan, n=len(y), maxlags=hac_maxlags(len(y))).verdict
 
 
 def _fit_row(fit: SensitivityFit) -> dict:
@@ -402,22 +430,27 @@ def label_episodes(labels: pd.Series, gap: int) -> pd.DataFrame:
     """
     gap = max(1, int(gap))
     lab = pd.Series(labels)
-    ids = np.full(len(lab), -1, dtype=int)
+    values = lab.to_numpy()
+    # runs of one label (consecutive periods); a run joins the label's last episode when it
+    # starts fewer than ``gap`` periods after that episode's last period
+    n = len(values)
+    starts = np.flatnonzero(np.r_[True, values[1:] != values[:-1]]) if n else np.zeros(0, int)
+    stops = np.append(starts[1:], n) if n else np.zeros(0, int)
+    run_rows = np.full(len(starts), -1, dtype=int)
     rows: list[dict] = []
     last: dict = {}  # label -> (episode row, position of its last period)
-    values = lab.to_numpy()
-    for i, value in enumerate(values):
-        if i > 0 and values[i - 1] == value:
-            row = ids[i - 1]
-        elif value in last and i - last[value][1] - 1 < gap:
+    for k, (first, stop) in enumerate(zip(starts.tolist(), stops.tolist(), strict=True)):
+        value = values[first]
+        if value in last and first - last[value][1] - 1 < gap:
             row = last[value][0]
         else:
             row = len(rows)
-            rows.append({"label": value, "start": lab.index[i], "periods": 0})
-        ids[i] = row
-        rows[row]["end"] = lab.index[i]
-        rows[row]["periods"] += 1
-        last[value] = (row, i)
+            rows.append({"label": value, "start": lab.index[first], "periods": 0})
+        run_rows[k] = row
+        rows[row]["end"] = lab.index[stop - 1]
+        rows[row]["periods"] += stop - first
+        last[value] = (row, stop - 1)
+    ids = np.repeat(run_rows, stops - starts)
     out = pd.DataFrame(rows, columns=["label", "start", "end", "periods"])
     out["name"] = [f"{a:%Y-%m}..{b:%Y-%m}" for a, b in zip(out["start"], out["end"], strict=True)]
     out.attrs["episode"] = pd.Series(ids, index=lab.index, name="episode")

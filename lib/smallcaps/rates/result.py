@@ -395,7 +395,11 @@ def analyze(prices: pd.DataFrame, pair: Sequence[str] = ("RUT", "SPX"),
             f"regime_periods {regime_periods} is not shorter than the sample ({len(sample)} "
             f"{_PERIOD_ADJ[f]} changes)"
         )
-    rolling = _rolling(aligned, window)
+    # the measurements read the frequency only: without the provenance in attrs, which pandas
+    # would deep-copy into every intermediate result
+    work = aligned.copy(deep=False)
+    work.attrs = {"freq": f}
+    rolling = _rolling(work, window)
     latest = latest_reading(prices, (small, large), yield_series)
     rc = rolling["corr"].dropna()
     latest["corr_rolling_latest"] = float(rc.iloc[-1]) if len(rc) else float("nan")
@@ -405,14 +409,14 @@ def analyze(prices: pd.DataFrame, pair: Sequence[str] = ("RUT", "SPX"),
     names = {role: (key, data.get_series(key).name) for role, key in roles}
     provenance = {k: v for k, v in prices.attrs.get("provenance", {}).items()
                   if k in {key for _, key in roles}}
-    fed = None if fed_series is None else fed_cycle(aligned, prices[fed_series], fed_window,
+    fed = None if fed_series is None else fed_cycle(work, prices[fed_series], fed_window,
                                                    fed_bp, series=fed_series)
     return RatesResult(
         aligned=aligned, fit=fit_sensitivity(sample["rel_return_pct"], sample["yield_change_bp"]),
-        by_period=sensitivity_by_period(aligned), by_horizon=_by_horizon(aligned),
-        rolling=rolling, regimes=regime_table(aligned, regime_periods, regime_bp),
-        regime_labels=regime_labels(aligned, regime_periods, regime_bp),
-        xcorr=_cross_correlation(aligned), granger=_granger(aligned), latest=latest, freq=f,
+        by_period=sensitivity_by_period(work), by_horizon=_by_horizon(work),
+        rolling=rolling, regimes=regime_table(work, regime_periods, regime_bp),
+        regime_labels=regime_labels(work, regime_periods, regime_bp),
+        xcorr=_cross_correlation(work), granger=_granger(work), latest=latest, freq=f,
         window=int(window), regime_periods=regime_periods, regime_bp=regime_bp, names=names,
         provenance=provenance, fed=fed,
     )

@@ -6,6 +6,7 @@ The prose about these results is written by :mod:`smallcaps.narrative.ratios`.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar
@@ -423,8 +424,12 @@ def _analyze(prices: pd.DataFrame, pair: str, win: Window, windows: Sequence[int
              breakout_days: int) -> PairAnalysis:
     """Every figure of ``pair`` as of ``win.asof`` (nothing after it is used)."""
     num, den = pair.split("/")
+    # computed without the frame's attrs (pandas deep-copies them into every intermediate
+    # result); the ratio and the legs kept carry them, as when they were computed with them
     frame = prices.loc[:win.asof]
-    r = ratio(frame[num], frame[den], name=pair)
+    bare = frame.copy(deep=False)
+    bare.attrs = {}
+    r = ratio(bare[num], bare[den], name=pair)
     end = r.index[-1]
     reb = win.rebase_date
     if reb < r.index[0]:
@@ -448,8 +453,10 @@ def _analyze(prices: pd.DataFrame, pair: str, win: Window, windows: Sequence[int
     cross, side = last_cross(r, ma.get(TREND_MA))
     prov = {k: v for k, v in prices.attrs.get("provenance", {}).items() if k in (num, den)}
     got = frame_field(prices)
+    kept = r.copy(deep=False)
+    kept.attrs = copy.deepcopy(frame.attrs)
     return PairAnalysis(
-        pair=pair, ratio=r, legs=frame[[num, den]].loc[r.index], asof=win.asof, data_end=end,
+        pair=pair, ratio=kept, legs=frame[[num, den]].loc[r.index], asof=win.asof, data_end=end,
         start=win.start, rebase_date=reb, mas=ma, changes=changes,
         percentile_1y=percentile_rank(r, YEAR_DAYS), breakout_days=int(breakout_days),
         events=breakouts(r, breakout_days),

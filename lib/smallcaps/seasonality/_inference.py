@@ -32,7 +32,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from smallcaps.stats import T_CRIT, baseline_test
+from smallcaps.stats import MIN_FLAGGED, T_CRIT, baseline_test, block_bootstrap_diff
 
 __all__: list[str] = []
 
@@ -135,19 +135,38 @@ def excess_test(values: pd.Series, flags: pd.Series, block: int, labels: pd.Seri
     f = pd.Series(flags, index=v.index).reindex(v.index).fillna(False).astype(bool)
     f &= v.notna()
     out = _test(v, f, block)
-    out["loo"], out["loo_more"] = _flips(v, f, block, labels.reindex(v.index),
-                                         out["verdict"], drop_rows)
+    out["loo"], out["loo_more"] = _flips(v.to_numpy(), f.to_numpy(), block,
+                                         labels.reindex(v.index).to_numpy(), out["verdict"],
+                                         drop_rows)
     return out
 
 
-def _flips(v: pd.Series, f: pd.Series, block: int, labels: pd.Series, full: str,
+def _retest(x: np.ndarray, fl: np.ndarray, block: int) -> str:
+    """The verdict of :func:`_test` on plain arrays (NaN values left out, as
+    ``baseline_test`` does): the same excess, the same bootstrap p-value
+    (``stats.block_bootstrap_diff`` with the same replicates and seed), without the
+    descriptive statistics a leave-one-out re-test does not read."""
+    use = ~np.isnan(x)
+    if not use.all():
+        x, fl = x[use], fl[use]
+    n = int(fl.sum())
+    if n < MIN_FLAGGED:  # baseline_test gives no p-value: untested
+        return "untested"
+    p = block_bootstrap_diff(x, fl, block=block, n_boot=N_BOOT, seed=SEED)["p_value"]
+    return verdict(float(x[fl].mean() - x.mean()), p, n)
+
+
+def _flips(x: np.ndarray, f: np.ndarray, block: int, labels: np.ndarray, full: str,
            drop_rows: bool) -> tuple[list, bool]:
-    if full == "untested" or f.sum() <= MIN_N:
+    """Leave-one-out search (module docstring) on positions: ``x`` the values (NaN allowed),
+    ``f`` the flags (only where ``x`` is not NaN), ``labels`` the label of each row."""
+    picked = np.flatnonzero(f)
+    if full == "untested" or picked.size <= MIN_N:
         return [], False
-    picked = v[f]
-    order = picked.sort_values(kind="mergesort").index  # smallest first
+    order = picked[np.argsort(x[picked], kind="stable")]  # smallest first
     directions = {"above": [order[::-1]], "below": [order],
                   "indistinct": [order, order[::-1]]}[full]
+    codes = pd.factorize(labels)[0]  # -1 where the label is missing: equal to none
     flipped: set = set()
     more = False
     for rows in directions:
@@ -158,17 +177,18 @@ def _flips(v: pd.Series, f: pd.Series, block: int, labels: pd.Series, full: str,
                 break
             if calm == PATIENCE:
                 break
-            gone = (labels == labels[row]).to_numpy()
+            gone = codes == codes[row] if codes[row] >= 0 else np.zeros(x.size, dtype=bool)
             if drop_rows:
-                again = _test(v[~gone], f[~gone], block)["verdict"]
+                keep = ~gone
+                again = _retest(x[keep], f[keep], block)
             else:
-                again = _test(v, f & ~gone, block)["verdict"]
+                again = _retest(x, f & ~gone, block)
             if again == full:
                 calm += 1
                 continue
-            flipped.add(row)
+            flipped.add(int(row))
             found, calm = found + 1, 0
-    return [int(labels[row]) for row in picked.index if row in flipped], more
+    return [int(labels[row]) for row in picked if row in flipped], more
 
 
 #: The columns of a test table (one row per tested sample), in display order.

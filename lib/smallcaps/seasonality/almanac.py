@@ -60,9 +60,15 @@ from typing import ClassVar
 import numpy as np
 import pandas as pd
 
-from smallcaps.calendar import period_complete
 from smallcaps.results import Result
-from smallcaps.seasonality._common import frame_asof, provenance
+from smallcaps.seasonality._common import (
+    completion,
+    frame_asof,
+    month_keys,
+    plain,
+    provenance,
+    spans,
+)
 from smallcaps.seasonality._inference import (
     P_LEVEL,
     TEST_COLUMNS,
@@ -388,7 +394,9 @@ def january_barometer(monthly: MonthlyReturns) -> JanuaryBarometer:
 
 
 def _columns(prices: pd.DataFrame, relative) -> tuple[list, dict, str | None]:
-    """Each column's closes (the spread: both legs on common dates) and the spread's name."""
+    """Each column's closes (the spread: both legs on common dates) and the spread's name,
+    in date order."""
+    prices = plain(prices if prices.index.is_monotonic_increasing else prices.sort_index())
     legs = {c: prices[c].dropna() for c in prices.columns}
     spread = None
     if relative is not None:
@@ -398,21 +406,25 @@ def _columns(prices: pd.DataFrame, relative) -> tuple[list, dict, str | None]:
     return list(legs), legs, spread
 
 
-def _ret(p, a, b) -> float:
-    """Percent return between two dates of a Series, or small minus large (pp) of a frame."""
-    r = (p.loc[b] / p.loc[a] - 1.0) * 100.0
-    return float(r) if np.ndim(r) == 0 else float(r.iloc[0] - r.iloc[1])
+def _ret(values: np.ndarray, a: int, b: int) -> float:
+    """Percent return from position ``a`` to position ``b`` of one column's closes, or small
+    minus large (pp) of a two-column array."""
+    r = (values[b] / values[a] - 1.0) * 100.0
+    return float(r) if np.ndim(r) == 0 else float(r[0] - r[1])
 
 
-def _complete_years(idx: pd.DatetimeIndex, asof, start) -> list:
+def _complete_years(idx: pd.DatetimeIndex, years: dict, complete, start) -> list:
+    """The years of ``idx`` (sorted; ``years``: :func:`spans` of its years) complete by the
+    as-of date (``complete``: :func:`completion`), with a close before them to measure from
+    and a first session on or after ``start``."""
     lo = pd.Timestamp(start) if start is not None else None
     out = []
-    for y in sorted(set(idx.year)):
-        if not period_complete(asof, pd.Timestamp(year=y, month=12, day=31)):
+    for y, (first, _) in years.items():
+        if not complete(pd.Timestamp(year=y, month=12, day=31)):
             continue
-        if not (idx < pd.Timestamp(year=y, month=1, day=1)).any():
+        if first == 0:
             continue  # no close before the year to measure from
-        if lo is not None and idx[idx.year == y][0] < lo:
+        if lo is not None and idx[first] < lo:
             continue
         out.append(y)
     return out
@@ -441,17 +453,19 @@ def first_five_days(prices: pd.DataFrame, start=None, relative=None) -> FirstFiv
     asof, _ = frame_asof(prices)
     prices = prices.loc[:asof]
     columns, legs, spread = _columns(prices, relative)
+    complete = completion(asof)
     years, tests = {}, {}
     for c in columns:
         p = legs[c]
-        idx = p.index
+        idx, values = p.index, p.to_numpy()
+        by_year = spans(idx.year)
         rows = {}
-        for y in _complete_years(idx, asof, start):
-            inside = idx[idx.year == y]
-            if len(inside) < 6:
+        for y in _complete_years(idx, by_year, complete, start):
+            first, stop = by_year[y]
+            if stop - first < 6:
                 continue
-            base, fifth, end = idx[idx < inside[0]][-1], inside[4], inside[-1]
-            rows[y] = {"signal": _ret(p, base, fifth), "outcome": _ret(p, fifth, end)}
+            base, fifth, end = first - 1, first + 4, stop - 1
+            rows[y] = {"signal": _ret(values, base, fifth), "outcome": _ret(values, fifth, end)}
         y = pd.DataFrame.from_dict(rows, orient="index", columns=["signal", "outcome"])
         y.index.name = "year"
         y["first_five_up"] = y["signal"] > 0
@@ -485,21 +499,25 @@ def december_low(prices: pd.DataFrame, start=None, relative=None) -> DecemberLow
     asof, _ = frame_asof(prices)
     prices = prices.loc[:asof]
     columns, legs, spread = _columns(prices, relative)
+    complete = completion(asof)
     years, tests = {}, {}
     for c in columns:
         p = legs[c]
         level = p.iloc[:, 0] / p.iloc[:, 1] if isinstance(p, pd.DataFrame) else p
-        idx = p.index
+        idx, values, level = p.index, p.to_numpy(), level.to_numpy()
+        by_year, months = spans(idx.year), month_keys(idx)
+        by_month = spans(months)
         rows = {}
-        for y in _complete_years(idx, asof, start):
-            dec = level[(idx.year == y - 1) & (idx.month == 12)]
-            if len(dec) < 15 or not (idx < dec.index[0]).any():
+        for y in _complete_years(idx, by_year, complete, start):
+            dec_first, dec_stop = by_month.get((y - 1) * 12 + 11, (0, 0))
+            if dec_stop - dec_first < 15 or dec_first == 0:
                 continue  # the data starts inside that December
-            q1 = level[(idx.year == y) & (idx.month <= 3)]
-            last_mar, end = q1.index[-1], idx[idx.year == y][-1]
-            low = float(dec.min())
+            first, stop = by_year[y]
+            q1 = level[first:int(np.searchsorted(months, y * 12 + 3))]  # January to March
+            last_mar, end = first + q1.size - 1, stop - 1
+            low = float(level[dec_first:dec_stop].min())
             rows[y] = {"signal": float(q1.min() / low - 1) * 100, "outcome":
-                       _ret(p, last_mar, end), "year_pct": _ret(p, dec.index[-1], end),
+                       _ret(values, last_mar, end), "year_pct": _ret(values, dec_stop - 1, end),
                        "break": bool((q1 < low).any())}
         y = pd.DataFrame.from_dict(rows, orient="index",
                                    columns=["signal", "outcome", "year_pct", "break"])
@@ -579,28 +597,34 @@ def mid_january_reversal(prices: pd.DataFrame, start=None, relative=None) -> Mid
     asof, _ = frame_asof(prices)
     prices = prices.loc[:asof]
     columns, legs, spread = _columns(prices, relative)
+    complete = completion(asof)
     h = MID_JANUARY_DAYS
     years, tests = {}, {}
     for c in columns:
         p = legs[c]
-        idx = p.index
+        idx, values = p.index, p.to_numpy()
         if isinstance(p, pd.DataFrame):
             fwd = forward_spread(p.iloc[:, 0], p.iloc[:, 1], h, start)
         else:
             fwd = forward_returns(p, h, start)
+        at = fwd.reindex(idx).to_numpy()  # NaN where no window starts (before start, at the end)
         santa = santa_claus_windows(idx, asof=asof)
+        santa = santa.loc[santa["complete"]]
+        gains = dict(zip(santa.index, (_ret(values, a, b) for a, b in zip(
+            idx.get_indexer(santa["base"]), idx.get_indexer(santa["last"]), strict=True)),
+            strict=True))
         rows = {}
-        for y in sorted(set(idx.year)):
-            jan = idx[(idx.year == y) & (idx.month == 1)]
-            if len(jan) <= h or not period_complete(asof, pd.Timestamp(year=y, month=1, day=31)):
+        for y, (first, stop) in spans(month_keys(idx)).items():
+            y, month = divmod(y, 12)
+            if month != 0:
+                continue  # January only
+            if stop - first <= h or not complete(pd.Timestamp(year=y, month=1, day=31)):
                 continue
-            base = jan[-h - 1]
-            if base not in fwd.index or np.isnan(fwd.loc[base]):
+            base = stop - h - 1
+            if np.isnan(at[base]):
                 continue
-            prior = santa.loc[y - 1] if y - 1 in santa.index else None
-            gain = (_ret(p, prior["base"], prior["last"])
-                    if prior is not None and prior["complete"] else np.nan)
-            rows[y] = {"base": base, "signal": gain, "outcome": float(fwd.loc[base])}
+            rows[y] = {"base": idx[base], "signal": gains.get(y - 1, np.nan),
+                       "outcome": float(at[base])}
         y = pd.DataFrame.from_dict(rows, orient="index", columns=["base", "signal", "outcome"])
         y.index.name = "year"
         y["all_years"] = True

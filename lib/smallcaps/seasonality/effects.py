@@ -30,11 +30,17 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from smallcaps.calendar import period_complete
 from smallcaps.dates import parse_date
 from smallcaps.errors import ParameterError
 from smallcaps.results import Result
-from smallcaps.seasonality._common import frame_asof, provenance
+from smallcaps.seasonality._common import (
+    completion,
+    frame_asof,
+    month_keys,
+    plain,
+    provenance,
+    spans,
+)
 from smallcaps.seasonality._inference import (
     P_LEVEL,
     TEST_COLUMNS,
@@ -102,17 +108,18 @@ def santa_claus_windows(index, asof=None, start=None) -> pd.DataFrame:
     cut = parse_date(asof, "asof")
     if cut is not None:
         idx = idx[idx <= cut]
-    last_date = idx[-1] if len(idx) else None
+    complete = completion(idx[-1]) if len(idx) else None
+    months = spans(month_keys(idx))
     rows = {}
     for y in sorted(set(idx.year)):
-        dec = idx[(idx.year == y) & (idx.month == 12)]
+        dec = idx[slice(*months.get(y * 12 + 11, (0, 0)))]
         if len(dec) < 6:
             continue  # the data starts inside the window
-        if not period_complete(last_date, pd.Timestamp(year=y, month=12, day=31)):
+        if not complete(pd.Timestamp(year=y, month=12, day=31)):
             rows[y] = {"base": dec[-6], "first": dec[-5], "last": dec[-1],
                        "dec_days": 5, "jan_days": 0, "complete": False}
             continue
-        jan = idx[(idx.year == y + 1) & (idx.month == 1)][:2]
+        jan = idx[slice(*months.get((y + 1) * 12, (0, 0)))][:2]
         rows[y] = {"base": dec[-6], "first": dec[-5], "last": jan[-1] if len(jan) else dec[-1],
                    "dec_days": 5, "jan_days": len(jan), "complete": len(jan) == 2}
     out = pd.DataFrame.from_dict(rows, orient="index",
@@ -252,7 +259,8 @@ def santa_claus_rally(prices: pd.DataFrame, start=None, relative=None) -> SantaR
         complete by the as-of date are excluded and listed in ``incomplete``.
     """
     asof, _ = frame_asof(prices)
-    prices = prices.loc[:asof]
+    prov = provenance(prices)
+    prices = plain(prices.loc[:asof])
     cols, incomplete, tests = {}, {}, {}
     for col in prices.columns:
         p = prices[col].dropna()
@@ -273,7 +281,7 @@ def santa_claus_rally(prices: pd.DataFrame, start=None, relative=None) -> SantaR
     table.index.name = "year"
     test_table = pd.DataFrame.from_dict(tests, orient="index").reindex(columns=TEST_COLUMNS)
     return SantaRally(table=table, incomplete=incomplete, series=list(prices.columns),
-                      provenance=provenance(prices), asof=asof, tests=test_table,
+                      provenance=prov, asof=asof, tests=test_table,
                       spread=spread)
 
 

@@ -431,27 +431,29 @@ class MonthStats(Result):
         return {"month_stats": out, "month_stats_fdr": self.fdr}
 
 
-def _month_cell(s: pd.Series, m: int, enough: bool) -> dict:
-    """Statistics of calendar month ``m`` of one series of complete monthly returns."""
-    flags = pd.Series(s.index.month == m, index=s.index)
-    x = s[flags.to_numpy()]
+def _month_cell(s: pd.Series, months: np.ndarray, years: np.ndarray, baseline: float,
+                m: int, enough: bool) -> dict:
+    """Statistics of calendar month ``m`` of one series of complete monthly returns (its
+    calendar ``months`` and ``years``, its mean month ``baseline``)."""
+    flags = months == m
+    values = s.to_numpy()
+    x = values[flags]
     st = summarize(x)
-    years = x.index.year
     row = {"mean": st["mean"], "median": st["median"], "trimmed_mean": trimmed_mean(x),
            "hit_rate": st["hit_rate"], "n": st["n"], "std": st["std"], "t": st["t"],
            "best": float(x.max()) if len(x) else np.nan,
-           "best_year": int(years[np.argmax(x.to_numpy())]) if len(x) else np.nan,
+           "best_year": int(years[flags][np.argmax(x)]) if len(x) else np.nan,
            "worst": float(x.min()) if len(x) else np.nan,
-           "worst_year": int(years[np.argmin(x.to_numpy())]) if len(x) else np.nan,
-           "enough_years": enough, "baseline": float(s.mean()) if len(s) else np.nan,
-           "welch_t_vs_other_months": welch_t(x, s[~flags.to_numpy()])}
+           "worst_year": int(years[flags][np.argmin(x)]) if len(x) else np.nan,
+           "enough_years": enough, "baseline": baseline,
+           "welch_t_vs_other_months": welch_t(x, values[~flags])}
     if not enough:
         row.update({"excess": st["mean"] - row["baseline"], "ci_low": np.nan,
                     "ci_high": np.nan, "p": np.nan, "episodes": st["n"],
                     "verdict": "untested", "loo": [], "loo_more": False})
         return row
-    years = pd.Series(s.index.year, index=s.index).where(flags)
-    test = excess_test(s, flags, MONTH_BLOCK, years)
+    labels = pd.Series(np.where(flags, years, np.nan), index=s.index)
+    test = excess_test(s, pd.Series(flags, index=s.index), MONTH_BLOCK, labels)
     row.update({k: test[k] for k in ("excess", "ci_low", "ci_high", "p", "episodes",
                                      "verdict", "loo", "loo_more")})
     return row
@@ -476,10 +478,12 @@ def month_of_year_stats(monthly: MonthlyReturns, min_years: int = 10,
     rows = []
     for col in done.columns:
         s = done[col].dropna()
+        months, years = s.index.month.to_numpy(), s.index.year.to_numpy()
+        baseline = float(s.mean()) if len(s) else np.nan
         for m in range(1, 13):
-            n = int((s.index.month == m).sum())
+            n = int((months == m).sum())
             rows.append({"series": col, "month": MONTH_NAMES[m - 1],
-                         **_month_cell(s, m, n >= int(min_years))})
+                         **_month_cell(s, months, years, baseline, m, n >= int(min_years))})
     table = pd.DataFrame(rows).set_index(["series", "month"])
     valid = table["mean"].where(table["enough_years"])
     table["rank"] = valid.groupby(level="series").rank(ascending=False, method="min")

@@ -34,7 +34,17 @@ def window_returns(prices: pd.Series, windows: pd.DataFrame) -> pd.Series:
     :func:`smallcaps.calendar.map_windows` (close before the first day to the close of the
     last day), indexed by year."""
     p = prices.dropna()
-    vals = {y: window_return(p, w["base"], w["last"]) for y, w in windows.iterrows()}
+    if not p.index.is_monotonic_increasing:
+        vals = {y: window_return(p, w["base"], w["last"]) for y, w in windows.iterrows()}
+        return pd.Series(vals, dtype=float, name=prices.name).rename_axis("year")
+    # window_return on a sorted index: the last close on or before each date, by position
+    closes = p.to_numpy(dtype=float)
+    a = p.index.searchsorted(pd.DatetimeIndex(windows["base"]), side="right") - 1
+    b = p.index.searchsorted(pd.DatetimeIndex(windows["last"]), side="right") - 1
+    ok = (a >= 0) & (b >= 0)
+    ret = np.full(len(windows), np.nan)
+    ret[ok] = (closes[b[ok]] / closes[a[ok]] - 1.0) * 100.0
+    vals = dict(zip(windows.index, ret.tolist(), strict=True))
     return pd.Series(vals, dtype=float, name=prices.name).rename_axis("year")
 
 
@@ -46,9 +56,17 @@ def window_paths(prices: pd.Series, windows: pd.DataFrame) -> pd.DataFrame:
     """
     p = prices.dropna()
     cols = {}
-    for year, w in windows.iterrows():
-        seg = p.loc[w["base"]: w["last"]]
-        cols[year] = (seg / seg.iloc[0] - 1.0).to_numpy() * 100.0
+    if p.index.is_monotonic_increasing:  # p.loc[base:last] by position
+        closes = p.to_numpy(dtype=float)
+        lo = p.index.searchsorted(pd.DatetimeIndex(windows["base"]), side="left")
+        hi = p.index.searchsorted(pd.DatetimeIndex(windows["last"]), side="right")
+        for year, i, j in zip(windows.index, lo, hi, strict=True):
+            seg = closes[i:j]
+            cols[year] = (seg / seg[0] - 1.0) * 100.0
+    else:
+        for year, w in windows.iterrows():
+            seg = p.loc[w["base"]: w["last"]]
+            cols[year] = (seg / seg.iloc[0] - 1.0).to_numpy() * 100.0
     n = max((len(v) for v in cols.values()), default=0)
     out = pd.DataFrame({y: np.pad(v, (0, n - len(v)), constant_values=np.nan)
                         for y, v in cols.items()}, index=pd.RangeIndex(n, name="trading_day"))
