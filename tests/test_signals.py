@@ -24,6 +24,8 @@ def test_ma_cross_up_and_down_on_their_days():
     assert got["signal"].tolist() == ["ma50_cross_up", "ma50_cross_down"]
     assert got["date"].tolist() == [DAYS[300], DAYS[303]]
     assert got["value"].tolist() == [101.0, 90.0] and set(got["series"]) == {"X"}
+    # the average on each day: (49 x 100 + 101) / 50 and (46 x 100 + 101 + 102 + 103 + 90) / 50
+    assert got["detail"].tolist() == ["50-day average 100.02", "50-day average 99.92"]
 
 
 def test_no_cross_on_a_flat_or_steadily_rising_series():
@@ -55,6 +57,8 @@ def test_records_need_history_and_separate_intraday_from_closing():
     assert list(zip(got["date"], got["signal"], strict=True)) == [
         (DAYS[300], "new_high_intraday"), (DAYS[302], "new_high_close"),
         (DAYS[302], "new_high_intraday")]
+    assert got["detail"].tolist() == ["previous record 101.00", "previous record 100.00",
+                                      "previous record 103.00"]
     early = signals.record_highs(ohlc.iloc[:10].assign(Close=range(10), High=range(1, 11)))
     assert early.empty  # the start of a file is no record
 

@@ -72,10 +72,20 @@ def _frame(rows: list[dict]) -> pd.DataFrame:
 
 
 def _closes(series: pd.Series, what: str) -> pd.Series:
+    if isinstance(series, pd.Series):  # the values alone: a loaded series' attrs (its
+        # provenance) would be deep-copied by every operation on it
+        series = pd.Series(np.asarray(series, dtype=float), index=series.index,
+                           name=series.name)
     s = pd.Series(series, dtype=float).dropna()
     if not isinstance(s.index, pd.DatetimeIndex):
         raise ParameterError(f"{what} must be indexed by date")
     return s.sort_index()
+
+
+def _rows(dates, label: str, signal: str, values, details: list[str]) -> list[dict]:
+    """Signal rows of one kind: a date, its value and its detail each."""
+    return [{"date": d, "series": label, "signal": signal, "value": float(v), "detail": t}
+            for d, v, t in zip(dates, values, details, strict=True)]
 
 
 def _level(x: float) -> str:
@@ -110,10 +120,9 @@ def ma_crosses(close: pd.Series, windows: Sequence[int] = (50, 200),
         was_below = (s.shift(1) < ma.shift(1))
         ok = ma.notna() & ma.shift(1).notna()
         for kind, hit in (("up", ok & above & ~was_above), ("down", ok & below & ~was_below)):
-            for d in s.index[hit.to_numpy()]:
-                rows.append({"date": d, "series": label, "signal": f"ma{int(w)}_cross_{kind}",
-                             "value": float(s[d]),
-                             "detail": f"{int(w)}-day average {_level(ma[d])}"})
+            at = np.flatnonzero(hit.to_numpy())
+            rows += _rows(s.index[at], label, f"ma{int(w)}_cross_{kind}", s.to_numpy()[at],
+                          [f"{int(w)}-day average {_level(v)}" for v in ma.to_numpy()[at]])
     return _frame(rows)
 
 
@@ -133,10 +142,12 @@ def macd_crosses(close: pd.Series, spans: Sequence[int] = (12, 26, 9),
     warm = np.arange(len(diff)) >= slow + sig
     rows = []
     crosses = (("macd_buy", (diff > 0) & (prev <= 0)), ("macd_sell", (diff < 0) & (prev >= 0)))
+    line, signal = m["macd"].to_numpy(), m["signal"].to_numpy()
     for kind, hit in crosses:
-        for d in diff.index[(hit & warm).to_numpy()]:
-            rows.append({"date": d, "series": label, "signal": kind, "value": float(s[d]),
-                         "detail": f"MACD {m['macd'][d]:+,.2f} vs signal {m['signal'][d]:+,.2f}"})
+        at = np.flatnonzero((hit & warm).to_numpy())
+        rows += _rows(diff.index[at], label, kind, s.to_numpy()[at],
+                      [f"MACD {a:+,.2f} vs signal {b:+,.2f}"
+                       for a, b in zip(line[at], signal[at], strict=True)])
     return _frame(rows)
 
 
@@ -153,9 +164,9 @@ def record_highs(ohlc: pd.DataFrame, min_history: int = 252,
         s = _closes(ohlc[col], col)
         prior = s.cummax().shift(1)
         hit = (s > prior) & (np.arange(len(s)) >= int(min_history))
-        for d in s.index[hit.to_numpy()]:
-            rows.append({"date": d, "series": label, "signal": kind, "value": float(s[d]),
-                         "detail": f"previous record {prior[d]:,.2f}"})
+        at = np.flatnonzero(hit.to_numpy())
+        rows += _rows(s.index[at], label, kind, s.to_numpy()[at],
+                      [f"previous record {v:,.2f}" for v in prior.to_numpy()[at]])
     return _frame(rows)
 
 
