@@ -61,11 +61,9 @@ HEAVY_FILES = (
     "test_taxloss.py",
     "test_nb02.py",  # 25 s
     "test_report_browser.py",
-    "test_reports.py",
     "test_nb03.py",  # 22 s
     "test_nb06.py",  # 17 s
     "test_nb05.py",  # 16 s
-    "test_backfill.py",
     "test_nb04.py",  # 7 s
 )
 

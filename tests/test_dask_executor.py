@@ -126,19 +126,22 @@ class LocalCluster:
         return proc
 
     def stop(self) -> list[int]:
-        """Stop every process; returns the pids (workers, kernels) still alive after."""
+        """Stop every process, the workers first, then the scheduler (a worker told to stop
+        while the scheduler closes can hang in its own close until killed: ``distributed``'s
+        race, 30 s lost); returns the pids (workers, kernels) still alive after."""
         procs = [p for p in (*self.workers, self.scheduler) if p is not None]
         for p in procs:
             self.seen.update(children(p.pid))
-        for p in procs:
-            if p.poll() is None:
-                p.terminate()
-        for p in procs:
-            try:
-                p.wait(30)
-            except subprocess.TimeoutExpired:
-                p.kill()
-                p.wait(10)
+        for group in (self.workers, [self.scheduler] if self.scheduler else []):
+            for p in group:
+                if p.poll() is None:
+                    p.terminate()
+            for p in group:
+                try:
+                    p.wait(30)
+                except subprocess.TimeoutExpired:
+                    p.kill()
+                    p.wait(10)
         return wait_gone(self.seen)
 
 

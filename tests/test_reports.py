@@ -477,13 +477,22 @@ def _fake_render(task):
     return doc
 
 
+def _fake_workers(monkeypatch, render=None) -> None:
+    """The pool's workers render with ``render`` (default :func:`_fake_render`) instead of a
+    notebook on a kernel, and start no warm kernel (``SMALLCAPS_KERNELS=cold``), as none would
+    run anything: a warm worker starts one and imports the kit first (about 1 s a worker), and
+    waits for it to shut down at the end of every run."""
+    monkeypatch.setattr(execute, "render_task", render or _fake_render)
+    monkeypatch.setenv("SMALLCAPS_KERNELS", "cold")
+
+
 def _renders(out: Path) -> list[dict]:
     log = out / "renders.log"
     return [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
 
 
 def test_incremental_skip(tmp_path, monkeypatch):
-    monkeypatch.setattr(execute, "render_task", _fake_render)
+    _fake_workers(monkeypatch)
     monkeypatch.setattr(skipcache, "lib_hash", lambda: "fixed-lib")
     out = tmp_path / "out"
     nbdir = tmp_path / "nbs"
@@ -548,7 +557,7 @@ def test_incremental_skip(tmp_path, monkeypatch):
 def test_one_as_of_for_every_notebook_of_a_run(tmp_path, monkeypatch):
     """A provisional last bar (Volume 0 on the last row only) is not the as-of: every notebook
     gets the last complete bar, the folder is named after it, the index says what was asked."""
-    monkeypatch.setattr(execute, "render_task", _fake_render)
+    _fake_workers(monkeypatch)
     data = tmp_path / "csv"
     data.mkdir()
     rows = "2024-01-02,1,1,1,100,100,10\n2024-01-03,1,1,1,101,101,10\n"
@@ -573,7 +582,7 @@ def test_one_as_of_for_every_notebook_of_a_run(tmp_path, monkeypatch):
 
 def test_packaged_notebooks_run_in_the_project_folder(tmp_path, monkeypatch):
     """The notebooks shipped inside the package never run in the install folder."""
-    monkeypatch.setattr(execute, "render_task", _fake_render)
+    _fake_workers(monkeypatch)
     shipped = tmp_path / "site-packages" / "smallcaps" / "notebooks"
     shipped.mkdir(parents=True)
     shutil.copy(OK_NB, shipped / "01_fixture_ok.ipynb")
@@ -759,7 +768,7 @@ def test_pinned_kernel_is_this_environment():
 
 def test_relative_data_dir_reaches_the_kernel_absolute(tmp_path, monkeypatch):
     """Kernels run in the notebook's folder: a relative --data-dir must be made absolute."""
-    monkeypatch.setattr(execute, "render_task", _fake_render)
+    _fake_workers(monkeypatch)
     _write_csvs(tmp_path / "csv")
     monkeypatch.chdir(tmp_path)
     res = run([str(OK_NB)], asof="2024-01-05", source="csv", data_dir="csv", out="out",
@@ -771,7 +780,7 @@ def test_relative_data_dir_reaches_the_kernel_absolute(tmp_path, monkeypatch):
 
 
 def test_unwritable_out_is_a_user_error(tmp_path, monkeypatch):
-    monkeypatch.setattr(execute, "render_task", _fake_render)
+    _fake_workers(monkeypatch)
     (tmp_path / "file").write_text("")
     with pytest.raises(SmallcapsError, match="cannot write there"):
         run([str(OK_NB)], asof="2024-01-31", out=tmp_path / "file" / "sub", progress=False)
@@ -784,7 +793,7 @@ def _render_or_break(task):
 
 
 def test_a_runner_error_fails_one_notebook_not_the_batch(tmp_path, monkeypatch):
-    monkeypatch.setattr(execute, "render_task", _render_or_break)
+    _fake_workers(monkeypatch, _render_or_break)
     res = run([str(OK_NB), str(FAIL_NB)], asof="2024-01-31", source="sample", out=tmp_path,
               jobs=2, progress=False)
     assert [r.status for r in res.results] == ["ok", "failed"]

@@ -259,3 +259,26 @@ def test_only_modules_from_outside_the_environment_are_dropped(tmp_path, monkeyp
         assert "colorsys" in sys.modules and "smallcaps.runner.warm" in sys.modules
     finally:
         sys.modules.pop("nb_helper_for_warm_test", None)
+
+
+def test_a_kernel_that_ran_no_notebook_is_killed_at_the_end(monkeypatch):
+    """At the worker's end its kernel is shut down; one that never ran a notebook (still
+    importing the kit, maybe) is killed instead of asked, as is any kernel once the worker was
+    told to stop."""
+    closed: list[bool] = []
+
+    class Kernel:
+        renders = 0
+
+        def close(self, now: bool = False) -> None:
+            closed.append(now)
+
+    monkeypatch.setitem(warm._state, "pid", os.getpid())
+    for renders, stopping in ((0, False), (1, False), (3, True)):
+        kernel = Kernel()
+        kernel.renders = renders
+        monkeypatch.setitem(warm._state, "kernel", kernel)
+        monkeypatch.setattr(warm.lifeline, "stopping", lambda s=stopping: s)
+        warm.shutdown()
+        assert warm._state["kernel"] is None
+    assert closed == [True, False, True]

@@ -42,7 +42,8 @@ What the reset cannot undo (documented, not guarded): threads a notebook started
 running, monkeypatches of library modules, signal handlers, C-level state of extensions.  A
 notebook that needs a brand-new process can be run with ``SMALLCAPS_KERNELS=cold``.
 
-Dead kernels.  A kernel that dies (or stops answering) during a notebook is never reused: the
+Dead kernels.  A kernel that dies (or stops answering) during a notebook is never reused: its
+death is noticed within :data:`ALIVE_POLL_S` (nbclient's own engine looks once a second), the
 notebook fails with the error, :func:`smallcaps.runner.execute.render_task` retries it once
 (``"retried": true`` in its JSON), and the retry starts a fresh kernel.  A kept kernel found
 dead before a notebook begins is replaced without failing anything.  A kernel is also
@@ -63,9 +64,9 @@ import time
 
 from smallcaps.runner import lifeline
 
-__all__ = ["ENGINE", "MAX_RENDERS", "MAX_RSS_BYTES", "PRELOAD", "WarmKernel", "disable",
-           "enable", "enabled", "kernel_prepare", "kernel_reset", "last_run", "prestart", "run",
-           "shutdown", "wanted"]
+__all__ = ["ALIVE_POLL_S", "ENGINE", "MAX_RENDERS", "MAX_RSS_BYTES", "PRELOAD", "WarmKernel",
+           "disable", "enable", "enabled", "kernel_prepare", "kernel_reset", "last_run",
+           "prestart", "run", "shutdown", "wanted"]
 
 #: modules a warm kernel imports before its first notebook
 PRELOAD = ("numpy", "pandas", "matplotlib", "matplotlib.pyplot", "statsmodels.api",
@@ -80,7 +81,9 @@ HISTORY_ARG = "--HistoryManager.hist_file=:memory:"  # as nbclient starts its ke
 START_TIMEOUT_S = 120.0
 PRELOAD_TIMEOUT_S = 300.0
 RESET_TIMEOUT_S = 120.0
-_POLL_S = 0.5
+#: how often a warm kernel that has not answered yet is checked for death (its process
+#: polled: a ``waitpid``, no message), during a notebook's cell as during the kit's imports
+ALIVE_POLL_S = 0.1
 
 # ----------------------------------------------------------------- inside the kernel
 
@@ -432,7 +435,7 @@ class WarmKernel:
         deadline = time.monotonic() + timeout
         while True:
             try:
-                msg = await self.kc.get_shell_msg(timeout=_POLL_S)
+                msg = await self.kc.get_shell_msg(timeout=ALIVE_POLL_S)
             except Empty:
                 if not await self.km.is_alive():
                     raise DeadKernelError("Kernel died") from None
@@ -521,10 +524,29 @@ def _register_engine() -> None:
     """papermill's nbclient engine on an already started kernel (:class:`WarmKernel`)."""
     if _engine_registered:
         return
+    import asyncio
+
+    from nbclient.exceptions import DeadKernelError
     from papermill.clientwrap import PapermillNotebookClient
     from papermill.engines import NBClientEngine, papermill_engines
     from papermill.log import logger
     from papermill.utils import remove_args
+
+    class WarmClient(PapermillNotebookClient):
+        """papermill's client, checking every :data:`ALIVE_POLL_S` (not every second) that
+        the kernel still runs while a cell executes: a dead kernel fails its notebook (and
+        starts the retry) sooner."""
+
+        async def _async_poll_kernel_alive(self) -> None:
+            # nbclient's loop (``NotebookClient._async_poll_kernel_alive``), a shorter sleep
+            while True:
+                await asyncio.sleep(ALIVE_POLL_S)
+                try:
+                    await self._async_check_alive()
+                except DeadKernelError:
+                    if self.task_poll_for_reply is not None:
+                        self.task_poll_for_reply.cancel()
+                    return
 
     class WarmEngine(NBClientEngine):
         """Execute on ``warm_kernel`` (its manager and client): neither started nor shut
@@ -535,7 +557,7 @@ def _register_engine() -> None:
                                      stdout_file=None, stderr_file=None, start_timeout=60,
                                      execution_timeout=None, warm_kernel=None, **kwargs):
             kwargs = remove_args(["input_path", "timeout", "startup_timeout"], **kwargs)
-            client = PapermillNotebookClient(
+            client = WarmClient(
                 nb_man, km=warm_kernel.km, timeout=execution_timeout,
                 startup_timeout=start_timeout, kernel_name=kernel_name, log=logger,
                 log_output=log_output, stdout_file=stdout_file, stderr_file=stderr_file,
@@ -593,11 +615,14 @@ def last_run() -> dict:
 
 
 def shutdown() -> None:
-    """Shut this process's warm kernel down (killed when the process was told to stop)."""
+    """Shut this process's warm kernel down: killed when the process was told to stop, or when
+    it never ran a notebook (it holds nothing of anyone's, and one still importing the kit
+    would answer the shutdown request only once done, a second or more later: the run's end
+    waits for its worker)."""
     kernel = _state["kernel"] if _state["pid"] == os.getpid() else None
     _state["kernel"] = None
     if kernel is not None:
-        kernel.close(now=lifeline.stopping())
+        kernel.close(now=lifeline.stopping() or kernel.renders == 0)
 
 
 def run(task: dict, output, kernel_name: str = "smallcaps") -> None:
