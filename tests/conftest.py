@@ -100,6 +100,18 @@ def shared_market_module() -> Path:
     return SHARED_MARKET
 
 
+def fake_workers(monkeypatch, render) -> None:
+    """The runner's pool workers render with ``render`` (a fast stand-in for
+    ``execute.render_task``) instead of a notebook on a kernel, and start no warm kernel
+    (``SMALLCAPS_KERNELS=cold``), as none would run anything: a warm worker starts one and
+    imports the kit first (about 1 s a worker), and waits for it to shut down at the end of
+    every run."""
+    from smallcaps.runner import execute
+
+    monkeypatch.setattr(execute, "render_task", render)
+    monkeypatch.setenv("SMALLCAPS_KERNELS", "cold")
+
+
 def plain_closes(folder: Path, name: str):
     """The Close column of a Yahoo-export CSV read with plain pandas, independent of the
     library (for cross-checking its numbers)."""

@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import fake_workers
 from smallcaps import cli
 from smallcaps.runner import (
     NotebookResult,
@@ -50,13 +51,6 @@ def _fake_render(task):
     return doc
 
 
-def _fake_workers(monkeypatch, render=None) -> None:
-    """The pool's workers render with ``render`` (default :func:`_fake_render`) instead of a
-    notebook on a kernel, and start no warm kernel (``SMALLCAPS_KERNELS=cold``), as none would
-    run anything: a warm worker starts one and imports the kit first (about 1 s a worker), and
-    waits for it to shut down at the end of every run."""
-    monkeypatch.setattr(execute, "render_task", render or _fake_render)
-    monkeypatch.setenv("SMALLCAPS_KERNELS", "cold")
 
 
 def _renders(out: Path) -> list[dict]:
@@ -65,7 +59,7 @@ def _renders(out: Path) -> list[dict]:
 
 
 def test_a_backfill_renders_in_date_order_and_chains_the_comparisons(tmp_path, monkeypatch):
-    _fake_workers(monkeypatch)
+    fake_workers(monkeypatch, _fake_render)
     monkeypatch.setattr(skipcache, "lib_hash", lambda: "fixed-lib")  # others edit the library
     out = tmp_path / "out"
     results = batch.backfill("2024-10-30..2024-11-15", "W-FRI", [str(OK_NB)], source="sample",
@@ -104,7 +98,7 @@ def test_a_backfill_renders_in_date_order_and_chains_the_comparisons(tmp_path, m
 
 
 def test_compare_to_names_the_run_a_date_compares_with(tmp_path, monkeypatch):
-    _fake_workers(monkeypatch)
+    fake_workers(monkeypatch, _fake_render)
     out = tmp_path / "out"
     kw = {"source": "sample", "out": out, "progress": False}
     batch.run([str(OK_NB)], asof="2024-11-01", **kw)
@@ -132,7 +126,7 @@ def test_compare_to_names_the_run_a_date_compares_with(tmp_path, monkeypatch):
 ])
 def test_bad_ranges_are_one_line_errors_before_anything_runs(tmp_path, monkeypatch, capsys,
                                                              argv, line):
-    _fake_workers(monkeypatch)
+    fake_workers(monkeypatch, _fake_render)
     out = tmp_path / "out"
     status = cli.main(["report", str(OK_NB), "--source", "sample", "--out", str(out), *argv])
     err = capsys.readouterr().err

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from conftest import fake_workers
 from hypothesis import given
 from hypothesis import strategies as st
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
@@ -477,13 +478,6 @@ def _fake_render(task):
     return doc
 
 
-def _fake_workers(monkeypatch, render=None) -> None:
-    """The pool's workers render with ``render`` (default :func:`_fake_render`) instead of a
-    notebook on a kernel, and start no warm kernel (``SMALLCAPS_KERNELS=cold``), as none would
-    run anything: a warm worker starts one and imports the kit first (about 1 s a worker), and
-    waits for it to shut down at the end of every run."""
-    monkeypatch.setattr(execute, "render_task", render or _fake_render)
-    monkeypatch.setenv("SMALLCAPS_KERNELS", "cold")
 
 
 def _renders(out: Path) -> list[dict]:
@@ -492,7 +486,7 @@ def _renders(out: Path) -> list[dict]:
 
 
 def test_incremental_skip(tmp_path, monkeypatch):
-    _fake_workers(monkeypatch)
+    fake_workers(monkeypatch, _fake_render)
     monkeypatch.setattr(skipcache, "lib_hash", lambda: "fixed-lib")
     out = tmp_path / "out"
     nbdir = tmp_path / "nbs"
@@ -557,7 +551,7 @@ def test_incremental_skip(tmp_path, monkeypatch):
 def test_one_as_of_for_every_notebook_of_a_run(tmp_path, monkeypatch):
     """A provisional last bar (Volume 0 on the last row only) is not the as-of: every notebook
     gets the last complete bar, the folder is named after it, the index says what was asked."""
-    _fake_workers(monkeypatch)
+    fake_workers(monkeypatch, _fake_render)
     data = tmp_path / "csv"
     data.mkdir()
     rows = "2024-01-02,1,1,1,100,100,10\n2024-01-03,1,1,1,101,101,10\n"
@@ -582,7 +576,7 @@ def test_one_as_of_for_every_notebook_of_a_run(tmp_path, monkeypatch):
 
 def test_packaged_notebooks_run_in_the_project_folder(tmp_path, monkeypatch):
     """The notebooks shipped inside the package never run in the install folder."""
-    _fake_workers(monkeypatch)
+    fake_workers(monkeypatch, _fake_render)
     shipped = tmp_path / "site-packages" / "smallcaps" / "notebooks"
     shipped.mkdir(parents=True)
     shutil.copy(OK_NB, shipped / "01_fixture_ok.ipynb")
@@ -768,7 +762,7 @@ def test_pinned_kernel_is_this_environment():
 
 def test_relative_data_dir_reaches_the_kernel_absolute(tmp_path, monkeypatch):
     """Kernels run in the notebook's folder: a relative --data-dir must be made absolute."""
-    _fake_workers(monkeypatch)
+    fake_workers(monkeypatch, _fake_render)
     _write_csvs(tmp_path / "csv")
     monkeypatch.chdir(tmp_path)
     res = run([str(OK_NB)], asof="2024-01-05", source="csv", data_dir="csv", out="out",
@@ -780,7 +774,7 @@ def test_relative_data_dir_reaches_the_kernel_absolute(tmp_path, monkeypatch):
 
 
 def test_unwritable_out_is_a_user_error(tmp_path, monkeypatch):
-    _fake_workers(monkeypatch)
+    fake_workers(monkeypatch, _fake_render)
     (tmp_path / "file").write_text("")
     with pytest.raises(SmallcapsError, match="cannot write there"):
         run([str(OK_NB)], asof="2024-01-31", out=tmp_path / "file" / "sub", progress=False)
@@ -793,7 +787,7 @@ def _render_or_break(task):
 
 
 def test_a_runner_error_fails_one_notebook_not_the_batch(tmp_path, monkeypatch):
-    _fake_workers(monkeypatch, _render_or_break)
+    fake_workers(monkeypatch, _render_or_break)
     res = run([str(OK_NB), str(FAIL_NB)], asof="2024-01-31", source="sample", out=tmp_path,
               jobs=2, progress=False)
     assert [r.status for r in res.results] == ["ok", "failed"]
