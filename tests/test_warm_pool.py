@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import sys
 from pathlib import Path
 
@@ -282,3 +283,55 @@ def test_a_kernel_that_ran_no_notebook_is_killed_at_the_end(monkeypatch):
         warm.shutdown()
         assert warm._state["kernel"] is None
     assert closed == [True, False, True]
+
+
+def _taken_port_managers(monkeypatch, taken: int, times: int) -> tuple[list[int], list]:
+    """The next ``times`` kernel managers give their kernel ``taken`` as its stdin port (as a
+    process starting kernels beside this one may have taken it meanwhile); returns the
+    stdin ports the managers gave, in order, and the kernels' processes."""
+    base = warm.lifeline.kernel_manager_class()
+    given: list[int] = []
+    procs: list = []
+
+    class Manager(base):
+        async def start_kernel(self, **kw) -> None:
+            if len(given) < times:
+                self.cache_ports = False  # keep the port set here (new ones for the rest)
+                self.stdin_port = taken
+            await super().start_kernel(**kw)
+            given.append(self.stdin_port)
+            procs.append(self.provisioner.process)
+
+    monkeypatch.setattr(warm.lifeline, "kernel_manager_class", lambda: Manager)
+    return given, procs
+
+
+def test_a_kernel_that_dies_starting_is_started_again_on_new_ports(monkeypatch, capfd):
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        held.listen()
+        taken = held.getsockname()[1]
+        given, _ = _taken_port_managers(monkeypatch, taken, times=1)
+        kernel = warm.WarmKernel(str(ISOLATION), str(project.project_dir()), preload=())
+        try:
+            assert kernel.start_attempts == 2 and kernel.alive()
+            assert given[0] == taken and given[1] != taken
+            assert kernel.call("1 + 1", timeout=30) == 2
+        finally:
+            kernel.close(now=True)
+    err = capfd.readouterr().err
+    assert "Address already in use" in err  # the first kernel's own last words
+    assert "a new kernel died before it answered (start 1 of 3); starting another" in err
+
+
+def test_a_kernel_that_keeps_dying_starting_is_an_error_after_the_last_start(monkeypatch,
+                                                                            capfd):
+    monkeypatch.setattr(warm, "START_ATTEMPTS", 2)
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        held.listen()
+        given, procs = _taken_port_managers(monkeypatch, held.getsockname()[1], times=2)
+        with pytest.raises(RuntimeError, match="Kernel died before replying"):
+            warm.WarmKernel(str(ISOLATION), str(project.project_dir()), preload=())
+    assert len(given) == 2 and [p.poll() is not None for p in procs] == [True, True]
+    assert capfd.readouterr().err.count("starting another") == 1

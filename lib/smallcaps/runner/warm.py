@@ -45,7 +45,9 @@ notebook that needs a brand-new process can be run with ``SMALLCAPS_KERNELS=cold
 Dead kernels.  A kernel that dies (or stops answering) during a notebook is never reused: its
 death is noticed within :data:`ALIVE_POLL_S` (nbclient's own engine looks once a second), the
 notebook fails with the error, :func:`smallcaps.runner.execute.render_task` retries it once
-(``"retried": true`` in its JSON), and the retry starts a fresh kernel.  A kept kernel found
+(``"retried": true`` in its JSON), and the retry starts a fresh kernel.  A kernel that dies while
+starting, before it answers (one of its ports taken by another process in the meantime), is
+started again with new ports, up to :data:`START_ATTEMPTS` starts.  A kept kernel found
 dead before a notebook begins is replaced without failing anything.  A kernel is also
 replaced after :data:`MAX_RENDERS` notebooks or once it holds more than
 :data:`MAX_RSS_BYTES` of memory.  The kernels are
@@ -81,6 +83,12 @@ HISTORY_ARG = "--HistoryManager.hist_file=:memory:"  # as nbclient starts its ke
 START_TIMEOUT_S = 120.0
 PRELOAD_TIMEOUT_S = 300.0
 RESET_TIMEOUT_S = 120.0
+#: kernel starts tried before a kernel that dies before it answers is an error: the ports a
+#: kernel binds are picked by the starting process and bound only by the kernel, a second later,
+#: so a process starting kernels beside this one can take one of them first (the kernel dies
+#: with ``ZMQError: Address already in use``; jupyter/jupyter_client#487); a new start picks
+#: new ports
+START_ATTEMPTS = 3
 #: how often a warm kernel that has not answered yet is checked for death (its process
 #: polled: a ``waitpid``, no message), during a notebook's cell as during the kit's imports
 ALIVE_POLL_S = 0.1
@@ -367,23 +375,32 @@ class WarmKernel:
 
     def __init__(self, cwd: str, project: str, kernel_name: str = "smallcaps",
                  preload: tuple[str, ...] | list[str] = PRELOAD, wait: bool = True):
-        from jupyter_core.utils import run_sync
-
         self.renders = 0
         self.km = self.kc = None
         self.failed_imports: list[str] = []
         self._pending: str | None = None  # the kit's imports, sent and not yet answered
         self.start_s = 0.0  #: kernel start, client ready and kit imported (once ready)
+        self.start_attempts = 0  #: kernels started to get this one (more than 1: see below)
         self._t0 = time.monotonic()
-        km = lifeline.kernel_manager_class()(kernel_name=kernel_name)
-        km.shutdown_wait_time = 2.0
         env = {**os.environ, "SMALLCAPS_PROJECT": project}
+        while True:
+            self.start_attempts += 1
+            try:
+                self._start(kernel_name, cwd, env)
+                break
+            except RuntimeError:  # jupyter_client's "died before replying" or its time-out
+                if self._died() and self.start_attempts < START_ATTEMPTS:
+                    self.close(now=True)
+                    print(f"smallcaps: a new kernel died before it answered (start "
+                          f"{self.start_attempts} of {START_ATTEMPTS}); starting another",
+                          file=sys.stderr, flush=True)
+                    continue
+                self.close(now=True)
+                raise
+            except BaseException:
+                self.close(now=True)
+                raise
         try:
-            run_sync(km.start_kernel)(extra_arguments=[HISTORY_ARG], cwd=cwd, env=env)
-            self.km = km
-            self.kc = km.client()
-            self.kc.start_channels()
-            run_sync(self.kc.wait_for_ready)(timeout=START_TIMEOUT_S)
             self.kc.allow_stdin = False
             self._pending = self._send(f"{_HERE}.kernel_prepare({list(preload)!r})")
         except BaseException:
@@ -391,6 +408,26 @@ class WarmKernel:
             raise
         if wait:
             self.ready()
+
+    def _start(self, kernel_name: str, cwd: str, env: dict) -> None:
+        """Start a kernel (new ports) and wait until it answers."""
+        from jupyter_core.utils import run_sync
+
+        self.km = lifeline.kernel_manager_class()(kernel_name=kernel_name)
+        self.km.shutdown_wait_time = 2.0
+        run_sync(self.km.start_kernel)(extra_arguments=[HISTORY_ARG], cwd=cwd, env=env)
+        self.kc = self.km.client()
+        self.kc.start_channels()
+        run_sync(self.kc.wait_for_ready)(timeout=START_TIMEOUT_S)
+
+    def _died(self) -> bool:
+        """The kernel being started is no longer running (not merely slow to answer)."""
+        from jupyter_core.utils import run_sync
+
+        try:
+            return self.km is not None and not run_sync(self.km.is_alive)()
+        except Exception:  # noqa: BLE001 - a manager that cannot tell: treat as not dead
+            return False
 
     def ready(self) -> float:
         """Wait until the kit is imported (at once when it is); returns the seconds waited.
